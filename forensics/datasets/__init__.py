@@ -1,0 +1,30 @@
+"""Registered datasets: ``available()``, ``load(name)``, ``fetch``.
+
+See :mod:`forensics.datasets._registry` for how files are found (the
+``FORENSICS_DATA_DIR`` mirror, the user cache, pinned downloads).
+"""
+
+from forensics.datasets import _controls, _russia, _venezuela  # noqa: F401  (registration)
+from forensics.datasets._registry import (
+    ChecksumError,
+    Dataset,
+    RemoteFile,
+    available,
+    fetch,
+    get,
+    load,
+    register,
+    sha256sum,
+)
+
+__all__ = [
+    "ChecksumError",
+    "Dataset",
+    "RemoteFile",
+    "available",
+    "fetch",
+    "get",
+    "load",
+    "register",
+    "sha256sum",
+]

@@ -1,0 +1,187 @@
+"""The dataset registry: pinned public files, checksums, the offline mirror.
+
+A dataset is a name, a one-line description, the files it needs (each with a
+path relative to the data mirror, a pinned public URL and a sha256) and a
+loader that turns the local paths into an :class:`~forensics.Election`.
+
+Files are looked up, in order:
+
+1. in the local mirror named by the environment variable
+   ``FORENSICS_DATA_DIR`` (a folder laid out like the public data mirror),
+   checked against the sha256;
+2. in the user cache (``pooch.os_cache("forensics")``, or
+   ``FORENSICS_CACHE_DIR``), downloaded there by pooch from the pinned URL
+   and checked against the sha256.
+
+Downloads are disabled when ``FORENSICS_OFFLINE`` is set to a true value
+(``1``, ``true``, ``yes``), as in CI: a file missing from the mirror and the
+cache is then an error that says where it was looked for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from forensics.election import DataError, Election
+
+__all__ = [
+    "ChecksumError",
+    "Dataset",
+    "RemoteFile",
+    "available",
+    "fetch",
+    "get",
+    "load",
+    "register",
+]
+
+_REGISTRY: dict[str, Dataset] = {}
+
+
+class ChecksumError(DataError):
+    """A data file whose sha256 differs from the pinned one."""
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """One pinned public file.
+
+    Attributes
+    ----------
+    path : str
+        Path relative to the data mirror, e.g. ``"venezuela_2024/x.csv"``.
+    url : str
+        Pinned public URL (a commit-pinned raw URL where one exists).
+    sha256 : str
+        Expected sha256 of the file's bytes.
+    """
+
+    path: str
+    url: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A registered dataset: files plus the loader that reads them."""
+
+    name: str
+    description: str
+    files: tuple[RemoteFile, ...]
+    loader: Callable[..., Election] = field(repr=False)
+    citation: str = ""
+
+
+def register(dataset: Dataset) -> Dataset:
+    """Add a dataset to the registry (names are unique)."""
+    if dataset.name in _REGISTRY:
+        raise ValueError(f"dataset {dataset.name!r} is already registered")
+    _REGISTRY[dataset.name] = dataset
+    return dataset
+
+
+def get(name: str) -> Dataset:
+    """The registry entry of ``name``."""
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise KeyError(
+            f"unknown dataset {name!r}; available: {', '.join(sorted(_REGISTRY))}"
+        ) from None
+
+
+def available() -> dict[str, str]:
+    """Registered dataset names with a one-line description, sorted by name."""
+    return {name: _REGISTRY[name].description for name in sorted(_REGISTRY)}
+
+
+def _offline() -> bool:
+    return os.environ.get("FORENSICS_OFFLINE", "").strip().lower() in ("1", "true", "yes")
+
+
+def sha256sum(path: str | os.PathLike[str]) -> str:
+    """The sha256 hex digest of a file."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _verify(path: Path, expected: str) -> Path:
+    actual = sha256sum(path)
+    if actual != expected:
+        raise ChecksumError(
+            f"checksum mismatch for {path}: expected sha256 {expected}, got {actual}. "
+            "The file is not the pinned version; delete it or point FORENSICS_DATA_DIR "
+            "at a faithful mirror."
+        )
+    return path
+
+
+def _cache_dir() -> Path:
+    env = os.environ.get("FORENSICS_CACHE_DIR")
+    if env:
+        return Path(env)
+    import pooch
+
+    return Path(pooch.os_cache("forensics"))
+
+
+def fetch(remote: RemoteFile) -> Path:
+    """The local path of one pinned file, from the mirror, the cache or the web.
+
+    Raises
+    ------
+    ChecksumError
+        The local or downloaded file does not match the pinned sha256.
+    FileNotFoundError
+        Downloads are disabled and the file is in neither the mirror nor the
+        cache.
+    """
+    mirror = os.environ.get("FORENSICS_DATA_DIR")
+    if mirror:
+        local = Path(mirror) / remote.path
+        if local.is_file():
+            return _verify(local, remote.sha256)
+    cached = _cache_dir() / remote.path
+    if cached.is_file():
+        return _verify(cached, remote.sha256)
+    if _offline():
+        where = f"{Path(mirror) / remote.path} (FORENSICS_DATA_DIR)" if mirror else "no mirror set"
+        raise FileNotFoundError(
+            f"{remote.path} is not available offline: looked in {where} and in the cache "
+            f"{cached}. Unset FORENSICS_OFFLINE to download it from {remote.url}."
+        )
+    import pooch
+
+    try:
+        fname = pooch.retrieve(
+            remote.url,
+            known_hash=f"sha256:{remote.sha256}",
+            fname=Path(remote.path).name,
+            path=cached.parent,
+            progressbar=False,
+        )
+    except ValueError as exc:  # pooch reports hash mismatches as ValueError
+        raise ChecksumError(f"download of {remote.url} for {remote.path}: {exc}") from exc
+    return Path(fname)
+
+
+def load(name: str, **kwargs) -> Election:
+    """Load a registered dataset as a validated :class:`~forensics.Election`.
+
+    Parameters
+    ----------
+    name : str
+        A name from :func:`available`.
+    **kwargs
+        Passed to the dataset's loader (e.g. ``on_invalid``).
+    """
+    dataset = get(name)
+    paths = {f.path: fetch(f) for f in dataset.files}
+    return dataset.loader(paths, **kwargs)

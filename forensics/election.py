@@ -1,0 +1,584 @@
+"""The validated station-level table that every test works on.
+
+Station data enter the package through :class:`Election` only. It maps a
+source's columns onto the canonical ones (``registered``, ``ballots``,
+``valid``, ``invalid``, one column per candidate or list, the hierarchy
+``levels`` and a unique ``station`` id), validates them, and either raises a
+:class:`DataError` naming the offending rows and columns or sets those rows
+aside with a reason. Nothing is dropped silently: ``len(stations) +
+len(set_aside) == len(input)`` always holds.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["COUNT_COLUMNS", "DataError", "Election", "read_csv"]
+
+#: The canonical aggregate count columns, in order.
+COUNT_COLUMNS = ("registered", "ballots", "valid", "invalid")
+
+_MAX_LISTED = 10
+
+
+class DataError(ValueError):
+    """Station data that cannot be used as they are.
+
+    The message names the offending columns and rows (station ids and line
+    numbers) and says how to fix or set them aside. The structured details are
+    in ``problems``: a DataFrame with one row per offending station and
+    check.
+    """
+
+    def __init__(self, message: str, problems: pd.DataFrame | None = None):
+        super().__init__(message)
+        self.problems = problems if problems is not None else pd.DataFrame()
+
+
+def _describe_rows(frame: pd.DataFrame, limit: int = _MAX_LISTED) -> str:
+    parts = []
+    for _, row in frame.head(limit).iterrows():
+        detail = f" ({row['detail']})" if row.get("detail") else ""
+        parts.append(f"station {row['station']!s} (line {row['line']}){detail}")
+    more = len(frame) - limit
+    text = "; ".join(parts)
+    if more > 0:
+        text += f"; and {more} more"
+    return text
+
+
+@dataclass(frozen=True, eq=False)
+class Election:
+    """Station-level results of one election, validated, with metadata.
+
+    Build one with :meth:`Election.from_frame`, :func:`forensics.read_csv`
+    or :func:`forensics.datasets.load`; the constructor itself does no
+    validation.
+
+    Attributes
+    ----------
+    stations : pandas.DataFrame
+        One row per station: ``station`` (unique id), the ``levels``
+        columns, ``registered``, ``ballots``, ``valid``, ``invalid`` and one
+        column per candidate, then any extra columns kept from the source.
+        A count column is ``int64`` when complete and ``float64`` with NaN
+        where the source does not give it (``registered`` for some rows, or
+        a column the source lacks entirely). ``line`` holds the row's line
+        number in the source file (or its 0-based position in the input
+        frame).
+    candidates : tuple of str
+        Candidate (or list) columns, in ballot order.
+    leader : str
+        The announced winner or incumbent whose share the turnout tests
+        follow by default.
+    levels : tuple of str
+        Hierarchy columns, from the top (e.g. state) down.
+    name, date, source : str
+        Human-readable name, ISO date and citation of the source.
+    set_aside : pandas.DataFrame
+        Input rows set aside by validation, as given, with ``line``,
+        ``station`` and a ``reason`` column.
+    derived : dict
+        Canonical columns derived rather than read, with how.
+    notes : tuple of str
+        Known quirks of the source worth reporting with any result.
+    """
+
+    stations: pd.DataFrame
+    candidates: tuple[str, ...]
+    leader: str
+    levels: tuple[str, ...] = ()
+    name: str = ""
+    date: str = ""
+    source: str = ""
+    set_aside: pd.DataFrame = field(default_factory=pd.DataFrame)
+    derived: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    # ------------------------------------------------------------------ build
+    @classmethod
+    def from_frame(
+        cls,
+        df: pd.DataFrame,
+        *,
+        candidates: Sequence[str] | Mapping[str, str],
+        registered: str | None = None,
+        ballots: str | None = None,
+        valid: str | None = None,
+        invalid: str | None = None,
+        levels: Sequence[str] | Mapping[str, str] = (),
+        station: str | None = None,
+        leader: str | None = None,
+        keep: Sequence[str] = (),
+        name: str = "",
+        date: str = "",
+        source: str = "",
+        notes: Sequence[str] = (),
+        on_invalid: Literal["raise", "set_aside"] = "raise",
+        line_offset: int = 0,
+    ) -> Election:
+        """Map, validate and wrap a station-level DataFrame.
+
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            One row per station, as read from the source.
+        candidates : sequence of str or mapping
+            Candidate columns in ballot order; a mapping renames
+            ``{source column: canonical name}``.
+        registered, ballots, valid, invalid : str, optional
+            Source columns holding registered voters, ballots cast
+            (valid + invalid), valid and invalid votes. A missing column is
+            derived where the others allow it (see Notes), else left NaN.
+        levels : sequence of str or mapping
+            Hierarchy columns from the top down; a mapping renames them.
+        station : str, optional
+            Column with a unique station id. By default the id joins the
+            ``levels`` values with ``/``, or is the row position.
+        leader : str, optional
+            Canonical name of the candidate the turnout tests follow; default
+            the candidate with the most votes.
+        keep : sequence of str
+            Extra source columns to carry along unchanged.
+        name, date, source : str
+            Metadata: name, ISO date and citation.
+        notes : sequence of str
+            Known quirks of the source.
+        on_invalid : {"raise", "set_aside"}
+            Raise a :class:`DataError` on the first failed check, or move the
+            offending rows to ``set_aside`` with a reason and go on.
+        line_offset : int
+            Added to the row position to give ``line``; :func:`read_csv`
+            passes 2 so that ``line`` is the line number in the file
+            (line 1 is the header).
+
+        Returns
+        -------
+        Election
+
+        Raises
+        ------
+        DataError
+            Missing columns always raise. With ``on_invalid="raise"``, any
+            failed row check raises, naming the stations, lines and columns.
+
+        Notes
+        -----
+        Derivations, recorded in ``Election.derived``:
+
+        * ``valid`` = sum of the candidate columns when no valid column is
+          given;
+        * ``ballots`` = ``valid + invalid`` when no ballots column is given
+          and both parts are present;
+        * ``invalid`` = ``ballots - valid`` when no invalid column is given.
+
+        Row checks, in order: non-numeric, non-integer or negative counts,
+        missing required counts, duplicate station ids, candidate votes not
+        summing to ``valid``, ``valid + invalid != ballots`` and
+        ``ballots > registered``. Zero registered voters or zero ballots are
+        legal; analyses that cannot use such stations count them.
+
+        References
+        ----------
+        .. [1] Mebane, W. R. (2015). Election Forensics Toolkit DRG Center
+           Working Paper. USAID. (The canonical station table layout.)
+        """
+        if on_invalid not in ("raise", "set_aside"):
+            raise ValueError(f"on_invalid must be 'raise' or 'set_aside', got {on_invalid!r}")
+        if not isinstance(df, pd.DataFrame):
+            raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}")
+
+        cand_map = (
+            dict(candidates) if isinstance(candidates, Mapping) else {c: c for c in candidates}
+        )
+        level_map = dict(levels) if isinstance(levels, Mapping) else {c: c for c in levels}
+        if not cand_map:
+            raise DataError("at least one candidate column is required")
+        aggregate = {
+            "registered": registered,
+            "ballots": ballots,
+            "valid": valid,
+            "invalid": invalid,
+        }
+        wanted = [c for c in aggregate.values() if c is not None]
+        wanted += list(cand_map) + list(level_map) + list(keep) + ([station] if station else [])
+        missing = [c for c in dict.fromkeys(wanted) if c not in df.columns]
+        if missing:
+            raise DataError(
+                f"missing required column(s) {missing}; the table has columns {list(df.columns)}. "
+                "Pass the right names to the column mapping."
+            )
+        reserved = set(COUNT_COLUMNS) | {"station", "line"}
+        clash = [c for c in cand_map.values() if c in reserved or c in level_map.values()]
+        if clash:
+            raise DataError(f"candidate name(s) {clash} clash with canonical column names")
+        if leader is not None and leader not in cand_map.values():
+            raise DataError(
+                f"leader {leader!r} is not among the candidates {list(cand_map.values())}"
+            )
+
+        n_in = len(df)
+        out = pd.DataFrame(index=pd.RangeIndex(n_in))
+        src = df.reset_index(drop=True)
+        out["line"] = np.arange(n_in, dtype=np.int64) + line_offset
+
+        for col, canon in level_map.items():
+            out[canon] = src[col].to_numpy()
+        if station is not None:
+            out["station"] = src[station].astype(str).to_numpy()
+        elif level_map:
+            out["station"] = src[list(level_map)].astype(str).agg("/".join, axis=1).to_numpy()
+        else:
+            out["station"] = (out["line"]).astype(str)
+
+        problems: list[pd.DataFrame] = []
+
+        def flag(mask: np.ndarray, reason: str, detail: Any = None) -> None:
+            mask = np.asarray(mask, dtype=bool)
+            if not mask.any():
+                return
+            rows = out.loc[mask, ["station", "line"]].copy()
+            rows["reason"] = reason
+            if detail is None:
+                rows["detail"] = ""
+            else:
+                rows["detail"] = np.asarray(detail, dtype=object)[mask]
+            problems.append(rows)
+
+        # Numeric conversion of every count column, with per-row diagnostics.
+        count_src = {canon: col for canon, col in aggregate.items() if col is not None}
+        count_src.update({canon: col for col, canon in cand_map.items()})
+        numeric: dict[str, np.ndarray] = {}
+        for canon, col in count_src.items():
+            raw = src[col]
+            values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            is_blank = (
+                raw.isna().to_numpy() | raw.astype(str).str.strip().isin(["", "nan"]).to_numpy()
+            )
+            bad_text = np.isnan(values) & ~is_blank
+            flag(bad_text, f"non-numeric value in column '{col}'", raw.astype(str).to_numpy())
+            finite = np.isfinite(values)
+            nonint = finite & (values != np.round(values))
+            flag(nonint, f"non-integer count in column '{col}'", raw.astype(str).to_numpy())
+            neg = finite & (values < 0)
+            flag(neg, f"negative count in column '{col}'", raw.astype(str).to_numpy())
+            if canon != "registered":
+                flag(is_blank, f"missing count (NaN) in column '{col}'")
+            numeric[canon] = values
+
+        derived: dict[str, str] = {}
+        cand_names = list(cand_map.values())
+        cand_matrix = np.column_stack([numeric[c] for c in cand_names])
+        if "valid" not in numeric:
+            numeric["valid"] = cand_matrix.sum(axis=1)
+            derived["valid"] = "sum of the candidate columns"
+        if "ballots" not in numeric:
+            if "invalid" in numeric:
+                numeric["ballots"] = numeric["valid"] + numeric["invalid"]
+                derived["ballots"] = "valid + invalid"
+            else:
+                numeric["ballots"] = np.full(n_in, np.nan)
+                derived["ballots"] = "not available in the source"
+        if "invalid" not in numeric:
+            if ballots is not None:
+                numeric["invalid"] = numeric["ballots"] - numeric["valid"]
+                derived["invalid"] = "ballots - valid"
+            else:
+                numeric["invalid"] = np.full(n_in, np.nan)
+                derived["invalid"] = "not available in the source"
+        if "registered" not in numeric:
+            numeric["registered"] = np.full(n_in, np.nan)
+            derived["registered"] = "not available in the source"
+
+        dup = out["station"].duplicated(keep=False).to_numpy()
+        flag(dup, "duplicate station id in column " + repr(station or "station"))
+
+        with np.errstate(invalid="ignore"):
+            diff = cand_matrix.sum(axis=1) - numeric["valid"]
+            bad_sum = np.isfinite(diff) & (diff != 0)
+            flag(
+                bad_sum,
+                "candidate votes do not sum to valid",
+                [f"candidates - valid = {d:+.0f}" for d in diff],
+            )
+            if "ballots" not in derived and "invalid" not in derived:
+                diff2 = numeric["valid"] + numeric["invalid"] - numeric["ballots"]
+                bad2 = np.isfinite(diff2) & (diff2 != 0)
+                flag(
+                    bad2,
+                    "valid + invalid != ballots",
+                    [f"valid + invalid - ballots = {d:+.0f}" for d in diff2],
+                )
+            over = numeric["ballots"] > numeric["registered"]
+            flag(
+                over,
+                "ballots > registered",
+                [
+                    f"ballots {b:.0f} > registered {r:.0f}"
+                    for b, r in zip(numeric["ballots"], numeric["registered"], strict=True)
+                ],
+            )
+
+        for canon in (*COUNT_COLUMNS, *cand_names):
+            values = numeric[canon]
+            if np.isnan(values).any() or (canon in derived and derived[canon].startswith("not")):
+                out[canon] = values.astype(np.float64)
+            else:
+                out[canon] = np.nan_to_num(values).astype(np.int64)
+        for col in keep:
+            out[col] = src[col].to_numpy()
+
+        order = ["station", *level_map.values(), *COUNT_COLUMNS, *cand_names, *keep, "line"]
+        out = out[order]
+
+        if problems:
+            prob = pd.concat(problems, ignore_index=True)
+            if on_invalid == "raise":
+                lines = []
+                for reason, grp in prob.groupby("reason", sort=False):
+                    lines.append(f"- {reason}: {len(grp)} row(s): {_describe_rows(grp)}")
+                raise DataError(
+                    f"{prob['line'].nunique()} row(s) fail validation:\n"
+                    + "\n".join(lines)
+                    + "\nFix the source, or pass on_invalid='set_aside' to set these rows aside.",
+                    prob,
+                )
+            reasons = prob.groupby("line")["reason"].agg("; ".join)
+            bad_mask = out["line"].isin(reasons.index).to_numpy()
+            aside = src.loc[bad_mask].copy()
+            aside.insert(0, "station", out.loc[bad_mask, "station"].to_numpy())
+            aside.insert(0, "line", out.loc[bad_mask, "line"].to_numpy())
+            aside["reason"] = reasons.reindex(aside["line"]).to_numpy()
+            aside = aside.reset_index(drop=True)
+            kept = out.loc[~bad_mask].reset_index(drop=True)
+            for canon in (*COUNT_COLUMNS, *cand_names):
+                col = kept[canon]
+                if (
+                    col.dtype == np.float64
+                    and not col.isna().any()
+                    and not (canon in derived and derived[canon].startswith("not"))
+                ):
+                    kept[canon] = col.astype(np.int64)
+        else:
+            kept = out
+            aside = pd.DataFrame(columns=["line", "station", *df.columns, "reason"])
+
+        if leader is None:
+            totals = kept[cand_names].sum()
+            leader = str(totals.idxmax()) if len(kept) else cand_names[0]
+        return cls(
+            stations=kept,
+            candidates=tuple(cand_names),
+            leader=leader,
+            levels=tuple(level_map.values()),
+            name=name,
+            date=date,
+            source=source,
+            set_aside=aside,
+            derived=derived,
+            notes=tuple(notes),
+        )
+
+    # ------------------------------------------------------------ accessors
+    def __len__(self) -> int:
+        return len(self.stations)
+
+    def __repr__(self) -> str:
+        return (
+            f"Election({self.name or 'unnamed'!r}, stations={len(self.stations)}, "
+            f"set_aside={len(self.set_aside)}, candidates={list(self.candidates)}, "
+            f"leader={self.leader!r})"
+        )
+
+    def _check_candidate(self, candidate: str | None) -> str:
+        candidate = self.leader if candidate is None else candidate
+        if candidate not in self.candidates:
+            raise KeyError(
+                f"unknown candidate {candidate!r}; the candidates are {list(self.candidates)}"
+            )
+        return candidate
+
+    def counts(self, column: str) -> np.ndarray:
+        """A count column as a float array (NaN where missing)."""
+        return self.stations[column].to_numpy(dtype=np.float64)
+
+    @property
+    def turnout(self) -> pd.Series:
+        """Ballots cast over registered voters per station (NaN where undefined).
+
+        Stations with zero or missing registered voters get NaN.
+        """
+        reg = self.counts("registered")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.where(reg > 0, self.counts("ballots") / reg, np.nan)
+        return pd.Series(t, index=self.stations.index, name="turnout")
+
+    def share(
+        self,
+        candidate: str | None = None,
+        *,
+        of: Literal["valid", "ballots", "registered"] = "valid",
+    ) -> pd.Series:
+        """A candidate's vote share per station (NaN where the denominator is 0).
+
+        Parameters
+        ----------
+        candidate : str, optional
+            Default: the leader.
+        of : {"valid", "ballots", "registered"}
+            The denominator: valid votes (default), ballots cast, or
+            registered voters (the share of the electorate).
+        """
+        candidate = self._check_candidate(candidate)
+        if of not in ("valid", "ballots", "registered"):
+            raise ValueError(f"of must be 'valid', 'ballots' or 'registered', got {of!r}")
+        den = self.counts(of)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s = np.where(den > 0, self.counts(candidate) / den, np.nan)
+        return pd.Series(s, index=self.stations.index, name=f"share_{candidate}")
+
+    def totals(self) -> pd.Series:
+        """National sums of every count column (NaN-skipping), as int where complete."""
+        cols = [*COUNT_COLUMNS, *self.candidates]
+        return self.stations[cols].sum(min_count=1)
+
+    def shares(self) -> pd.Series:
+        """National share of valid votes per candidate."""
+        tot = self.stations[list(self.candidates)].sum()
+        return tot / tot.sum()
+
+    def by(self, level: str) -> Iterator[tuple[Any, Election]]:
+        """Iterate over ``(group value, sub-election)`` pairs of one level."""
+        if level not in self.stations.columns:
+            raise KeyError(f"unknown level {level!r}; the levels are {list(self.levels)}")
+        for key, idx in self.stations.groupby(level, sort=True).groups.items():
+            yield key, self.subset(self.stations.index.isin(idx))
+
+    def group_totals(self, level: str) -> pd.DataFrame:
+        """Sums of every count column by one level, with station counts."""
+        if level not in self.stations.columns:
+            raise KeyError(f"unknown level {level!r}; the levels are {list(self.levels)}")
+        cols = [*COUNT_COLUMNS, *self.candidates]
+        g = self.stations.groupby(level, sort=True)
+        out = g[cols].sum(min_count=1)
+        out.insert(0, "stations", g.size())
+        return out
+
+    def subset(self, mask: Any) -> Election:
+        """A new Election with the stations selected by a boolean mask or callable."""
+        if callable(mask):
+            mask = mask(self.stations)
+        mask = np.asarray(mask, dtype=bool)
+        if mask.shape != (len(self.stations),):
+            raise ValueError(f"mask must have one entry per station ({len(self.stations)})")
+        return replace(self, stations=self.stations.loc[mask].reset_index(drop=True))
+
+    def with_stations(self, stations: pd.DataFrame, **changes: Any) -> Election:
+        """A copy with another station table (same columns), e.g. a simulated one."""
+        return replace(self, stations=stations, **changes)
+
+    def report(self) -> str:
+        """A short text report: stations kept, set aside and why, derived columns."""
+        lines = [
+            f"{self.name or 'Election'}: {len(self.stations):,} stations kept, "
+            f"{len(self.set_aside):,} set aside."
+        ]
+        if len(self.set_aside):
+            reasons = self.set_aside["reason"].str.split("; ").explode().value_counts()
+            for reason, n in reasons.items():
+                lines.append(f"  set aside: {n:,} row(s): {reason}")
+        for col, how in self.derived.items():
+            lines.append(f"  {col}: {how}")
+        reg_missing = int(self.stations["registered"].isna().sum())
+        if reg_missing and "registered" not in self.derived:
+            lines.append(f"  registered missing for {reg_missing:,} station(s)")
+        for note in self.notes:
+            lines.append(f"  note: {note}")
+        return "\n".join(lines)
+
+
+_ENCODINGS = ("utf-8-sig", "cp1252")
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """Decode bytes as UTF-8 (with or without BOM), else cp1252."""
+    for enc in _ENCODINGS:
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    # cp1252 leaves five bytes undefined; latin-1 decodes anything.
+    return data.decode("latin-1"), "latin-1"
+
+
+def read_text_table(
+    path: str | os.PathLike[str] | bytes, *, sep: str | None = ",", **kwargs: Any
+) -> tuple[pd.DataFrame, str]:
+    """Read a delimited text table with encoding detection; all columns as str.
+
+    Returns the frame and the encoding used.
+    """
+    if isinstance(path, bytes):
+        data = path
+    else:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    text, enc = _decode(data)
+    df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, **kwargs)
+    return df, enc
+
+
+def read_csv(
+    path: str | os.PathLike[str],
+    *,
+    sep: str | None = ",",
+    on_invalid: Literal["raise", "set_aside"] = "raise",
+    transform: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    **mapping: Any,
+) -> Election:
+    """Read a station-level CSV file into a validated :class:`Election`.
+
+    The encoding is detected: UTF-8 (with or without a byte-order mark),
+    then Windows-1252. Every column is read as text and converted by
+    :meth:`Election.from_frame`, so a malformed count is reported with its
+    line number instead of silently becoming NaN.
+
+    Parameters
+    ----------
+    path : path-like
+        The CSV file.
+    sep : str
+        Field separator.
+    on_invalid : {"raise", "set_aside"}
+        See :meth:`Election.from_frame`.
+    transform : callable, optional
+        Applied to the raw (all-text) frame before mapping, e.g. to rename
+        or combine columns. It must keep one row per input row.
+    **mapping
+        The column mapping and metadata passed to :meth:`Election.from_frame`
+        (``candidates``, ``registered``, ``ballots``, ``valid``, ``invalid``,
+        ``levels``, ``station``, ``leader``, ``name``, ...).
+
+    Returns
+    -------
+    Election
+
+    References
+    ----------
+    .. [1] Mebane, W. R. (2015). Election Forensics Toolkit DRG Center
+       Working Paper. USAID.
+    """
+    df, _ = read_text_table(path, sep=sep)
+    if transform is not None:
+        n = len(df)
+        df = transform(df)
+        if len(df) != n:
+            raise DataError(f"transform changed the number of rows from {n} to {len(df)}")
+    return Election.from_frame(df, on_invalid=on_invalid, line_offset=2, **mapping)

@@ -1,0 +1,109 @@
+"""Project metadata and the reproducibility machinery itself."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import yaml
+
+import forensics
+from forensics.figures import savefig
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_citation_cff_is_valid_and_matches_version():
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["cff-version"] == "1.2.0"
+    for key in ("message", "title", "authors", "version", "license"):
+        assert cff[key], key
+    assert str(cff["version"]) == forensics.__version__
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert re.search(rf'^version = "{re.escape(forensics.__version__)}"$', pyproject, re.M)
+
+
+def test_lock_pins_matplotlib_exactly_with_hashes():
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    assert re.search(r"^matplotlib==\d+\.\d+\.\d+ \\$", lock, re.M)
+    assert matplotlib.__version__ in lock
+    assert "--index-url" not in lock
+    assert "--extra-index-url" not in lock
+    assert len(re.findall(r"^[A-Za-z0-9_.\-]+==", lock, re.M)) > 50
+    for block in re.split(r"\n(?=[A-Za-z0-9])", lock):
+        if "==" in block.split("\n", 1)[0]:
+            assert "--hash=sha256:" in block, block.split("\n", 1)[0]
+
+
+def _draw(path: Path) -> bytes:
+    rng = np.random.default_rng(1)
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.hist(rng.normal(size=500), bins=20)
+    ax.set_title("Benford ✓")
+    savefig(fig, path)
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("suffix", [".svg", ".png"])
+def test_savefig_is_byte_reproducible(tmp_path, suffix):
+    a = _draw(tmp_path / f"a{suffix}")
+    b = _draw(tmp_path / f"b{suffix}")
+    assert hashlib.sha256(a).hexdigest() == hashlib.sha256(b).hexdigest()
+    if suffix == ".svg":
+        text = a.decode()
+        assert "<dc:date>" not in text  # no creation date in the metadata
+
+
+def test_savefig_rejects_unknown_format(tmp_path):
+    fig = plt.figure()
+    with pytest.raises(ValueError, match=r"\.svg or \.png"):
+        savefig(fig, tmp_path / "x.pdf")
+    plt.close(fig)
+
+
+NOTEBOOK = """{
+ "cells": [
+  {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [
+    {"name": "stdout", "output_type": "stream", "text": ["%s\\n"]}],
+   "source": ["print(f\\"{sum(range(10)):d}\\")"]}
+ ],
+ "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
+   "name": "python3"}},
+ "nbformat": 4, "nbformat_minor": 5
+}
+"""
+
+
+@pytest.mark.parametrize(("stored", "passes"), [("45", True), ("46", False)])
+def test_nbval_fails_on_a_wrong_stored_output(tmp_path, stored, passes):
+    nb = tmp_path / "check.ipynb"
+    nb.write_text(NOTEBOOK % stored, encoding="utf-8")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "--nbval",
+            "--nbval-current-env",
+            "-o",
+            "filterwarnings=",
+            "-q",
+            str(nb),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert (proc.returncode == 0) == passes, proc.stdout[-2000:]
