@@ -353,6 +353,10 @@ class Election:
             reasons = prob.groupby("line")["reason"].agg("; ".join)
             bad_mask = out["line"].isin(reasons.index).to_numpy()
             aside = src.loc[bad_mask].copy()
+            # keep source columns that clash with ours under a suffixed name
+            aside.columns = [
+                f"{c}_source" if c in ("line", "station", "reason") else c for c in aside.columns
+            ]
             aside.insert(0, "station", out.loc[bad_mask, "station"].to_numpy())
             aside.insert(0, "line", out.loc[bad_mask, "line"].to_numpy())
             aside["reason"] = reasons.reindex(aside["line"]).to_numpy()
@@ -531,7 +535,14 @@ def read_text_table(
         with open(path, "rb") as fh:
             data = fh.read()
     text, enc = _decode(data)
-    df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, **kwargs)
+    try:
+        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, **kwargs)
+    except pd.errors.ParserError as exc:
+        name = "<bytes>" if isinstance(path, bytes) else os.fspath(path)
+        raise DataError(
+            f"{name} is not a well-formed delimited table ({enc}): {exc}. "
+            "Check the separator and quoting of the line named."
+        ) from exc
     return df, enc
 
 

@@ -261,3 +261,18 @@ def test_corruptions_are_named_or_set_aside_never_lost(case):
     assert set(e.stations["line"]).isdisjoint(bad_rows)
     # what is kept validates cleanly
     assert (e.counts("ballots") <= e.counts("registered")).all()
+
+
+def test_source_columns_named_like_ours_survive_set_aside():
+    df = pd.DataFrame({"station": ["a", "b"], "line": [7, 8], "A": [1, -1], "B": [2, 2]})
+    e = Election.from_frame(df, candidates=["A", "B"], station="station", on_invalid="set_aside")
+    assert e.set_aside["station"].tolist() == ["b"]
+    assert e.set_aside["line_source"].tolist() == [8]
+    assert e.set_aside["line"].tolist() == [1]
+
+
+def test_malformed_csv_is_a_data_error(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("a,b\n1,2\n3,4,5\n", encoding="utf-8")
+    with pytest.raises(DataError, match="not a well-formed delimited table"):
+        read_csv(path, candidates=["a", "b"])

@@ -57,12 +57,17 @@ class RemoteFile:
     url : str
         Pinned public URL (a commit-pinned raw URL where one exists).
     sha256 : str
-        Expected sha256 of the file's bytes.
+        Expected sha256 of the file's bytes in the mirror.
+    download_sha256 : str, optional
+        Expected sha256 of the file at ``url`` when the mirror keeps another
+        form of the same data (e.g. a gzip of the CSV inside a published zip);
+        the loader must read both forms.
     """
 
     path: str
     url: str
     sha256: str
+    download_sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,8 +154,9 @@ def fetch(remote: RemoteFile) -> Path:
         if local.is_file():
             return _verify(local, remote.sha256)
     cached = _cache_dir() / remote.path
+    download_hash = remote.download_sha256 or remote.sha256
     if cached.is_file():
-        return _verify(cached, remote.sha256)
+        return _verify(cached, download_hash)
     if _offline():
         where = f"{Path(mirror) / remote.path} (FORENSICS_DATA_DIR)" if mirror else "no mirror set"
         raise FileNotFoundError(
@@ -162,7 +168,7 @@ def fetch(remote: RemoteFile) -> Path:
     try:
         fname = pooch.retrieve(
             remote.url,
-            known_hash=f"sha256:{remote.sha256}",
+            known_hash=f"sha256:{download_hash}",
             fname=Path(remote.path).name,
             path=cached.parent,
             progressbar=False,
