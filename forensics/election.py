@@ -234,7 +234,10 @@ class Election:
         if station is not None:
             out["station"] = src[station].astype(str).to_numpy()
         elif level_map:
-            out["station"] = src[list(level_map)].astype(str).agg("/".join, axis=1).to_numpy()
+            joined = src[next(iter(level_map))].astype(str)
+            for col in list(level_map)[1:]:
+                joined = joined + "/" + src[col].astype(str)
+            out["station"] = joined.to_numpy()
         else:
             out["station"] = (out["line"]).astype(str)
 
@@ -248,8 +251,10 @@ class Election:
             rows["reason"] = reason
             if detail is None:
                 rows["detail"] = ""
+            elif callable(detail):
+                rows["detail"] = [detail(i) for i in np.flatnonzero(mask)]
             else:
-                rows["detail"] = np.asarray(detail, dtype=object)[mask]
+                rows["detail"] = [str(v) for v in np.asarray(detail, dtype=object)[mask]]
             problems.append(rows)
 
         # Numeric conversion of every count column, with per-row diagnostics.
@@ -259,16 +264,23 @@ class Election:
         for canon, col in count_src.items():
             raw = src[col]
             values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-            is_blank = (
-                raw.isna().to_numpy() | raw.astype(str).str.strip().isin(["", "nan"]).to_numpy()
+            failed = np.isnan(values)
+            is_blank = np.zeros(n_in, dtype=bool)
+            if failed.any():  # inspect the text only where the conversion failed
+                text = raw[failed]
+                is_blank[failed] = (
+                    text.isna().to_numpy()
+                    | text.astype(str).str.strip().isin(["", "nan"]).to_numpy()
+                )
+            shown = raw.to_numpy(dtype=object)
+            flag(failed & ~is_blank, f"non-numeric value in column '{col}'", shown)
+            finite = ~failed & np.isfinite(values)
+            flag(
+                finite & (values != np.round(values)),
+                f"non-integer count in column '{col}'",
+                shown,
             )
-            bad_text = np.isnan(values) & ~is_blank
-            flag(bad_text, f"non-numeric value in column '{col}'", raw.astype(str).to_numpy())
-            finite = np.isfinite(values)
-            nonint = finite & (values != np.round(values))
-            flag(nonint, f"non-integer count in column '{col}'", raw.astype(str).to_numpy())
-            neg = finite & (values < 0)
-            flag(neg, f"negative count in column '{col}'", raw.astype(str).to_numpy())
+            flag(finite & (values < 0), f"negative count in column '{col}'", shown)
             if canon != "registered":
                 flag(is_blank, f"missing count (NaN) in column '{col}'")
             numeric[canon] = values
@@ -306,7 +318,7 @@ class Election:
             flag(
                 bad_sum,
                 "candidate votes do not sum to valid",
-                [f"candidates - valid = {d:+.0f}" for d in diff],
+                lambda i: f"candidates - valid = {diff[i]:+.0f}",
             )
             if "ballots" not in derived and "invalid" not in derived:
                 diff2 = numeric["valid"] + numeric["invalid"] - numeric["ballots"]
@@ -314,16 +326,16 @@ class Election:
                 flag(
                     bad2,
                     "valid + invalid != ballots",
-                    [f"valid + invalid - ballots = {d:+.0f}" for d in diff2],
+                    lambda i: f"valid + invalid - ballots = {diff2[i]:+.0f}",
                 )
             over = numeric["ballots"] > numeric["registered"]
             flag(
                 over,
                 "ballots > registered",
-                [
-                    f"ballots {b:.0f} > registered {r:.0f}"
-                    for b, r in zip(numeric["ballots"], numeric["registered"], strict=True)
-                ],
+                lambda i: (
+                    f"ballots {numeric['ballots'][i]:.0f} > "
+                    f"registered {numeric['registered'][i]:.0f}"
+                ),
             )
 
         for canon in (*COUNT_COLUMNS, *cand_names):
