@@ -276,3 +276,41 @@ def test_malformed_csv_is_a_data_error(tmp_path):
     path.write_text("a,b\n1,2\n3,4,5\n", encoding="utf-8")
     with pytest.raises(DataError, match="not a well-formed delimited table"):
         read_csv(path, candidates=["a", "b"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 500),
+            st.integers(0, 500),
+            st.sampled_from(["", "x", "-1", "2.5", " ", "ok"]),
+        ),
+        min_size=1,
+        max_size=15,
+    )
+)
+def test_read_csv_never_loses_a_line(rows):
+    import tempfile
+    from pathlib import Path
+
+    lines = ["id,A,B"]
+    bad_lines = set()
+    for i, (a, b, corruption) in enumerate(rows):
+        cell = str(b)
+        if corruption != "ok":
+            cell = corruption
+            bad_lines.add(i + 2)  # line 1 is the header
+        lines.append(f"s{i},{a},{cell}")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="cp1252")
+        e = read_csv(path, station="id", candidates=["A", "B"], on_invalid="set_aside")
+        if bad_lines:
+            with pytest.raises(DataError) as info:
+                read_csv(path, station="id", candidates=["A", "B"])
+            assert set(info.value.problems["line"]) == bad_lines
+        else:
+            assert len(read_csv(path, station="id", candidates=["A", "B"])) == len(rows)
+    assert len(e) + len(e.set_aside) == len(rows)
+    assert set(e.set_aside["line"]) == bad_lines
