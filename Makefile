@@ -22,7 +22,8 @@ notebooks: $(STAMP)
 	@for nb in $(NOTEBOOKS); do \
 	  echo "executing $$nb"; \
 	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.timeout=1200 --ExecutePreprocessor.kernel_name=python3 $$nb || exit 1; \
+	    --ExecutePreprocessor.timeout=1200 --ExecutePreprocessor.record_timing=False \
+	    --ExecutePreprocessor.kernel_name=python3 $$nb || exit 1; \
 	  $(BIN)/jupytext --quiet --to py:percent $$nb || exit 1; \
 	done
 

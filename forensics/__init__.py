@@ -6,6 +6,12 @@ write results and figures.
 """
 
 from forensics import datasets
+from forensics.coverage import (
+    compare_versions,
+    coverage_by_state,
+    reweighted_shares,
+    table_number_floor,
+)
 from forensics.election import COUNT_COLUMNS, DataError, Election, read_csv
 from forensics.multitest import adjust_pvalues, benjamini_hochberg, holm
 from forensics.results import TestResult
@@ -20,7 +26,11 @@ __all__ = [
     "__version__",
     "adjust_pvalues",
     "benjamini_hochberg",
+    "compare_versions",
+    "coverage_by_state",
     "datasets",
     "holm",
     "read_csv",
+    "reweighted_shares",
+    "table_number_floor",
 ]
