@@ -6,6 +6,18 @@ write results and figures.
 """
 
 from forensics import datasets
+from forensics.bulletins import (
+    CoverageImputation,
+    RoundPercentageResult,
+    SelectivityResult,
+    acta_consistency,
+    bulletin_counts,
+    coverage_bounds,
+    coverage_selectivity_test,
+    impute_uncovered,
+    load_bulletins,
+    round_percentage_test,
+)
 from forensics.coverage import (
     compare_versions,
     coverage_by_state,
@@ -14,23 +26,47 @@ from forensics.coverage import (
 )
 from forensics.election import COUNT_COLUMNS, DataError, Election, read_csv
 from forensics.multitest import adjust_pvalues, benjamini_hochberg, holm
+from forensics.polls import (
+    Comparison,
+    compare,
+    load_exit_polls,
+    load_polls,
+    load_pollsters,
+    poll_average,
+)
 from forensics.results import TestResult
 
 __version__ = "0.1.0"
 
 __all__ = [
     "COUNT_COLUMNS",
+    "Comparison",
+    "CoverageImputation",
     "DataError",
     "Election",
+    "RoundPercentageResult",
+    "SelectivityResult",
     "TestResult",
     "__version__",
+    "acta_consistency",
     "adjust_pvalues",
     "benjamini_hochberg",
+    "bulletin_counts",
+    "compare",
     "compare_versions",
+    "coverage_bounds",
     "coverage_by_state",
+    "coverage_selectivity_test",
     "datasets",
     "holm",
+    "impute_uncovered",
+    "load_bulletins",
+    "load_exit_polls",
+    "load_polls",
+    "load_pollsters",
+    "poll_average",
     "read_csv",
     "reweighted_shares",
+    "round_percentage_test",
     "table_number_floor",
 ]

@@ -1,0 +1,912 @@
+"""Announced totals against the tally sheets: round percentages, consistency, coverage.
+
+Four questions about the totals the CNE announced for the Venezuelan
+presidential election of 28 July 2024, each usable on any election:
+
+* :func:`round_percentage_test`: are the announced counts exactly a total
+  times round percentages, a pattern genuine counts almost never show?
+* :func:`acta_consistency`: what the announced totals imply for the tables
+  with no published tally sheet (acta), against what those tables could hold.
+* :func:`coverage_bounds`: the range of national outcomes that the uncovered
+  tables allow, from the extreme where every registered voter there votes for
+  one candidate.
+* :func:`impute_uncovered` and :func:`coverage_selectivity_test`: a
+  model-based estimate of the uncovered tables from an earlier election at the
+  same centres, and a test of whether coverage is selective.
+
+:func:`load_bulletins` reads the compiled table ``data/official_bulletins.csv``
+(CNE bulletins, the registry, the opposition's totals), and
+:func:`bulletin_counts` turns one of its rows into counts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import special, stats
+
+from forensics.election import DataError, Election
+from forensics.results import TestResult, as_float, as_int
+
+__all__ = [
+    "CoverageImputation",
+    "RoundPercentageResult",
+    "SelectivityResult",
+    "acta_consistency",
+    "bulletin_counts",
+    "coverage_bounds",
+    "coverage_selectivity_test",
+    "data_file",
+    "impute_uncovered",
+    "load_bulletins",
+    "round_percentage_test",
+]
+
+#: CNE definitive registry (Gaceta Electoral, 2 June 2024), including the
+#: 69,211 electors registered abroad; row "CNE definitive electoral registry"
+#: of ``data/official_bulletins.csv`` (source: lapatilla.com 2024-06-04 via
+#: aperturaven.blogspot.com).
+REGISTRY_2024 = 21_392_464
+REGISTRY_ABROAD_2024 = 69_211
+
+_GELMAN = (
+    "Gelman, A. (2024), post on the blog 'Statistical Modeling, Causal Inference, and Social "
+    "Science', quoted by CNN ('After Venezuela's contested presidential vote, experts say "
+    "government results are a statistical improbability', 2024-08-09) and Caracas Chronicles "
+    "('What are the chances that Maduro actually won?', 2024-08-01): about 1 in 100 million"
+)
+
+
+# ------------------------------------------------------------------ data
+def data_file(name: str, path: str | Path | None = None) -> Path:
+    """Locate one of the compiled tables in the repository's ``data/`` folder.
+
+    Parameters
+    ----------
+    name : str
+        File name, e.g. ``"official_bulletins.csv"``.
+    path : path-like, optional
+        An explicit file to use instead.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist, saying where it was looked for.
+    """
+    if path is not None:
+        p = Path(path)
+        if not p.is_file():
+            raise FileNotFoundError(f"{p} does not exist")
+        return p
+    here = Path(__file__).resolve().parent
+    # an installed wheel carries the tables in forensics/data; a checkout in data/
+    candidates = [here / "data" / name, here.parent / "data" / name]
+    p = next((c for c in candidates if c.is_file()), candidates[-1])
+    if not p.is_file():
+        raise FileNotFoundError(
+            f"compiled table {name!r} not found at {p}: it ships in the repository's data/ "
+            "folder, next to the forensics package. Pass path= to read a copy elsewhere."
+        )
+    return p
+
+
+def _numeric(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    for col in columns:
+        text = df[col].astype(str).str.strip()
+        values = pd.to_numeric(text, errors="coerce")
+        bad = values.isna() & (text != "")
+        if bad.any():
+            raise DataError(
+                f"non-numeric value(s) in column {col!r}: "
+                f"{text[bad].tolist()[:5]} (rows {list(np.flatnonzero(bad))[:5]})"
+            )
+        df[col] = values.astype(float)
+    return df
+
+
+def load_bulletins(path: str | Path | None = None) -> pd.DataFrame:
+    """Read ``official_bulletins.csv``: CNE bulletins, registry, opposition totals.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        Default: ``data/official_bulletins.csv`` next to the package.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per item, counts and percentages as float (NaN where the
+        source does not state them), ``date`` as datetime, ``source`` and
+        ``notes`` kept as text.
+    """
+    df = pd.read_csv(data_file("official_bulletins.csv", path), dtype=str, keep_default_na=False)
+    num = [
+        "actas_counted_pct",
+        "maduro_votes",
+        "maduro_pct",
+        "gonzalez_votes",
+        "gonzalez_pct",
+        "others_votes",
+        "others_pct",
+        "valid_votes",
+        "null_votes",
+        "total_votes",
+        "turnout_pct",
+        "registered_electors",
+        "mesas",
+        "centres",
+    ]
+    missing = [c for c in ["item", "date", *num] if c not in df.columns]
+    if missing:
+        raise DataError(f"official_bulletins: missing column(s) {missing}")
+    df = _numeric(df, num)
+    df["date"] = pd.to_datetime(df["date"], errors="coerce")
+    return df
+
+
+def bulletin_counts(bulletins: pd.DataFrame, item: str) -> dict[str, float]:
+    """Counts of one row of the bulletins table, found by a case-insensitive prefix.
+
+    Returns ``{"Maduro", "Gonzalez", "others", "valid"}`` (float, NaN where
+    not stated).
+    """
+    hit = bulletins[bulletins["item"].str.lower().str.startswith(item.lower())]
+    if len(hit) != 1:
+        raise KeyError(
+            f"{len(hit)} row(s) of the bulletins table start with {item!r}; items are "
+            f"{bulletins['item'].tolist()}"
+        )
+    row = hit.iloc[0]
+    return {
+        "Maduro": float(row["maduro_votes"]),
+        "Gonzalez": float(row["gonzalez_votes"]),
+        "others": float(row["others_votes"]),
+        "valid": float(row["valid_votes"]),
+    }
+
+
+# ------------------------------------------------------ round percentages
+@dataclass(frozen=True)
+class RoundPercentageResult(TestResult):
+    """Result of :func:`round_percentage_test`.
+
+    Extra attributes
+    ----------------
+    counts : numpy.ndarray
+        The counts tested.
+    total : int
+        The total the percentages refer to.
+    decimals : int
+        Decimals of the round percentages.
+    percentages : numpy.ndarray
+        Nearest round percentage of each count.
+    deviation : numpy.ndarray
+        ``count - total * percentage / 100`` in votes; a count "hits" when
+        ``|deviation| <= 1/2``, i.e. it is that product rounded.
+    hits : numpy.ndarray of bool
+        Which counts hit.
+    hit_probability : float
+        Probability ``q = 10**(2 + decimals) / total`` that one free count
+        hits under the null.
+    constrained : bool
+        Whether the counts sum to ``total`` (then only ``k - 1`` are free).
+    """
+
+    counts: np.ndarray = None  # type: ignore[assignment]
+    total: int = 0
+    decimals: int = 1
+    percentages: np.ndarray = None  # type: ignore[assignment]
+    deviation: np.ndarray = None  # type: ignore[assignment]
+    hits: np.ndarray = None  # type: ignore[assignment]
+    hit_probability: float = math.nan
+    constrained: bool = False
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per count: count, exact and round percentage, deviation, hit."""
+        return pd.DataFrame(
+            {
+                "count": self.counts,
+                "exact_pct": 100.0 * self.counts / self.total,
+                "round_pct": self.percentages,
+                "total_x_round_pct": self.total * self.percentages / 100.0,
+                "deviation_votes": self.deviation,
+                "hit": self.hits,
+            }
+        )
+
+
+def _irwin_hall_central(m: int, half_width: float) -> float:
+    """P(|U_1 + ... + U_m| <= half_width), U_i iid uniform on [-1/2, 1/2]."""
+    if m == 0:
+        return 1.0
+    x_hi = m / 2 + half_width  # the sum shifted to [0, m]
+    x_lo = m / 2 - half_width
+
+    def cdf(x: float) -> float:
+        if x <= 0:
+            return 0.0
+        if x >= m:
+            return 1.0
+        j = np.arange(0, math.floor(x) + 1)
+        terms = (-1.0) ** j * special.comb(m, j) * (x - j) ** m
+        return float(terms.sum() / math.factorial(m))
+
+    return cdf(x_hi) - cdf(x_lo)
+
+
+def round_percentage_test(
+    counts: Sequence[float] | np.ndarray,
+    *,
+    total: float | None = None,
+    decimals: int = 1,
+) -> RoundPercentageResult:
+    """Test whether announced counts are a total times round percentages.
+
+    A count ``c`` of a total ``T`` "hits" when it equals ``T * p / 100``
+    rounded to the nearest vote for a percentage ``p`` with ``decimals``
+    decimals, i.e. ``|c - T p / 100| <= 1/2``. Genuine counts hit only by
+    chance, with probability about ``10**(2 + decimals) / T`` each; counts
+    computed from chosen percentages hit every time.
+
+    Parameters
+    ----------
+    counts : array-like of int
+        Announced counts (e.g. each candidate's votes), at least two.
+    total : float, optional
+        The total the percentages are of. Default: ``sum(counts)`` (the
+        counts partition the total, so one of them is determined by the
+        others). When given and different from the sum, the counts are
+        treated as all free.
+    decimals : int
+        Decimals of the round percentages (1 for ``51.2 %``).
+
+    Returns
+    -------
+    RoundPercentageResult
+        ``statistic`` = number of counts that hit, ``pvalue`` = P(at least
+        that many hits) under the null, ``effect_size`` = the largest
+        ``|deviation|`` in votes among the hits (NaN without hits).
+
+    Notes
+    -----
+    Null model. Write ``s = T / 10**(2 + decimals)`` for the spacing, in
+    votes, between consecutive round-percentage products. Under the null, the
+    position of each free count within its spacing (the fractional part of
+    ``c * 10**(2 + decimals) / T``) is uniform and independent across free
+    counts: genuine counts do not "know" the round percentages, and the
+    spacing (about 10,000 votes for ``T`` = 10 million) is tiny relative to
+    the uncertainty of any count. Exactly one integer per spacing hits, so a
+    free count hits with probability ``q = 1/s = 10**(2 + decimals) / T``.
+
+    When the ``k`` counts sum to ``T`` only ``k - 1`` are free; the last one's
+    deviation is minus the sum of the others'. Given that all ``k - 1`` free
+    counts hit (deviations ``e_i`` uniform on ``[-1/2, 1/2]``), the last one
+    hits iff ``|sum e_i| <= 1/2``, with the Irwin–Hall probability
+    ``rho_{k-1}`` (1 for ``k = 2``, 3/4 for ``k = 3``); if some free count
+    misses, the last one's deviation is uniform over its spacing and it hits
+    with probability ``q``. Hence, with ``H ~ Binomial(k - 1, q)`` the free
+    hits, the exact null distribution of the number of hits ``M`` is
+
+    ``P(M >= m) = P(H >= m) + P(H = m - 1) * (rho_{k-1} if m = k else q)``,
+
+    so all ``k`` counts hit with probability ``rho_{k-1} q**(k-1)``. Without
+    the sum constraint, ``M ~ Binomial(k, q)``. The approximation is the
+    continuous uniform for the integer counts, whose error is of order
+    ``1/s``. ``q`` is capped at 1 (very small totals always hit).
+
+    For the CNE's first bulletin of 29 July 2024 (Maduro 5,150,092, González
+    4,445,978, others 462,704 of 10,058,774) all three counts hit:
+    ``q = 1000 / 10,058,774 = 9.94e-5`` and ``P = 0.75 q**2 = 7.4e-9``, about
+    one in 135 million; the cruder ``q**2 = 9.9e-9`` is Gelman's "about 1 in
+    100 million" [1]_. The second bulletin (6,408,844, 5,326,104, 600,936 of
+    12,335,884 valid votes) has no hit.
+
+    What the test speaks to: whether the counts were derived from
+    percentages rather than summed from tally sheets. It says nothing by
+    itself about which candidate won.
+
+    References
+    ----------
+    .. [1] Gelman, A. (2024). Blog post on the first CNE bulletin, reported by
+       CNN, "After Venezuela's contested presidential vote, experts say
+       government results are a 'statistical improbability'", 9 August 2024,
+       https://amp.cnn.com/cnn/2024/08/09/americas/venezuela-election-results-experts-improbability-intl-latam
+       and Caracas Chronicles, "What are the chances that Maduro actually
+       won?", 1 August 2024.
+    .. [2] Beber, B. & Scacco, A. (2012). What the numbers say: a digit-based
+       test for election fraud. Political Analysis 20(2), 211-234.
+       doi:10.1093/pan/mps003 (the general logic of testing announced
+       numbers against the arithmetic of genuine counts).
+    """
+    c = np.asarray(counts, dtype=float).ravel()
+    if c.size < 2:
+        raise ValueError(f"need at least two counts, got {c.size}")
+    if not np.all(np.isfinite(c)) or np.any(c < 0) or np.any(c != np.round(c)):
+        raise ValueError(f"counts must be non-negative integers, got {c.tolist()}")
+    if not isinstance(decimals, (int, np.integer)) or decimals < 0:
+        raise ValueError(f"decimals must be a non-negative integer, got {decimals!r}")
+    sum_c = float(c.sum())
+    T = sum_c if total is None else float(total)
+    if not math.isfinite(T) or T <= 0 or round(T) != T:
+        raise ValueError(f"total must be a positive integer, got {total!r}")
+    if sum_c > T:
+        raise ValueError(f"total {T:,.0f} is smaller than the sum of the counts {sum_c:,.0f}")
+    constrained = sum_c == T
+    scale = 10.0 ** (2 + decimals)
+    units = np.round(c * scale / T)  # nearest round percentage, in 10**-decimals %
+    pct = units / 10.0**decimals
+    # Exact in integer arithmetic where possible: deviation = c - T * units / scale.
+    deviation = c - T * units / scale
+    hits = np.abs(deviation) <= 0.5 + 1e-9
+    k = c.size
+    m = int(hits.sum())
+    q = min(1.0, scale / T)
+    if constrained:
+        free = k - 1
+        tail = float(stats.binom.sf(m - 1, free, q)) if m <= free else 0.0
+        if m >= 1:
+            extra = _irwin_hall_central(free, 0.5) if m == k else q
+            tail += float(stats.binom.pmf(m - 1, free, q)) * extra
+        pvalue = min(1.0, tail) if m > 0 else 1.0
+        null = f"fractional parts of count*10^{2 + decimals}/total uniform for {free} free counts"
+    else:
+        pvalue = float(stats.binom.sf(m - 1, k, q)) if m > 0 else 1.0
+        null = f"fractional parts of count*10^{2 + decimals}/total uniform for {k} free counts"
+    effect = float(np.max(np.abs(deviation[hits]))) if m else math.nan
+    return RoundPercentageResult(
+        statistic=float(m),
+        pvalue=pvalue,
+        n=k,
+        n_excluded=0,
+        effect_size=effect,
+        effect_size_name="largest |count - total x round pct| among hits (votes)",
+        method=f"round-percentage test ({decimals} decimal(s))",
+        null=null,
+        reference=_GELMAN,
+        counts=c.astype(np.int64),
+        total=as_int(T),
+        decimals=int(decimals),
+        percentages=pct,
+        deviation=deviation,
+        hits=hits,
+        hit_probability=as_float(q),
+        constrained=bool(constrained),
+    )
+
+
+# ------------------------------------------------ consistency and coverage
+def _acta_totals(actas: Election, main: Sequence[str]) -> dict[str, float]:
+    tot = actas.stations[list(actas.candidates)].sum()
+    out = {name: float(tot[name]) for name in main}
+    out["others"] = float(tot.drop(list(main)).sum())
+    out["valid"] = float(tot.sum())
+    return out
+
+
+def _covered_registered(actas: Election) -> tuple[float, int]:
+    """Registered voters of the covered tables: known where given, else ballots.
+
+    Ballots (or valid votes) are a lower bound of a table's registered
+    voters, so the sum is a lower bound of the covered registry and the
+    uncovered registry derived from it an upper bound.
+    """
+    reg = actas.counts("registered")
+    missing = ~np.isfinite(reg)
+    fill = actas.counts("ballots")
+    fill = np.where(np.isfinite(fill), fill, actas.counts("valid"))
+    return float(np.where(missing, fill, reg).sum()), int(missing.sum())
+
+
+def acta_consistency(
+    announced: Mapping[str, float],
+    actas: Election,
+    *,
+    registered_total: float = REGISTRY_2024,
+    candidates: Sequence[str] = ("Gonzalez", "Maduro"),
+) -> pd.DataFrame:
+    """Votes the announced totals imply for the tables without an acta.
+
+    Parameters
+    ----------
+    announced : mapping
+        Announced totals: one entry per name in ``candidates``, plus
+        ``"others"`` and ``"valid"`` (e.g. :func:`bulletin_counts`).
+    actas : Election
+        The tables with a published tally sheet.
+    registered_total : float
+        Registered voters in the whole election. Default: the CNE's
+        definitive registry, 21,392,464 electors including 69,211 abroad
+        (Gaceta Electoral, 2 June 2024; ``data/official_bulletins.csv``).
+    candidates : sequence of str
+        Candidates reported separately; the rest are summed as ``"others"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per quantity (candidates, others, valid): ``announced``,
+        ``actas`` (documented on tally sheets), ``implied_uncovered``
+        (announced minus actas), ``max_uncovered`` (registered voters not
+        covered by the actas: the most any quantity can take there),
+        ``possible`` (``0 <= implied <= max``) and ``problem`` in words.
+
+    Notes
+    -----
+    ``max_uncovered = registered_total - registered(covered)``, where a
+    covered table with no registered count contributes its ballots (a lower
+    bound), so ``max_uncovered`` is an upper bound. A quantity is impossible
+    if its announced total is below what the actas already document
+    (``implied < 0``), or if it exceeds the uncovered registry, or if the
+    implied candidate votes exceed the implied valid votes. These are
+    arithmetic facts about the two sources; which source is right is not
+    decided here, except that a negative implied count cannot be true if
+    the actas are genuine.
+    """
+    totals = _acta_totals(actas, candidates)
+    covered_reg, _ = _covered_registered(actas)
+    cap = float(registered_total) - covered_reg
+    rows = []
+    implied_valid = float(announced["valid"]) - totals["valid"]
+    for key in [*candidates, "others", "valid"]:
+        a = float(announced[key])
+        d = totals[key]
+        imp = a - d
+        problems = []
+        if imp < 0:
+            problems.append(f"announced total is {-imp:,.0f} below the votes on the actas")
+        if imp > cap:
+            problems.append(f"implied {imp:,.0f} exceeds the {cap:,.0f} uncovered registered")
+        if key != "valid" and imp > implied_valid >= 0:
+            problems.append(f"implied {imp:,.0f} exceeds the implied valid votes")
+        rows.append(
+            {
+                "quantity": key,
+                "announced": a,
+                "actas": d,
+                "implied_uncovered": imp,
+                "max_uncovered": cap,
+                "possible": not problems,
+                "problem": "; ".join(problems),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def coverage_bounds(
+    actas: Election,
+    *,
+    registered_total: float = REGISTRY_2024,
+    candidates: Sequence[str] = ("Gonzalez", "Maduro"),
+) -> pd.DataFrame:
+    """National outcomes the uncovered tables allow, at the extremes.
+
+    Parameters
+    ----------
+    actas : Election
+        The covered tables.
+    registered_total : float
+        Registered voters in the whole election (default: the CNE's
+        definitive 2024 registry, see :func:`acta_consistency`).
+    candidates : sequence of two str
+        The two candidates whose extremes are computed, ``(A, B)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``actas only``, ``all uncovered registered vote <A>``, ``all
+        uncovered registered vote <B>``; columns per candidate and
+        ``others``, ``valid``, ``margin`` (A minus B, votes), ``margin_pct``
+        (of valid), ``uncovered_registered`` and ``winner``.
+
+    Notes
+    -----
+    The extreme scenario gives every registered voter of the uncovered tables
+    (``registered_total`` minus the covered registry; see
+    :func:`acta_consistency` for the bound used where a covered table has no
+    registered count) to one candidate at 100 % turnout. It is a bound, not
+    an estimate: if ``A`` still leads under the scenario that gives all
+    uncovered voters to ``B``, no count of the uncovered tables can reverse
+    the outcome, provided the actas are genuine.
+    """
+    if len(candidates) != 2:
+        raise ValueError(f"candidates must name two candidates, got {candidates!r}")
+    a, b = candidates
+    totals = _acta_totals(actas, candidates)
+    covered_reg, _ = _covered_registered(actas)
+    cap = max(0.0, float(registered_total) - covered_reg)
+    rows = []
+    for label, add_a, add_b in (
+        ("actas only", 0.0, 0.0),
+        (f"all uncovered registered vote {a}", cap, 0.0),
+        (f"all uncovered registered vote {b}", 0.0, cap),
+    ):
+        va, vb = totals[a] + add_a, totals[b] + add_b
+        valid = totals["valid"] + add_a + add_b
+        rows.append(
+            {
+                "scenario": label,
+                a: va,
+                b: vb,
+                "others": totals["others"],
+                "valid": valid,
+                "margin": va - vb,
+                "margin_pct": 100.0 * (va - vb) / valid,
+                "uncovered_registered": cap,
+                "winner": a if va > vb else (b if vb > va else "tie"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------ history-based imputation
+def _unit_totals(e: Election, level: str, columns: Sequence[str]) -> pd.DataFrame:
+    key = "station" if level == "station" else level
+    if key not in e.stations.columns:
+        raise KeyError(f"{e.name or 'election'} has no column {key!r}; levels: {e.levels}")
+    return e.stations.groupby(key, sort=True)[list(columns)].sum(min_count=1)
+
+
+@dataclass(frozen=True)
+class CoverageImputation:
+    """Result of :func:`impute_uncovered`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per 2024 quantity (candidates, ``others``, ``valid``):
+        ``actas`` (covered total), ``imputed`` (uncovered units, predicted),
+        ``se``, ``lower``, ``upper``, and ``national`` = actas + imputed with
+        its ``national_lower``/``national_upper``.
+    margin : dict
+        National margin A minus B: estimate, se, lower, upper (votes and
+        percent of valid).
+    coefficients : pandas.DataFrame
+        Fitted transition coefficients (rows: current quantities, columns:
+        history covariates).
+    n_covered, n_uncovered, n_new : int
+        Units used to fit, units imputed, covered units absent from the
+        history (not used).
+    uncovered_history_registered : float
+        Registered voters of the imputed units in the history election.
+    level : float
+        Interval level.
+    notes : tuple of str
+    """
+
+    table: pd.DataFrame
+    margin: dict[str, float]
+    coefficients: pd.DataFrame
+    n_covered: int
+    n_uncovered: int
+    n_new: int
+    uncovered_history_registered: float
+    level: float
+    notes: tuple[str, ...]
+
+
+def _history_covariates(
+    history: Election, level: str, history_candidates: Sequence[str]
+) -> pd.DataFrame:
+    cols = [*history.candidates, "registered"]
+    h = _unit_totals(history, level, cols)
+    x = pd.DataFrame(index=h.index)
+    for c in history_candidates:
+        x[c] = h[c]
+    # Everyone else on the registry (other candidates, invalid, abstainers): the
+    # small groups alone are too noisy to carry their own transition rates.
+    x["rest"] = (h["registered"] - x.sum(axis=1)).clip(lower=0)
+    ok = x.notna().all(axis=1) & (x.sum(axis=1) > 0)
+    return x.loc[ok].astype(float)
+
+
+def impute_uncovered(
+    actas: Election,
+    history: Election,
+    *,
+    level: str = "centre",
+    candidates: Sequence[str] = ("Gonzalez", "Maduro"),
+    history_candidates: Sequence[str] | None = None,
+    cluster: str | None = None,
+    confidence: float = 0.95,
+) -> CoverageImputation:
+    """Predict the uncovered units from an earlier election at the same units.
+
+    The history election (e.g. ``venezuela-2013``) defines the universe of
+    units at ``level`` (``"centre"``, or ``"station"`` for table-by-table
+    matching on the shared station id). Units present in ``actas`` are
+    covered; units of the history absent from ``actas`` are imputed.
+
+    Parameters
+    ----------
+    actas : Election
+        Current results of the covered tables.
+    history : Election
+        An earlier election with the same unit codes, complete.
+    level : str
+        The unit: a level column shared by both elections, or ``"station"``.
+    candidates : sequence of two str
+        Current candidates reported separately (the rest become ``others``);
+        the margin is ``candidates[0] - candidates[1]``.
+    history_candidates : sequence of str, optional
+        History candidates used as separate covariates (the rest are summed).
+        Default: the two with the most votes.
+    cluster : str, optional
+        A coarser level of the history election (e.g. ``"municipality"``):
+        standard errors then allow residuals to be correlated within it
+        (cluster-robust; see Notes). Default: units independent.
+    confidence : float
+        Level of the prediction intervals.
+
+    Returns
+    -------
+    CoverageImputation
+
+    Notes
+    -----
+    Model (a Goodman-type transition regression on counts): for unit ``u``
+    and current quantity ``y`` (each candidate, others), ``y_u = x_u' beta +
+    e_u`` where ``x_u`` holds the history counts of the unit (votes of each
+    history candidate, others, invalid, abstainers; they sum to the history
+    registry), with no intercept, so ``beta`` are rates of transition from
+    each history group to the current quantity (absorbing registry growth
+    and emigration). Errors have ``Var(e_u) = sigma^2 r_u`` with ``r_u`` the
+    history registered voters, so the fit is weighted least squares with
+    weights ``1 / r_u``. For the uncovered units, with ``s = sum_u x_u``, the
+    predicted total is ``s' beta_hat`` and its prediction variance
+    ``s' V(beta_hat) s + sigma_hat^2 sum_u r_u``; the margin's variance uses
+    the residual covariance of the two candidates. Intervals are normal.
+
+    Assumptions worth stating with any result: units are independent given
+    the covariates (at ``level="centre"`` the tables of a centre are pooled,
+    which absorbs within-centre correlation, but neighbouring centres may
+    still be correlated, so intervals are optimistic); the transition rates
+    of uncovered units equal those of covered ones, which
+    :func:`coverage_selectivity_test` probes but cannot prove; a covered
+    centre with some tables missing is treated as covered (its missing
+    tables are not imputed), and current units absent from the history
+    (new centres) are neither fitted nor imputed (counted in ``n_new``).
+
+    References
+    ----------
+    .. [1] Goodman, L. A. (1953). Ecological regressions and behavior of
+       individuals. American Sociological Review 18(6), 663-664.
+       doi:10.2307/2088121
+    .. [2] Jiménez, R., Hidalgo, M. & Klimek, P. (2017). Testing for voter
+       rigging in small polling stations. Science Advances 3(6), e1602363.
+       doi:10.1126/sciadv.1602363 (Venezuelan tables compared with their
+       neighbours; the same centre codes across elections).
+    """
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be in (0, 1), got {confidence}")
+    if len(candidates) != 2:
+        raise ValueError(f"candidates must name two candidates, got {candidates!r}")
+    for c in candidates:
+        if c not in actas.candidates:
+            raise KeyError(f"{c!r} is not a candidate of {actas.name!r}: {actas.candidates}")
+    if history_candidates is None:
+        tot = history.stations[list(history.candidates)].sum().sort_values(ascending=False)
+        history_candidates = list(tot.index[:2])
+    x = _history_covariates(history, level, history_candidates)
+    cur = _unit_totals(actas, level, actas.candidates)
+    y = pd.DataFrame(index=cur.index)
+    for c in candidates:
+        y[c] = cur[c]
+    y["others"] = cur.drop(columns=list(candidates)).sum(axis=1)
+    covered = x.index.intersection(y.index)
+    uncovered = x.index.difference(y.index)
+    n_new = len(y.index.difference(x.index))
+    if len(covered) <= x.shape[1] + 1:
+        raise DataError(
+            f"only {len(covered)} unit(s) at level {level!r} are in both elections; need more "
+            f"than {x.shape[1] + 1} to fit the transition model"
+        )
+    X = x.loc[covered].to_numpy()
+    Y = y.loc[covered].to_numpy(dtype=float)
+    r = X.sum(axis=1)
+    w = 1.0 / r
+    Xw = X * np.sqrt(w)[:, None]
+    Yw = Y * np.sqrt(w)[:, None]
+    beta, *_ = np.linalg.lstsq(Xw, Yw, rcond=None)
+    resid_w = Yw - Xw @ beta
+    dof = len(covered) - X.shape[1]
+    sigma = resid_w.T @ resid_w / dof  # residual covariance across quantities
+    xtwx_inv = np.linalg.pinv(Xw.T @ Xw)
+    s = x.loc[uncovered].to_numpy().sum(axis=0)
+    r_u = float(s.sum())
+    pred = s @ beta
+    # Var of (s'beta_j + e_j) and covariances between quantities j, k.
+    if cluster is None:
+        cov_pred = (s @ xtwx_inv @ s) * sigma + r_u * sigma
+    else:
+        if cluster not in history.stations.columns:
+            raise KeyError(f"history has no column {cluster!r} for cluster=")
+        key = "station" if level == "station" else level
+        cl_map = history.stations.groupby(key, sort=True)[cluster].first()
+        cl = cl_map.reindex(covered).to_numpy()
+        resid = Y - X @ beta
+        a = xtwx_inv @ s
+        t = (X @ a)[:, None] * w[:, None] * resid
+        tc = pd.DataFrame(t).groupby(cl).sum().to_numpy()
+        ec = pd.DataFrame(resid).groupby(cl).sum().to_numpy()
+        cov_pred = tc.T @ tc + (r_u / r.sum()) * (ec.T @ ec)
+    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    names = [*candidates, "others"]
+    acta_tot = y.sum()
+    rows = []
+    for j, name in enumerate(names):
+        se = math.sqrt(max(cov_pred[j, j], 0.0))
+        rows.append(
+            {
+                "quantity": name,
+                "actas": float(acta_tot[name]),
+                "imputed": float(pred[j]),
+                "se": se,
+                "lower": float(pred[j] - z * se),
+                "upper": float(pred[j] + z * se),
+            }
+        )
+    se_valid = math.sqrt(max(float(cov_pred.sum()), 0.0))
+    rows.append(
+        {
+            "quantity": "valid",
+            "actas": float(acta_tot.sum()),
+            "imputed": float(pred.sum()),
+            "se": se_valid,
+            "lower": float(pred.sum() - z * se_valid),
+            "upper": float(pred.sum() + z * se_valid),
+        }
+    )
+    table = pd.DataFrame(rows)
+    table["national"] = table["actas"] + table["imputed"]
+    table["national_lower"] = table["actas"] + table["lower"]
+    table["national_upper"] = table["actas"] + table["upper"]
+    d = np.array([1.0, -1.0, 0.0])
+    m_imp = float(d @ pred)
+    m_se = math.sqrt(max(float(d @ cov_pred @ d), 0.0))
+    m_nat = float(acta_tot[candidates[0]] - acta_tot[candidates[1]]) + m_imp
+    valid_nat = float(table.loc[table["quantity"] == "valid", "national"].iloc[0])
+    margin = {
+        "margin": m_nat,
+        "se": m_se,
+        "lower": m_nat - z * m_se,
+        "upper": m_nat + z * m_se,
+        "margin_pct": 100.0 * m_nat / valid_nat,
+        "lower_pct": 100.0 * (m_nat - z * m_se) / valid_nat,
+        "upper_pct": 100.0 * (m_nat + z * m_se) / valid_nat,
+    }
+    coefficients = pd.DataFrame(beta.T, index=names, columns=list(x.columns))
+    notes = (
+        f"fitted on {len(covered):,} {level} unit(s) in both elections; imputed "
+        f"{len(uncovered):,} history unit(s) absent from the actas",
+        f"{n_new:,} covered unit(s) absent from the history election are not used",
+        "covered units with some tables missing are treated as covered (not imputed)",
+    )
+    return CoverageImputation(
+        table=table,
+        margin=margin,
+        coefficients=coefficients,
+        n_covered=len(covered),
+        n_uncovered=len(uncovered),
+        n_new=n_new,
+        uncovered_history_registered=r_u,
+        level=confidence,
+        notes=notes,
+    )
+
+
+@dataclass(frozen=True)
+class SelectivityResult(TestResult):
+    """Result of :func:`coverage_selectivity_test`.
+
+    Extra attributes
+    ----------------
+    share_covered, share_uncovered : float
+        The history candidate's aggregate share of valid votes in covered and
+        uncovered units.
+    n_covered, n_uncovered : int
+        Units in each group.
+    candidate : str
+        The history candidate.
+    """
+
+    share_covered: float = math.nan
+    share_uncovered: float = math.nan
+    n_covered: int = 0
+    n_uncovered: int = 0
+    candidate: str = ""
+
+
+def _ratio_var(v: np.ndarray, n: np.ndarray) -> tuple[float, float]:
+    p = v.sum() / n.sum()
+    m = len(v)
+    var = float(((v - p * n) ** 2).sum() / n.sum() ** 2 * m / max(m - 1, 1))
+    return float(p), var
+
+
+def coverage_selectivity_test(
+    actas: Election,
+    history: Election,
+    *,
+    level: str = "centre",
+    candidate: str | None = None,
+) -> SelectivityResult:
+    """Did the uncovered units vote differently in the history election?
+
+    Parameters
+    ----------
+    actas : Election
+        Current covered tables (only their unit codes are used).
+    history : Election
+        Earlier election at the same units.
+    level : str
+        Unit level shared by both, or ``"station"``.
+    candidate : str, optional
+        History candidate whose share is compared (default: the history's
+        leader).
+
+    Returns
+    -------
+    SelectivityResult
+        ``statistic`` = z, ``effect_size`` = share(uncovered) minus
+        share(covered) in the history election, two-sided normal p-value.
+
+    Notes
+    -----
+    Each group's share is a ratio estimator ``sum v_u / sum n_u`` over its
+    units (``n_u`` valid votes); its variance is the linearised
+    ``sum (v_u - p n_u)^2 / (sum n_u)^2 * m/(m - 1)``, which treats units as
+    the independent sampling units (the finite population correction is
+    omitted: the units are a realised partition, and the question is
+    whether the process that left some uncovered was independent of how
+    they vote). A small p-value says coverage is selective on past votes, so
+    a naive extrapolation from covered tables would be biased; it does not
+    say in which direction the 2024 votes of the uncovered tables differ.
+
+    References
+    ----------
+    .. [1] Cochran, W. G. (1977). Sampling Techniques, 3rd ed., ch. 6
+       (ratio estimators). Wiley. ISBN 978-0-471-16240-7.
+    """
+    candidate = history.leader if candidate is None else candidate
+    if candidate not in history.candidates:
+        raise KeyError(f"{candidate!r} is not a candidate of the history election")
+    h = _unit_totals(history, level, [candidate, *[c for c in history.candidates]])
+    h = h.loc[:, ~h.columns.duplicated()]
+    valid = h[list(history.candidates)].sum(axis=1)
+    keep = valid > 0
+    n_excluded = int((~keep).sum())
+    h, valid = h.loc[keep], valid.loc[keep]
+    key = "station" if level == "station" else level
+    cov_keys = pd.Index(actas.stations[key].unique())
+    is_cov = h.index.isin(cov_keys)
+    if is_cov.all() or (~is_cov).all():
+        raise DataError(
+            f"all {len(h)} history units are {'covered' if is_cov.all() else 'uncovered'}; "
+            "nothing to compare"
+        )
+    p1, v1 = _ratio_var(h.loc[is_cov, candidate].to_numpy(float), valid[is_cov].to_numpy(float))
+    p2, v2 = _ratio_var(h.loc[~is_cov, candidate].to_numpy(float), valid[~is_cov].to_numpy(float))
+    diff = p2 - p1
+    se = math.sqrt(v1 + v2)
+    zval = diff / se if se > 0 else math.nan
+    pvalue = float(2 * stats.norm.sf(abs(zval))) if se > 0 else math.nan
+    return SelectivityResult(
+        statistic=zval,
+        pvalue=pvalue,
+        n=len(h),
+        n_excluded=n_excluded,
+        effect_size=diff,
+        effect_size_name=f"share of {candidate} (uncovered - covered)",
+        method=f"coverage selectivity: ratio-estimator z test at level {level!r}",
+        null="equal history shares in covered and uncovered units",
+        reference="Cochran (1977), Sampling Techniques, ch. 6",
+        share_covered=p1,
+        share_uncovered=p2,
+        n_covered=int(is_cov.sum()),
+        n_uncovered=int((~is_cov).sum()),
+        candidate=candidate,
+    )

@@ -1,0 +1,217 @@
+"""Round-percentage test (analytic vs simulation), acta consistency, coverage bounds."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forensics import datasets
+from forensics.bulletins import (
+    acta_consistency,
+    bulletin_counts,
+    coverage_bounds,
+    coverage_selectivity_test,
+    impute_uncovered,
+    load_bulletins,
+    round_percentage_test,
+)
+from forensics.election import Election
+
+
+def test_cne_first_bulletin_is_about_one_in_1e8():
+    r = round_percentage_test([5_150_092, 4_445_978, 462_704])
+    # 10,058,774 x 0.512 = 5,150,092.29; x 0.442 = 4,445,978.11; x 0.046 = 462,703.60
+    np.testing.assert_allclose(r.deviation, [-0.288, -0.108, 0.396], atol=1e-6)
+    assert r.hits.all()
+    assert r.statistic == 3
+    q = 1000 / 10_058_774  # 9.9415e-5
+    assert r.hit_probability == pytest.approx(q)
+    # all three hit: 0.75 q^2 = 7.413e-9, about 1 in 1.35e8 (Gelman: "about 1 in 100 million")
+    assert r.pvalue == pytest.approx(0.75 * q**2, rel=1e-9)
+    assert 1e8 < 1 / r.pvalue < 2e8
+
+
+def test_cne_second_bulletin_is_not_significant():
+    r = round_percentage_test([6_408_844, 5_326_104, 600_936])
+    # 51.952856 %, 43.175698 %, 4.871446 %: none within 0.5 votes of a one-decimal product
+    assert r.statistic == 0
+    assert r.pvalue == 1.0
+    b = load_bulletins()
+    c = bulletin_counts(b, "CNE second")
+    assert c["Maduro"] + c["Gonzalez"] + c["others"] == c["valid"] == 12_335_884
+
+
+def test_input_checks():
+    with pytest.raises(ValueError, match="at least two"):
+        round_percentage_test([5])
+    with pytest.raises(ValueError, match="integers"):
+        round_percentage_test([5.5, 3])
+    with pytest.raises(ValueError, match="smaller"):
+        round_percentage_test([5, 3], total=7)
+
+
+def test_null_distribution_matches_simulation():
+    # Genuine counts: T = 1,234,567 split at random (d = 2: spacing s = 123.46 votes, q = 0.0081).
+    rng = np.random.default_rng(7)
+    T, reps = 1_234_567, 3000
+    m = np.empty(reps)
+    p = np.empty(reps)
+    for i in range(reps):
+        a, b = np.sort(rng.integers(0, T + 1, size=2))
+        r = round_percentage_test([a, b - a, T - b], decimals=2)
+        m[i] = r.statistic
+        p[i] = r.pvalue if r.statistic == 1 else np.nan
+    # P(M >= 1) = 1 - (1-q)^2 + (1-q)^2 q = 0.02410; MC sd sqrt(.0241*.9759/3000) = 0.0028
+    q = 1e4 / T
+    p1 = 1 - (1 - q) ** 2 + (1 - q) ** 2 * q
+    assert np.nanmax(p) == pytest.approx(p1, rel=1e-9)  # the function's p-value at M = 1
+    assert abs((m >= 1).mean() - p1) < 4 * np.sqrt(p1 * (1 - p1) / reps)
+
+
+def test_last_count_hits_three_quarters_of_the_time_given_two_hits():
+    # Given two free counts that are exact round-percentage products, the third
+    # hits iff |e1 + e2| <= 1/2: Irwin-Hall probability 3/4.
+    rng = np.random.default_rng(11)
+    T, reps = 9_876_543, 2000
+    hits = 0
+    for _ in range(reps):
+        p1, p2 = rng.integers(1, 450, size=2)
+        c1, c2 = round(T * p1 / 1000), round(T * p2 / 1000)
+        hits += round_percentage_test([c1, c2, T - c1 - c2]).statistic == 3
+    # MC sd sqrt(.75*.25/2000) = 0.0097
+    assert abs(hits / reps - 0.75) < 4 * 0.0097
+
+
+def test_unconstrained_counts_are_binomial():
+    # total larger than the sum: all k counts free, M ~ Binomial(k, q), q = 1000/20,000,000
+    r = round_percentage_test([5_120_000, 4_000_000], total=20_000_000)
+    assert r.statistic == 2
+    assert not r.constrained
+    assert r.pvalue == pytest.approx((1000 / 20_000_000) ** 2)
+
+
+# ---------------------------------------------------------------- synthetic
+def _actas(rows):
+    df = pd.DataFrame(rows, columns=["centre", "table", "registered", "G", "M", "X"])
+    return Election.from_frame(
+        df,
+        candidates={"G": "Gonzalez", "M": "Maduro", "X": "Other"},
+        registered="registered",
+        levels=["centre", "table"],
+    )
+
+
+def test_consistency_and_bounds_by_hand():
+    actas = _actas(
+        [("a", 1, 500, 200, 100, 10), ("a", 2, 400, 150, 50, 0), ("b", 1, 300, 60, 90, 5)]
+    )
+    # actas: G 410, M 240, others 15, valid 665; covered registered 1,200 of 2,000 -> 800 open
+    announced = {"Gonzalez": 400, "Maduro": 900, "others": 20, "valid": 1320}
+    t = acta_consistency(announced, actas, registered_total=2000).set_index("quantity")
+    assert t.loc["Gonzalez", "implied_uncovered"] == -10
+    assert not t.loc["Gonzalez", "possible"]  # announced below the actas
+    assert t.loc["Maduro", "implied_uncovered"] == 660
+    # 660 <= 800 open registered, but more than the implied valid votes 1320 - 665 = 655
+    assert t.loc["valid", "implied_uncovered"] == 655
+    assert not t.loc["Maduro", "possible"]
+    assert "exceeds the implied valid votes" in t.loc["Maduro", "problem"]
+    assert t.loc["others", "possible"]  # 20 - 15 = 5
+    b = coverage_bounds(actas, registered_total=2000).set_index("scenario")
+    worst = b.loc["all uncovered registered vote Maduro"]
+    assert worst["Maduro"] == 1040
+    assert worst["Gonzalez"] == 410
+    assert worst["winner"] == "Maduro"
+    assert b.loc["actas only", "margin"] == 170
+
+
+def _synthetic(rng, n_centres=300, tables=2, selective=False):
+    rows13, rows24 = [], []
+    for c in range(n_centres):
+        lean = rng.beta(4, 4)
+        for t in range(1, tables + 1):
+            reg = int(rng.integers(300, 700))
+            mad = rng.binomial(reg, 0.75 * lean)
+            cap = rng.binomial(reg - mad, 0.75)
+            rest = reg - mad - cap
+            rows13.append((f"c{c}", t, reg, reg - rest // 2, mad, cap, rest - rest // 2))
+            # truth: 60 % of Maduro-2013 voters stay, 30 % switch; Capriles voters 70 % G
+            m24 = rng.binomial(mad, 0.6) + rng.binomial(cap, 0.02)
+            g24 = rng.binomial(mad, 0.3) + rng.binomial(cap, 0.7) + rng.binomial(rest, 0.1)
+            rows24.append((f"c{c}", t, None, g24, m24, rng.binomial(rest, 0.02)))
+    h = pd.DataFrame(
+        rows13, columns=["centre", "table", "registered", "ballots", "Maduro", "Capriles", "Small"]
+    )
+    history = Election.from_frame(
+        h,
+        candidates=["Maduro", "Capriles", "Small"],
+        registered="registered",
+        ballots="ballots",
+        levels=["centre", "table"],
+    )
+    full = pd.DataFrame(rows24, columns=["centre", "table", "registered", "G", "M", "X"])
+    return history, full
+
+
+def test_imputation_recovers_truth_on_synthetic_election():
+    rng = np.random.default_rng(3)
+    history, full = _synthetic(rng)
+    centres = full["centre"].unique()
+    missing = set(rng.choice(centres, size=60, replace=False))
+    covered = _actas(full[~full["centre"].isin(missing)].to_numpy().tolist())
+    truth = full[full["centre"].isin(missing)]
+    im = impute_uncovered(covered, history, level="centre")
+    t = im.table.set_index("quantity")
+    assert im.n_covered == 240
+    assert im.n_uncovered == 60
+    for q, col in (("Gonzalez", "G"), ("Maduro", "M")):
+        true = truth[col].sum()
+        assert abs(t.loc[q, "imputed"] - true) < 4 * t.loc[q, "se"]
+    # transition rates near the truth (0.6 Maduro->Maduro, 0.7 Capriles->Gonzalez)
+    assert im.coefficients.loc["Maduro", "Maduro"] == pytest.approx(0.6, abs=0.05)
+    assert im.coefficients.loc["Gonzalez", "Capriles"] == pytest.approx(0.7, abs=0.05)
+
+
+def test_selectivity_detects_selective_coverage_only():
+    rng = np.random.default_rng(5)
+    history, full = _synthetic(rng, n_centres=200)
+    share = history.group_totals("centre")
+    share = share["Maduro"] / share[["Maduro", "Capriles", "Small"]].sum(axis=1)
+    top = set(share.sort_values().index[-40:])  # the 40 most pro-Maduro centres uncovered
+    sel = coverage_selectivity_test(
+        _actas(full[~full["centre"].isin(top)].to_numpy().tolist()), history, candidate="Maduro"
+    )
+    assert sel.pvalue < 1e-6
+    assert sel.effect_size > 0
+    # random coverage: rejection rate at 5 % near 5 % (30 draws: allow up to 6, p(Bin >= 7) = 0.003)
+    rejections = 0
+    for _ in range(30):
+        miss = set(rng.choice(full["centre"].unique(), size=40, replace=False))
+        r = coverage_selectivity_test(
+            _actas(full[~full["centre"].isin(miss)].to_numpy().tolist()), history
+        )
+        rejections += r.pvalue < 0.05
+    assert rejections <= 6
+
+
+# ---------------------------------------------------------------- real data
+@pytest.fixture(scope="module")
+def actas_2024():
+    if not os.environ.get("FORENSICS_DATA_DIR"):
+        pytest.skip("FORENSICS_DATA_DIR is not set: no local data mirror")
+    return datasets.load("venezuela-2024")
+
+
+def test_second_bulletin_against_the_actas(actas_2024):
+    c = bulletin_counts(load_bulletins(), "CNE second")
+    t = acta_consistency(c, actas_2024).set_index("quantity")
+    # González: announced 5,326,104 < 7,303,480 on the V2 actas -> -1,977,376
+    assert t.loc["Gonzalez", "implied_uncovered"] == -1_977_376
+    # Maduro: 6,408,844 - 3,316,142 = 3,092,702 > implied valid 12,335,884 - 10,887,262
+    assert t.loc["Maduro", "implied_uncovered"] == 3_092_702
+    assert t.loc["valid", "implied_uncovered"] == 1_448_622
+    assert not t.loc["Maduro", "possible"]
+    b = coverage_bounds(actas_2024).set_index("scenario")
+    assert (b["winner"] == "Gonzalez").all()
