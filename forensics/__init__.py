@@ -5,7 +5,7 @@ The public namespace is flat: the data model (:class:`Election`,
 write results and figures.
 """
 
-from forensics import datasets
+from forensics import datasets, maps
 from forensics.bulletins import (
     CoverageImputation,
     RoundPercentageResult,
@@ -64,6 +64,7 @@ __all__ = [
     "load_exit_polls",
     "load_polls",
     "load_pollsters",
+    "maps",
     "poll_average",
     "read_csv",
     "reweighted_shares",

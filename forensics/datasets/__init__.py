@@ -4,7 +4,12 @@ See :mod:`forensics.datasets._registry` for how files are found (the
 ``FORENSICS_DATA_DIR`` mirror, the user cache, pinned downloads).
 """
 
-from forensics.datasets import _controls, _russia, _venezuela  # noqa: F401  (registration)
+from forensics.datasets import (  # noqa: F401  (registration on import)
+    _boundaries,
+    _controls,
+    _russia,
+    _venezuela,
+)
 from forensics.datasets._registry import (
     ChecksumError,
     Dataset,

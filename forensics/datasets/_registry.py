@@ -25,6 +25,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from forensics.election import DataError, Election
 
@@ -178,8 +179,11 @@ def fetch(remote: RemoteFile) -> Path:
     return Path(fname)
 
 
-def load(name: str, **kwargs) -> Election:
+def load(name: str, **kwargs) -> Election | Any:
     """Load a registered dataset as a validated :class:`~forensics.Election`.
+
+    Station-level datasets give an Election; geometry datasets (such as
+    ``venezuela-states``) give the object their loader documents.
 
     Parameters
     ----------

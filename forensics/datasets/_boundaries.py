@@ -1,0 +1,131 @@
+"""Venezuelan state boundaries: the ``venezuela-states`` dataset.
+
+The adm1 layer of the Common Operational Dataset of administrative
+boundaries for Venezuela (UN OCHA, from the Instituto Nacional de
+Estadística, version of 2021-02-23), as ESRI shapefile parts copied in the
+GitHub repository ``zentraedi/2024-vzla-elections`` and pinned there by
+commit. 25 units: the 23 states, Distrito Capital and the Dependencias
+Federales (islands without a P-code and without voters of their own), with
+173,856 vertices in all.
+
+``load("venezuela-states")`` returns a :class:`forensics.maps.StateBoundaries`
+(names, join keys, full and simplified rings, bounding boxes), not an
+:class:`~forensics.Election`. Read with ``pyshp``.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+
+from forensics.datasets._registry import Dataset, RemoteFile, register
+from forensics.election import DataError
+from forensics.maps import StateBoundaries, normalize_state_name, simplify_ring
+
+__all__: list[str] = []
+
+_COMMIT = "325d2f4536701a51ed80caabee88717a206dc082"
+_URL = (
+    f"https://raw.githubusercontent.com/zentraedi/2024-vzla-elections/{_COMMIT}/"
+    "ven_adm_ine_20210223_shp/{name}"
+)
+_STEM = "ven_admbnda_adm1_ine_20210223"
+_SHA = {
+    "cpg": "3ad3031f5503a4404af825262ee8232cc04d4ea6683d42c5dd0a2f2a27ac9824",
+    "dbf": "ccca1fd0e597f2c3f95612d299eb0351c58ae87d628b3aff9a847377396df304",
+    "prj": "a02a27b1d1982c8516d83398e85a3c8b1aef1713c13ef4d84d7bde17430c07c4",
+    "shp": "6fd73cd6f8d47eed10bdc4850339ba6319c606278d779effbb4b984aa8b19c7a",
+    "shx": "80c5fc7926224257965d08cb00214f63e5a00ed9c8cbdff76a5228f39fbe982b",
+}
+FILES = tuple(
+    RemoteFile(
+        path=f"venezuela_boundaries/original/{_STEM}.{ext}",
+        url=_URL.format(name=f"{_STEM}.{ext}"),
+        sha256=sha,
+    )
+    for ext, sha in _SHA.items()
+)
+
+#: Default Douglas–Peucker tolerance for drawing, in degrees (about 1 km;
+#: a pixel of a 6-inch-wide map of Venezuela at 100 dpi is about 0.02°).
+TOLERANCE = 0.01
+
+_CITE = (
+    "OCHA / INE Venezuela (2021). Venezuela - Subnational Administrative Boundaries "
+    "(ven_adm_ine_20210223), Humanitarian Data Exchange; copied in "
+    f"zentraedi/2024-vzla-elections (commit {_COMMIT}). Usually licensed CC BY-IGO."
+)
+
+
+def _by_suffix(paths: dict[str, Path], suffix: str) -> Path:
+    for key, path in paths.items():
+        if key.endswith(suffix):
+            return Path(path)
+    raise KeyError(f"no {suffix} file among {sorted(paths)}")
+
+
+def load_states(paths: dict[str, Path], *, tolerance: float = TOLERANCE) -> StateBoundaries:
+    """Read the adm1 shapefile into a :class:`~forensics.maps.StateBoundaries`.
+
+    Parameters
+    ----------
+    paths : dict
+        Registry path -> local file (from :func:`forensics.datasets.fetch`).
+    tolerance : float
+        Douglas–Peucker tolerance (degrees) of the rings kept for drawing.
+    """
+    import shapefile  # pyshp
+
+    encoding = _by_suffix(paths, ".cpg").read_text(encoding="ascii").strip() or "utf-8"
+    with (
+        open(_by_suffix(paths, ".shp"), "rb") as shp,
+        open(_by_suffix(paths, ".shx"), "rb") as shx,
+        open(_by_suffix(paths, ".dbf"), "rb") as dbf,
+    ):
+        reader = shapefile.Reader(shp=shp, shx=shx, dbf=dbf, encoding=encoding)
+        records = [r.as_dict() for r in reader.records()]
+        shapes = reader.shapes()
+    names, pcodes, rings, boxes = [], [], [], []
+    for rec, shape in zip(records, shapes, strict=True):
+        if shape.shapeType != shapefile.POLYGON:
+            raise DataError(
+                f"state {rec['ADM1_ES']!r}: expected a polygon, got {shape.shapeTypeName}"
+            )
+        pts = np.asarray(shape.points, dtype=float)
+        bounds = [*shape.parts, len(pts)]
+        rings.append(tuple(pts[a:b] for a, b in pairwise(bounds)))
+        names.append(str(rec["ADM1_ES"]).strip())
+        pcodes.append(str(rec["ADM1_PCODE"]).strip())
+        boxes.append(np.asarray(shape.bbox, dtype=float))
+    keys = tuple(normalize_state_name(n) for n in names)
+    for rec, key in zip(records, keys, strict=True):
+        ref = str(rec.get("ADM1_REF") or "").strip()
+        if ref and normalize_state_name(ref) != key:
+            raise DataError(f"ADM1_REF {ref!r} and ADM1_ES {rec['ADM1_ES']!r} do not agree")
+    if len(set(keys)) != len(keys):
+        raise DataError(f"state names are not distinct after normalisation: {keys}")
+    simplified = tuple(tuple(simplify_ring(r, tolerance) for r in unit) for unit in rings)
+    return StateBoundaries(
+        names=tuple(names),
+        keys=keys,
+        pcodes=tuple(pcodes),
+        rings=tuple(rings),
+        simplified=simplified,
+        bboxes=np.vstack(boxes),
+        tolerance=float(tolerance),
+        source=_CITE,
+    )
+
+
+register(
+    Dataset(
+        "venezuela-states",
+        "Venezuela state boundaries (OCHA/INE adm1, 2021): 23 states, Distrito Capital, "
+        "Dependencias Federales",
+        files=FILES,
+        loader=load_states,
+        citation=_CITE,
+    )
+)

@@ -1,0 +1,422 @@
+"""Maps: state names, boundaries, adjacency, spatial clustering tests, choropleths."""
+
+from __future__ import annotations
+
+import itertools
+import os
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+
+import forensics.datasets._boundaries  # noqa: F401  (registers venezuela-states)
+from forensics import datasets, maps
+from forensics.election import DataError
+from forensics.figures import savefig
+from forensics.plots.maps import choropleth, cluster_map
+
+matplotlib.use("Agg")
+
+# The state names of the 2024 acta files (column EDO, V1 and V2) and of the
+# 2013 CNE file (column Estado), as they appear in the raw files.
+RAW_2024 = (
+    "DTTO. CAPITAL", "EDO. AMAZONAS", "EDO. ANZOATEGUI", "EDO. APURE", "EDO. ARAGUA",
+    "EDO. BARINAS", "EDO. BOLIVAR", "EDO. CARABOBO", "EDO. COJEDES", "EDO. DELTA AMAC",
+    "EDO. FALCON", "EDO. GUARICO", "EDO. LA GUAIRA", "EDO. LARA", "EDO. MERIDA",
+    "EDO. MIRANDA", "EDO. MONAGAS", "EDO. PORTUGUESA", "EDO. SUCRE", "EDO. TACHIRA",
+    "EDO. TRUJILLO", "EDO. YARACUY", "EDO. ZULIA", "EDO.NVA.ESPARTA",
+)  # fmt: skip
+RAW_2013 = (
+    "Amazonas", "Anzoátegui", "Apure", "Aragua", "Barinas", "Bolívar", "Carabobo", "Cojedes",
+    "Delta Amacuro", "Dtto. Capital", "Embajadas", "Falcón", "Guárico", "Lara", "Miranda",
+    "Monagas", "Mérida", "Nueva Esparta", "Portuguesa", "Sucre", "Trujillo", "Táchira",
+    "Vargas", "Yaracuy", "Zonas Inhóspitas", "Zulia",
+)  # fmt: skip
+# ADM1_ES of the boundary file, in file order.
+MAP_NAMES = (
+    "Amazonas", "Anzoátegui", "Apure", "Aragua", "Barinas", "Bolívar", "Carabobo", "Cojedes",
+    "Delta Amacuro", "Distrito Capital", "Falcón", "Guárico", "La Guaira", "Lara", "Mérida",
+    "Miranda", "Monagas", "Nueva Esparta", "Portuguesa", "Sucre", "Táchira", "Trujillo",
+    "Yaracuy", "Zulia", "Dependencias Federales",
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def states():
+    if not os.environ.get("FORENSICS_DATA_DIR"):
+        pytest.skip("FORENSICS_DATA_DIR is not set: no local data mirror")
+    return datasets.load("venezuela-states")
+
+
+@pytest.fixture(scope="module")
+def adj(states):
+    return maps.adjacency(states)
+
+
+def lattice(rows: int, cols: int) -> maps.Adjacency:
+    """Rook contiguity on a rows x cols grid, units named r<i>c<j>."""
+    n = rows * cols
+    m = np.zeros((n, n), dtype=bool)
+    for r, c in itertools.product(range(rows), range(cols)):
+        i = r * cols + c
+        if c + 1 < cols:
+            m[i, i + 1] = m[i + 1, i] = True
+        if r + 1 < rows:
+            m[i, i + cols] = m[i + cols, i] = True
+    units = tuple(f"r{r}c{c}" for r, c in itertools.product(range(rows), range(cols)))
+    return maps.Adjacency(units=units, matrix=m, shared=m.astype(np.int64))
+
+
+def path4() -> maps.Adjacency:
+    """Four units on a line: A - B - C - D."""
+    return lattice(1, 4)
+
+
+# ------------------------------------------------------------------ names
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ("EDO. ZULIA", "ZULIA"),
+        ("DTTO. CAPITAL", "DISTRITO CAPITAL"),
+        ("Dtto. Capital", "DISTRITO CAPITAL"),
+        ("EDO.NVA.ESPARTA", "NUEVA ESPARTA"),
+        ("EDO. DELTA AMAC", "DELTA AMACURO"),
+        ("Táchira", "TACHIRA"),
+        ("  estado   Mérida ", "MERIDA"),
+        ("Vargas", "LA GUAIRA"),
+        ("Zonas Inhóspitas", "ZONAS INHOSPITAS"),
+    ],
+)
+def test_normalize_state_name(raw, key):
+    assert maps.normalize_state_name(raw) == key
+
+
+def test_every_raw_spelling_joins_to_the_map():
+    join = maps.join_states(dict.fromkeys(RAW_2024, 1.0), MAP_NAMES)
+    # 24 states with values; the Dependencias Federales have no voters
+    assert join.missing == ("Dependencias Federales",)
+    assert join.off_map.empty
+    join13 = maps.join_states(dict.fromkeys(RAW_2013, 1.0), MAP_NAMES)
+    assert join13.missing == ("Dependencias Federales",)
+    assert list(join13.off_map.index) == ["Embajadas", "Zonas Inhóspitas"]
+    assert join13.values["La Guaira"] == 1.0  # from "Vargas"
+
+
+def test_join_lists_every_unmatched_name():
+    values = {"EDO. ZULIA": 0.5, "Atlantis": 0.1, "EDO. ATLANTIDA": 0.2}
+    with pytest.raises(DataError, match=r"2 state name\(s\).*'Atlantis', 'EDO. ATLANTIDA'"):
+        maps.join_states(values, MAP_NAMES)
+
+
+def test_join_rejects_two_spellings_of_one_state():
+    with pytest.raises(DataError, match="both match the map unit 'Zulia'"):
+        maps.join_states({"Zulia": 0.5, "EDO. ZULIA": 0.6}, MAP_NAMES)
+
+
+# ------------------------------------------------------------- boundaries
+def test_boundaries_read_as_documented(states):
+    # SOURCE.md: 25 polygons, 173,856 vertices; no P-code for the Dependencias Federales
+    assert states.names == MAP_NAMES
+    assert states.n_vertices == 173_856
+    assert states.pcodes[states.index("Dependencias Federales")] == ""
+    assert states.pcodes[states.index("DTTO. CAPITAL")] == "VE01"
+    assert states.pcodes[states.index("EDO. LA GUAIRA")] == "VE24"
+    # the country's extent from the .shp header (degrees)
+    np.testing.assert_allclose(states.bbox, [-73.3691, 0.6346, -59.7411, 12.4988], atol=1e-4)
+    # simplified for drawing: at most 5% of the vertices, every ring still a polygon
+    assert states.n_vertices_simplified < 0.05 * states.n_vertices
+    assert all(len(r) >= 4 for unit in states.simplified for r in unit)
+
+
+def test_simplify_ring_keeps_corners_and_large_bumps():
+    # a unit square with collinear midpoints and a bump of height 0.05 on the top edge
+    ring = np.array(
+        [[0, 0], [0.5, 0], [1, 0], [1, 0.5], [1, 1], [0.5, 1.05], [0, 1], [0, 0.5], [0, 0]]
+    )
+    out = maps.simplify_ring(ring, 0.01)
+    np.testing.assert_array_equal(out, ring[[0, 2, 4, 5, 6, 8]])  # bump kept (0.05 > 0.01)
+    out = maps.simplify_ring(ring, 0.1)
+    np.testing.assert_array_equal(out, ring[[0, 2, 4, 6, 8]])  # bump dropped, corners stay
+
+
+# -------------------------------------------------------------- adjacency
+# Hand-checked against the polygons and a political map of Venezuela.
+HAND_CHECKED = {
+    "Distrito Capital": {"La Guaira", "Miranda"},
+    "Zulia": {"Falcón", "Lara", "Trujillo", "Mérida", "Táchira"},
+    "Miranda": {"Distrito Capital", "La Guaira", "Aragua", "Guárico", "Anzoátegui"},
+    "Táchira": {"Zulia", "Mérida", "Barinas", "Apure"},
+    "Sucre": {"Anzoátegui", "Monagas"},
+    "Amazonas": {"Apure", "Bolívar"},
+    "Delta Amacuro": {"Monagas", "Bolívar"},
+    "Nueva Esparta": set(),  # islands: no land neighbour
+    "Dependencias Federales": set(),
+}
+
+
+def test_adjacency_hand_checked(adj):
+    for state, expected in HAND_CHECKED.items():
+        assert set(adj.neighbours(state)) == expected, state
+    assert adj.isolated() == ("Nueva Esparta", "Dependencias Federales")
+    assert np.array_equal(adj.matrix, adj.matrix.T)
+    assert len(adj.pairs()) == 51
+
+
+def test_adjacency_does_not_depend_on_the_tolerance(states, adj):
+    # the borders share identical vertices: no pair appears or vanishes from 0 to 0.01 deg,
+    # and no pair touches at a single point only (rook = queen)
+    for tol, k in ((0.0, 2), (0.01, 2), (1e-6, 1)):
+        assert np.array_equal(
+            maps.adjacency(states, tolerance=tol, min_shared=k).matrix, adj.matrix
+        )
+
+
+def test_adjacency_links_connect_islands(states):
+    linked = maps.adjacency(states, links=[("EDO.NVA.ESPARTA", "Sucre")])
+    assert linked.neighbours("Nueva Esparta") == ("Sucre",)
+    assert "Nueva Esparta" in linked.neighbours("Sucre")
+    assert linked.links == (("Nueva Esparta", "Sucre"),)
+    with pytest.raises(KeyError, match="Atlantis"):
+        maps.adjacency(states, links=[("Atlantis", "Sucre")])
+
+
+# ------------------------------------------------------- hand computation
+def test_morans_i_by_hand_on_a_path():
+    # A-B-C-D, x = 1, 2, 3, 4: z = -1.5, -0.5, 0.5, 1.5, sum z^2 = 5.
+    # Row-standardised W: A->B 1; B->A,C 1/2; C->B,D 1/2; D->C 1; S0 = 4 = n.
+    # sum_ij w_ij z_i z_j = 0.75 + (0.75 - 0.25)/2 + (-0.25 + 0.75)/2 + 0.75 = 2.0
+    # I = (n/S0) * 2.0 / 5 = 0.4;  E[I] = -1/3
+    res = maps.morans_i([1.0, 2.0, 3.0, 4.0], path4(), permutations=9999, rng=1)
+    assert res.statistic == pytest.approx(0.4)
+    assert res.expected == pytest.approx(-1 / 3)
+    assert res.effect_size == pytest.approx(0.4 + 1 / 3)
+    # exact permutation p-value by enumerating the 24 placements
+    perms = [
+        maps.morans_i(list(p), path4(), permutations=1, rng=0).statistic
+        for p in itertools.permutations([1.0, 2.0, 3.0, 4.0])
+    ]
+    exact = np.mean(np.array(perms) >= 0.4 - 1e-12)  # 2/24: 1234 and 4321
+    assert exact == pytest.approx(2 / 24)
+    res_g = maps.morans_i(
+        [1.0, 2.0, 3.0, 4.0], path4(), permutations=9999, alternative="greater", rng=2
+    )
+    se = np.sqrt(exact * (1 - exact) / 9999)
+    assert abs(res_g.pvalue - exact) < 4 * se + 1e-4
+
+
+def test_local_statistics_by_hand_on_a_path():
+    # m2 = 5/4. lags of z: A -0.5, B (-1.5+0.5)/2 = -0.5, C (-0.5+1.5)/2 = 0.5, D 0.5.
+    # I_i = z_i * lag_i / m2: A 0.75/1.25 = 0.6, B 0.25/1.25 = 0.2, C 0.2, D 0.6;
+    # their sum 1.6 = n * I = 4 * 0.4.
+    lm = maps.local_morans_i([1.0, 2.0, 3.0, 4.0], path4(), permutations=99, rng=0)
+    np.testing.assert_allclose(lm.table["statistic"], [0.6, 0.2, 0.2, 0.6])
+    assert list(lm.table["cluster"]) == ["low-low", "low-low", "high-high", "high-high"]
+    # Gi*: mean 2.5, S = sqrt(30/4 - 6.25) = sqrt(1.25).
+    # A: W = 2, sum 1+2 = 3, (3 - 5) / (sqrt(1.25) * sqrt((4*2 - 4)/3)) = -2 / 1.29099 = -1.54919
+    # B: W = 3, sum 6, (6 - 7.5) / (sqrt(1.25) * sqrt((12 - 9)/3)) = -1.5 / 1.11803 = -1.34164
+    gi = maps.getis_ord_gi_star([1.0, 2.0, 3.0, 4.0], path4(), permutations=99, rng=0)
+    np.testing.assert_allclose(
+        gi.table["statistic"], [-1.549193, -1.341641, 1.341641, 1.549193], rtol=1e-6
+    )
+    assert list(gi.table["cluster"]) == ["cold", "cold", "hot", "hot"]
+
+
+def test_local_conditional_null_by_enumeration():
+    # Unit A of the path (one neighbour): with x_A held, its neighbour is one of the other
+    # three values with probability 1/3 each. Observed Gi* numerator 1 + 2 = 3 is the
+    # smallest of {1+2, 1+3, 1+4}, so P(<= observed) = 1/3.
+    gi = maps.getis_ord_gi_star(
+        [1.0, 2.0, 3.0, 4.0], path4(), permutations=9999, alternative="less", rng=5
+    )
+    se = np.sqrt((1 / 3) * (2 / 3) / 9999)
+    assert abs(gi.table["pvalue"].iloc[0] - 1 / 3) < 4 * se + 1e-4
+
+
+def test_two_sided_local_moran_and_gi_star_agree():
+    # For binary weights both are monotone in the neighbours' sum given x_i, so with the
+    # same draws their two-sided conditional p-values coincide (the labels differ).
+    x = np.random.default_rng(3).normal(size=25)
+    lm = maps.local_morans_i(x, lattice(5, 5), permutations=199, rng=11)
+    gi = maps.getis_ord_gi_star(x, lattice(5, 5), permutations=199, rng=11)
+    np.testing.assert_array_equal(lm.table["pvalue"], gi.table["pvalue"])
+
+
+# ------------------------------------------------------------ simulation
+def planted(rng) -> np.ndarray:
+    """7x7 grid of N(0, 1) values with +3 on the 3x3 block in the top-left corner."""
+    x = rng.normal(size=(7, 7))
+    x[:3, :3] += 3.0
+    return x.ravel()
+
+
+BLOCK = {f"r{r}c{c}" for r in range(3) for c in range(3)}
+# units bordering the block: their Gi* window contains block values
+RIM = {f"r{r}c3" for r in range(3)} | {f"r3c{c}" for c in range(3)}
+
+
+def test_planted_cluster_is_detected():
+    grid = lattice(7, 7)
+    rng = np.random.default_rng(20240728)
+    reps = 20
+    found = {"global": 0, "gi": 0, "lisa": 0}
+    for _ in range(reps):
+        x = planted(rng)
+        g = maps.morans_i(x, grid, permutations=499, alternative="greater", rng=rng)
+        found["global"] += g.pvalue <= 0.05
+        gi = maps.getis_ord_gi_star(x, grid, permutations=1999, alternative="greater", rng=rng)
+        lm = maps.local_morans_i(x, grid, permutations=1999, alternative="greater", rng=rng)
+        for key, res in (("gi", gi), ("lisa", lm)):
+            flagged = res.table.loc[res.table["significant"]]
+            found[key] += bool(set(flagged["unit"]) & BLOCK)
+            # hot spots / high-high units found outside the block border it (their
+            # neighbourhood holds block values); local Moran may also flag low-low
+            # units far away, since the block lifts the mean
+            high = set(flagged.loc[flagged["cluster"].isin(["hot", "high-high"]), "unit"])
+            assert high <= BLOCK | RIM, (key, high - BLOCK - RIM)
+    # I is about 0.5 on this map against E[I] = -1/48: detected every time
+    assert found["global"] == reps
+    # with 49 units, BH and conditional randomisation the local tests are less powerful:
+    # measured 16-20 of 20 for seeds 1, 2, 3 (18 and 18 for this seed)
+    assert found["gi"] >= 15, found
+    assert found["lisa"] >= 15, found
+
+
+def test_size_on_random_values():
+    # iid values on a 5x5 grid (25 units, like the 25 Venezuelan states). With R = 199 the
+    # permutation p-value is exact: P(p <= 0.05) = 10/200 one-sided, 2 * 5/200 two-sided.
+    # Measured (seed 7): global 0.035 one-sided, 0.047 two-sided (SE 0.009); local (999 permutations)
+    # 0.0496 per unit (SE 0.0028).
+    grid = lattice(5, 5)
+    rng = np.random.default_rng(7)
+    reps, alpha = 600, 0.05
+    glob = {"greater": 0, "two-sided": 0}
+    local_counts, any_bh = [], 0
+    for rep in range(reps):
+        x = rng.normal(size=25)
+        for alt in glob:
+            glob[alt] += (
+                maps.morans_i(x, grid, permutations=199, alternative=alt, rng=rng).pvalue <= alpha
+            )
+        if rep < 300:
+            lm = maps.local_morans_i(x, grid, permutations=999, rng=rng)
+            local_counts.append(int((lm.table["pvalue"] <= alpha).sum()))
+            any_bh += bool(lm.table["significant"].any())
+    se = np.sqrt(alpha * (1 - alpha) / reps)  # 0.0089
+    for alt, hits in glob.items():
+        assert abs(hits / reps - alpha) < 3.5 * se, (alt, hits / reps)
+    counts = np.array(local_counts)
+    rate = counts.mean() / 25
+    se_local = counts.std(ddof=1) / np.sqrt(len(counts)) / 25  # units in a map are dependent
+    assert abs(rate - alpha) < 4 * se_local, (rate, se_local)
+    # BH across the 25 units: under the complete null the chance of any flag is about alpha
+    # (999 permutations, so that the smallest p-value 0.001 can pass BH's first step 0.05/25;
+    # measured 0.047)
+    p_any = any_bh / 300
+    assert p_any < alpha + 3.5 * np.sqrt(alpha * (1 - alpha) / 300), p_any
+
+
+# ----------------------------------------------------------- exclusions
+def test_exclusions_are_counted_and_named(states, adj):
+    values = {name: float(i) for i, name in enumerate(RAW_2013)}
+    res = maps.morans_i(values, adj, permutations=99, rng=0)
+    reasons = dict(zip(res.excluded["unit"], res.excluded["reason"], strict=True))
+    assert set(reasons) == {
+        "Embajadas",
+        "Zonas Inhóspitas",
+        "Dependencias Federales",
+        "Nueva Esparta",
+    }
+    assert reasons["Nueva Esparta"] == "no neighbour with a value (island)"
+    assert reasons["Dependencias Federales"] == "no value"
+    assert res.n == 23
+    assert res.n_excluded == 4
+    linked = maps.adjacency(states, links=[("Nueva Esparta", "Sucre")])
+    assert maps.morans_i(values, linked, permutations=99, rng=0).n == 24
+
+
+def test_bad_input_is_refused():
+    grid = lattice(2, 2)
+    with pytest.raises(DataError, match="all values are equal"):
+        maps.morans_i([1.0, 1.0, 1.0, 1.0], grid, permutations=9)
+    with pytest.raises(ValueError, match="alternative"):
+        maps.morans_i([1.0, 2.0, 3.0, 4.0], grid, alternative="both")
+    with pytest.raises(ValueError, match="permutations"):
+        maps.local_morans_i([1.0, 2.0, 3.0, 4.0], grid, permutations=0)
+    with pytest.raises(ValueError, match="length 4"):
+        maps.getis_ord_gi_star([1.0, 2.0, 3.0], grid)
+
+
+# ---------------------------------------------------------------- plots
+def toy_boundaries() -> maps.StateBoundaries:
+    """Three unit squares in a row named like states (no data file needed)."""
+    names = ("Zulia", "Falcón", "Lara")
+    rings = tuple(
+        (np.array([[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]], dtype=float),)
+        for i in range(3)
+    )
+    return maps.StateBoundaries(
+        names=names,
+        keys=tuple(maps.normalize_state_name(n) for n in names),
+        pcodes=("VE23", "VE11", "VE13"),
+        rings=rings,
+        simplified=rings,
+        bboxes=np.array([[i, 0, i + 1, 1] for i in range(3)], dtype=float),
+    )
+
+
+def test_choropleth_marks_missing_states_and_off_map_units():
+    import matplotlib.pyplot as plt
+
+    ax = choropleth(
+        {"EDO. ZULIA": 0.4, "EDO. FALCON": 0.6, "Embajadas": 0.8},
+        boundaries=toy_boundaries(),
+        kind="share",
+    )
+    hatched = [c for c in ax.collections if c.get_hatch()]
+    assert len(hatched) == 1
+    assert len(hatched[0].get_paths()) == 1  # Lara, no data
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["no data (1)", "not mapped: Embajadas, 80.0%"]
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="fractions, not percentages"):
+        choropleth({"Zulia": 40.0}, boundaries=toy_boundaries(), kind="share")
+    with pytest.raises(DataError, match="Atlantis"):
+        choropleth({"Atlantis": 0.4}, boundaries=toy_boundaries())
+
+
+def test_choropleth_is_byte_reproducible(tmp_path):
+    import matplotlib.pyplot as plt
+
+    values = {"Zulia": 0.12, "Falcón": -0.05}
+    for suffix in ("svg", "png"):
+        out = []
+        for k in range(2):
+            fig, ax = plt.subplots(figsize=(4, 2))
+            choropleth(values, boundaries=toy_boundaries(), ax=ax, kind="margin", title="m")
+            out.append(savefig(fig, tmp_path / f"m{k}.{suffix}").read_bytes())
+        assert out[0] == out[1]
+
+
+def test_venezuela_maps_are_byte_reproducible(tmp_path, states, adj):
+    import matplotlib.pyplot as plt
+
+    values = {name: 0.01 * i for i, name in enumerate(RAW_2024)}
+    res = maps.local_morans_i(values, adj, permutations=99, rng=0)
+    out = []
+    for k in range(2):
+        fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 4))
+        choropleth(res.adjusted_pvalues(), boundaries=states, ax=a1, kind="pvalue")
+        cluster_map(res, boundaries=states, ax=a2)
+        out.append(savefig(fig, tmp_path / f"v{k}.svg").read_bytes())
+    assert out[0] == out[1]
+
+
+def test_state_values_from_the_2024_actas_join(states):
+    election = datasets.load("venezuela-2024")
+    totals = election.group_totals("state")
+    share = totals["Gonzalez"] / totals["valid"]
+    join = maps.join_states(share, states.names)
+    assert join.missing == ("Dependencias Federales",)
+    assert isinstance(join.values, pd.Series)
+    assert join.values.notna().sum() == 24
