@@ -25,6 +25,9 @@ from forensics.coverage import (
     table_number_floor,
 )
 from forensics.election import COUNT_COLUMNS, DataError, Election, read_csv
+from forensics.klimek import KlimekFit
+from forensics.klimek import fit as fit_klimek
+from forensics.klimek import simulate as simulate_klimek
 from forensics.multitest import adjust_pvalues, benjamini_hochberg, holm
 from forensics.polls import (
     Comparison,
@@ -35,6 +38,7 @@ from forensics.polls import (
     poll_average,
 )
 from forensics.results import TestResult
+from forensics.shpilkin import ShpilkinEstimate, shpilkin
 
 __version__ = "0.1.0"
 
@@ -44,8 +48,10 @@ __all__ = [
     "CoverageImputation",
     "DataError",
     "Election",
+    "KlimekFit",
     "RoundPercentageResult",
     "SelectivityResult",
+    "ShpilkinEstimate",
     "TestResult",
     "__version__",
     "acta_consistency",
@@ -58,6 +64,7 @@ __all__ = [
     "coverage_by_state",
     "coverage_selectivity_test",
     "datasets",
+    "fit_klimek",
     "holm",
     "impute_uncovered",
     "load_bulletins",
@@ -69,5 +76,7 @@ __all__ = [
     "read_csv",
     "reweighted_shares",
     "round_percentage_test",
+    "shpilkin",
+    "simulate_klimek",
     "table_number_floor",
 ]
