@@ -24,6 +24,20 @@ from forensics.coverage import (
     reweighted_shares,
     table_number_floor,
 )
+from forensics.digits import (
+    DigitPairResult,
+    DigitTestResult,
+    FirstDigitResult,
+    ForensicsWarning,
+    LastDigitResult,
+    RoundNumberResult,
+    SecondDigitResult,
+    digit_pair_test,
+    first_digit_test,
+    last_digit_test,
+    round_number_test,
+    second_digit_test,
+)
 from forensics.election import COUNT_COLUMNS, DataError, Election, read_csv
 from forensics.klimek import KlimekFit
 from forensics.klimek import fit as fit_klimek
@@ -39,17 +53,26 @@ from forensics.polls import (
 )
 from forensics.results import TestResult
 from forensics.shpilkin import ShpilkinEstimate, shpilkin
+from forensics.simulate import CleanModel, clean_election, fit_clean_model
 
 __version__ = "0.1.0"
 
 __all__ = [
     "COUNT_COLUMNS",
+    "CleanModel",
     "Comparison",
     "CoverageImputation",
     "DataError",
+    "DigitPairResult",
+    "DigitTestResult",
     "Election",
+    "FirstDigitResult",
+    "ForensicsWarning",
     "KlimekFit",
+    "LastDigitResult",
+    "RoundNumberResult",
     "RoundPercentageResult",
+    "SecondDigitResult",
     "SelectivityResult",
     "ShpilkinEstimate",
     "TestResult",
@@ -58,15 +81,20 @@ __all__ = [
     "adjust_pvalues",
     "benjamini_hochberg",
     "bulletin_counts",
+    "clean_election",
     "compare",
     "compare_versions",
     "coverage_bounds",
     "coverage_by_state",
     "coverage_selectivity_test",
     "datasets",
+    "digit_pair_test",
+    "first_digit_test",
+    "fit_clean_model",
     "fit_klimek",
     "holm",
     "impute_uncovered",
+    "last_digit_test",
     "load_bulletins",
     "load_exit_polls",
     "load_polls",
@@ -75,7 +103,9 @@ __all__ = [
     "poll_average",
     "read_csv",
     "reweighted_shares",
+    "round_number_test",
     "round_percentage_test",
+    "second_digit_test",
     "shpilkin",
     "simulate_klimek",
     "table_number_floor",

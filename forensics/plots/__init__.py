@@ -1,5 +1,18 @@
-"""Plot functions: each takes a result (or data) and ``ax=None`` and returns the Axes."""
+"""Plots of results: each takes a result (or data) and ``ax=None``, and returns the Axes.
+
+Files are written only with :func:`forensics.figures.savefig`.
+"""
 
 from forensics.plots.digits import digits
+from forensics.plots.klimek import plot_klimek_fit, plot_shpilkin_sweep
+from forensics.plots.maps import choropleth, cluster_map
+from forensics.plots.polls import plot_polls
 
-__all__ = ["digits"]
+__all__ = [
+    "choropleth",
+    "cluster_map",
+    "digits",
+    "plot_klimek_fit",
+    "plot_polls",
+    "plot_shpilkin_sweep",
+]

@@ -1,0 +1,117 @@
+"""The clean-election simulator keeps the template's stations and recovers its rates."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forensics import Election
+from forensics.simulate import clean_election, fit_clean_model
+
+
+def make_template(n: int = 2000, seed: int = 0, *, lo: int = 200, hi: int = 2500) -> Election:
+    """Station sizes uniform on [lo, hi), turnout Beta(12, 8), shares Dirichlet(20, 12, 6)."""
+    r = np.random.default_rng(seed)
+    reg = r.integers(lo, hi, n)
+    ballots = r.binomial(reg, r.beta(12, 8, n))
+    invalid = r.binomial(ballots, 0.02)
+    valid = ballots - invalid
+    s = r.dirichlet([20, 12, 6], n)
+    c = np.array([r.multinomial(v, p) for v, p in zip(valid, s, strict=True)])
+    df = pd.DataFrame(
+        {
+            "region": np.arange(n) % 4,
+            "reg": reg,
+            "b": ballots,
+            "inv": invalid,
+            "A": c[:, 0],
+            "B": c[:, 1],
+            "C": c[:, 2],
+        }
+    )
+    df["id"] = [f"s{i}" for i in range(n)]
+    return Election.from_frame(
+        df,
+        candidates=["A", "B", "C"],
+        registered="reg",
+        ballots="b",
+        invalid="inv",
+        levels=["region"],
+        station="id",
+        name="synthetic",
+    )
+
+
+def test_clean_election_is_a_valid_election_with_template_sizes():
+    t = make_template(500)
+    e = clean_election(t, rng=1)
+    st = e.stations
+    np.testing.assert_array_equal(st["registered"], t.stations["registered"])
+    np.testing.assert_array_equal(st["station"], t.stations["station"])
+    assert (st["ballots"] <= st["registered"]).all()
+    np.testing.assert_array_equal(st["valid"] + st["invalid"], st["ballots"])
+    np.testing.assert_array_equal(st[["A", "B", "C"]].sum(axis=1), st["valid"])
+    # Re-validating the simulated table raises nothing.
+    Election.from_frame(
+        st,
+        candidates=["A", "B", "C"],
+        registered="registered",
+        ballots="ballots",
+        invalid="invalid",
+    )
+    assert "simulated clean" in e.name
+    assert any("simulated" in n for n in e.notes)
+    # Same seed, same election; another seed, another one.
+    pd.testing.assert_frame_equal(clean_election(t, rng=1).stations, st)
+    assert not clean_election(t, rng=2).stations["A"].equals(st["A"])
+
+
+def test_fit_recovers_the_generating_rates():
+    # Beta(12, 8): mean 0.6, intra-class correlation 1 / (12 + 8 + 1) = 0.0476.
+    # Dirichlet(20, 12, 6): means (0.526, 0.316, 0.158), phi = 1 / (38 + 1) = 0.0256.
+    # Moment estimates on 2000 stations: SE of the mean ~ 0.107/sqrt(2000) = 0.0024.
+    m = fit_clean_model(make_template(2000))
+    assert m.turnout_mean == pytest.approx(0.6, abs=0.01)
+    assert m.turnout_phi == pytest.approx(1 / 21, rel=0.15)
+    np.testing.assert_allclose(m.shares, [20 / 38, 12 / 38, 6 / 38], atol=0.01)
+    assert m.shares_phi == pytest.approx(1 / 39, rel=0.2)
+    assert m.invalid_mean == pytest.approx(0.02, abs=0.002)
+    assert m.invalid_phi < 0.01  # generated with one common rate
+
+
+def test_overdispersion_zero_gives_binomial_turnout():
+    t = make_template(2000)
+    e = clean_election(t, rng=3, overdispersion=0, turnout=0.5)
+    reg = e.counts("registered")
+    tt = e.counts("ballots") / reg
+    # Var(B/R) = 0.25 * mean(1/R) for pure binomial counts; the sample variance of
+    # 2000 such ratios has relative SE about sqrt(2/2000) = 0.032.
+    assert tt.var() == pytest.approx(0.25 * np.mean(1 / reg), rel=0.15)
+    assert tt.mean() == pytest.approx(0.5, abs=0.005)
+
+
+def test_missing_registered_is_imputed_and_stated():
+    t = make_template(200)
+    st = t.stations.copy()
+    st["registered"] = st["registered"].astype(float)
+    st.loc[:9, "registered"] = np.nan
+    e = clean_election(t.with_stations(st), rng=0)
+    assert "imputed for 10 station(s)" in e.derived["registered"]
+    imputed = e.stations.loc[:9, "registered"].to_numpy()
+    ballots_t = st.loc[:9, "ballots"].to_numpy()
+    assert (imputed >= ballots_t).all()
+    assert np.isfinite(e.counts("registered")).all()
+
+
+def test_options_are_checked():
+    t = make_template(50)
+    with pytest.raises(ValueError, match="overdispersion"):
+        clean_election(t, rng=0, overdispersion=1.5)
+    with pytest.raises(ValueError, match="turnout"):
+        clean_election(t, rng=0, turnout=1.2)
+    with pytest.raises(KeyError, match="unknown candidate"):
+        clean_election(t, rng=0, shares={"Z": 1.0})
+    e = clean_election(t, rng=0, shares={"A": 1.0})
+    assert (e.stations["B"] == 0).all()
+    assert (e.stations["C"] == 0).all()
