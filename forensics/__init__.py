@@ -6,6 +6,7 @@ write results and figures.
 """
 
 from forensics import datasets, maps
+from forensics.battery import battery
 from forensics.bulletins import (
     CoverageImputation,
     RoundPercentageResult,
@@ -54,11 +55,21 @@ from forensics.polls import (
 from forensics.results import TestResult
 from forensics.shpilkin import ShpilkinEstimate, shpilkin
 from forensics.simulate import CleanModel, clean_election, fit_clean_model
+from forensics.spikes import IntegerPercentageResult, integer_percentage_test
+from forensics.turnout import (
+    AssociationResult,
+    Fingerprint,
+    ShapeResult,
+    fingerprint,
+    shape_tests,
+    turnout_share_association,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "COUNT_COLUMNS",
+    "AssociationResult",
     "CleanModel",
     "Comparison",
     "CoverageImputation",
@@ -66,19 +77,23 @@ __all__ = [
     "DigitPairResult",
     "DigitTestResult",
     "Election",
+    "Fingerprint",
     "FirstDigitResult",
     "ForensicsWarning",
+    "IntegerPercentageResult",
     "KlimekFit",
     "LastDigitResult",
     "RoundNumberResult",
     "RoundPercentageResult",
     "SecondDigitResult",
     "SelectivityResult",
+    "ShapeResult",
     "ShpilkinEstimate",
     "TestResult",
     "__version__",
     "acta_consistency",
     "adjust_pvalues",
+    "battery",
     "benjamini_hochberg",
     "bulletin_counts",
     "clean_election",
@@ -89,11 +104,13 @@ __all__ = [
     "coverage_selectivity_test",
     "datasets",
     "digit_pair_test",
+    "fingerprint",
     "first_digit_test",
     "fit_clean_model",
     "fit_klimek",
     "holm",
     "impute_uncovered",
+    "integer_percentage_test",
     "last_digit_test",
     "load_bulletins",
     "load_exit_polls",
@@ -106,7 +123,9 @@ __all__ = [
     "round_number_test",
     "round_percentage_test",
     "second_digit_test",
+    "shape_tests",
     "shpilkin",
     "simulate_klimek",
     "table_number_floor",
+    "turnout_share_association",
 ]

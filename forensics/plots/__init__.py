@@ -7,11 +7,14 @@ from forensics.plots.digits import digits
 from forensics.plots.klimek import plot_klimek_fit, plot_shpilkin_sweep
 from forensics.plots.maps import choropleth, cluster_map
 from forensics.plots.polls import plot_polls
+from forensics.plots.turnout import fingerprint, integer_histogram
 
 __all__ = [
     "choropleth",
     "cluster_map",
     "digits",
+    "fingerprint",
+    "integer_histogram",
     "plot_klimek_fit",
     "plot_polls",
     "plot_shpilkin_sweep",

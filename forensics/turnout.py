@@ -1,0 +1,558 @@
+"""Turnout against vote share: fingerprints, association, distribution shape.
+
+Honest counts at stations of different turnout give a candidate roughly the
+same share; ballot stuffing and written-in results move stations towards
+high turnout *and* high share at once (the "comet" and the (100 %, 100 %)
+corner). These tools describe and test that joint distribution. A signature
+here is also what real mobilisation of one side's voters, or regional
+heterogeneity, produces: they speak to "turnout and share are unrelated",
+not to fraud as such.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+from scipy import stats
+
+from forensics.election import DataError, Election
+from forensics.multitest import benjamini_hochberg, holm
+from forensics.results import TestResult, as_float, as_int
+
+__all__ = [
+    "AssociationResult",
+    "Fingerprint",
+    "ShapeResult",
+    "fingerprint",
+    "shape_tests",
+    "turnout_share_association",
+]
+
+_KLIMEK = (
+    "Klimek, P., Yegorov, Y., Hanel, R. & Thurner, S. (2012). Statistical detection of "
+    "systematic election irregularities. PNAS 109(41), 16469-16473. "
+    "doi:10.1073/pnas.1210722109"
+)
+
+
+def _station_arrays(
+    election: Election, candidate: str | None, share_of: str = "valid"
+) -> tuple[str, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Turnout, share, registered, candidate votes; and the mask of usable stations."""
+    if not isinstance(election, Election):
+        raise TypeError(f"election must be a forensics.Election, got {type(election).__name__}")
+    candidate = candidate if candidate is not None else election.leader
+    if candidate not in election.candidates:
+        raise DataError(
+            f"unknown candidate {candidate!r}; candidates: {list(election.candidates)}"
+        )
+    t = election.turnout.to_numpy()
+    s = election.share(candidate, of=share_of).to_numpy()
+    reg = election.counts("registered")
+    votes = election.counts(candidate)
+    ok = np.isfinite(t) & np.isfinite(s)
+    return candidate, t, s, reg, votes, ok
+
+
+# --------------------------------------------------------------------------- fingerprint
+@dataclasses.dataclass(frozen=True)
+class Fingerprint:
+    """A 2D histogram of station turnout (x) against candidate share (y).
+
+    Attributes
+    ----------
+    counts : numpy.ndarray
+        ``(bins, bins)`` array, ``counts[i, j]`` for turnout bin ``i`` and
+        share bin ``j``: stations, or the sum of ``weights``.
+    edges : numpy.ndarray
+        Bin edges on [0, 1], shared by both axes.
+    turnout_marginal, share_marginal : numpy.ndarray
+        Row and column sums of ``counts``.
+    turnout, share, votes, weights : numpy.ndarray
+        Per-station values of the stations used.
+    candidate, weighted_by : str
+    n, n_excluded : int
+        Stations used, and stations without a turnout (registered missing or
+        0) or share (no valid votes).
+    """
+
+    counts: np.ndarray
+    edges: np.ndarray
+    turnout_marginal: np.ndarray
+    share_marginal: np.ndarray
+    turnout: np.ndarray
+    share: np.ndarray
+    votes: np.ndarray
+    weights: np.ndarray
+    candidate: str
+    weighted_by: str
+    n: int
+    n_excluded: int
+    name: str = ""
+
+    def corner_mass(self, threshold: float = 0.95) -> dict[str, float]:
+        """Share of stations, and of the candidate's votes, with turnout and share > threshold.
+
+        Returns a dict with ``stations`` (fraction of stations used),
+        ``votes`` (fraction of the candidate's votes), ``n_stations`` and
+        ``threshold``.
+        """
+        if not 0 <= threshold < 1:
+            raise ValueError(f"threshold must lie in [0, 1), got {threshold}")
+        corner = (self.turnout > threshold) & (self.share > threshold)
+        total = self.votes.sum()
+        return {
+            "threshold": float(threshold),
+            "n_stations": int(corner.sum()),
+            "stations": as_float(corner.mean()) if self.n else float("nan"),
+            "votes": as_float(self.votes[corner].sum() / total) if total > 0 else float("nan"),
+        }
+
+
+def fingerprint(
+    election: Election,
+    candidate: str | None = None,
+    *,
+    bins: int = 100,
+    weights: Literal["registered", "ballots", "votes"] | ArrayLike | None = None,
+) -> Fingerprint:
+    """The election fingerprint: station turnout against candidate share.
+
+    Parameters
+    ----------
+    election : Election
+    candidate : str, optional
+        Default: the leader. Share = candidate votes / valid votes.
+    bins : int
+        Bins per axis on [0, 1].
+    weights : {"registered", "ballots", "votes"}, array or None
+        ``None`` counts stations (as Klimek et al.); a column name weights
+        each station by its registered voters, ballots, or the candidate's
+        votes; an array gives one weight per station.
+
+    Returns
+    -------
+    Fingerprint
+        With :meth:`Fingerprint.corner_mass`; plot with
+        :func:`forensics.plots.fingerprint`.
+
+    Notes
+    -----
+    Stations without a turnout (registered 0 or missing) or a share (no
+    valid votes) are excluded and counted in ``n_excluded``. Turnout = 1
+    and share = 1 fall in the last bin. A clean election shows one compact
+    blob; ballot stuffing stretches it towards (1, 1) (the "comet"), and
+    extreme fraud piles stations in the corner, which
+    :meth:`~Fingerprint.corner_mass` quantifies. Descriptive: no test.
+
+    References
+    ----------
+    .. [1] Klimek, P., Yegorov, Y., Hanel, R. & Thurner, S. (2012).
+       Statistical detection of systematic election irregularities. PNAS
+       109(41), 16469-16473. doi:10.1073/pnas.1210722109
+    """
+    if int(bins) != bins or bins < 2:
+        raise ValueError(f"bins must be an integer >= 2, got {bins}")
+    candidate, t, s, _, votes, ok = _station_arrays(election, candidate)
+    if weights is None:
+        w, label = np.ones(len(t)), "stations"
+    elif isinstance(weights, str):
+        cols = {"registered": "registered", "ballots": "ballots", "votes": candidate}
+        if weights not in cols:
+            raise ValueError(f"weights must be one of {sorted(cols)}, an array or None")
+        w, label = election.counts(cols[weights]), weights
+        ok &= np.isfinite(w)
+    else:
+        w = np.asarray(weights, dtype=float)
+        if w.shape != t.shape:
+            raise ValueError(f"weights must have one value per station ({t.size}), got {w.shape}")
+        if np.any(w[np.isfinite(w)] < 0):
+            raise ValueError("weights must be non-negative")
+        ok &= np.isfinite(w)
+        label = "custom weights"
+    edges = np.linspace(0.0, 1.0, int(bins) + 1)
+    ti, si, wi = t[ok], s[ok], w[ok]
+    # integer bin index: value 1.0 goes to the last bin
+    it = np.minimum((ti * bins).astype(np.int64), bins - 1)
+    js = np.minimum((si * bins).astype(np.int64), bins - 1)
+    counts = np.bincount(it * bins + js, weights=wi, minlength=bins * bins).reshape(bins, bins)
+    return Fingerprint(
+        counts=counts,
+        edges=edges,
+        turnout_marginal=counts.sum(axis=1),
+        share_marginal=counts.sum(axis=0),
+        turnout=ti,
+        share=si,
+        votes=np.nan_to_num(votes[ok]),
+        weights=wi,
+        candidate=candidate,
+        weighted_by=label,
+        n=as_int(ok.sum()),
+        n_excluded=as_int((~ok).sum()),
+        name=election.name,
+    )
+
+
+# --------------------------------------------------------------------------- association
+def _weighted_corr(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
+    w = w / w.sum()
+    mx, my = (w * x).sum(), (w * y).sum()
+    cov = (w * (x - mx) * (y - my)).sum()
+    return as_float(cov / np.sqrt((w * (x - mx) ** 2).sum() * (w * (y - my) ** 2).sum()))
+
+
+def _weighted_ranks(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted mid-ranks: the weighted ECDF at each value, ties sharing their mid-point."""
+    order = np.argsort(x, kind="stable")
+    xs, ws = x[order], w[order]
+    _, start = np.unique(xs, return_index=True)
+    cw = np.concatenate([[0.0], np.cumsum(ws)])
+    end = np.append(start[1:], xs.size)
+    mid = (cw[start] + cw[end]) / 2.0
+    ranks = np.empty_like(x)
+    ranks[order] = np.repeat(mid, end - start)
+    return ranks
+
+
+def _fisher_ci(r: float, n_eff: float, factor: float, level: float) -> tuple[float, float, float]:
+    """CI and two-sided p-value of a correlation via Fisher's z with SE factor/sqrt(n-3)."""
+    if n_eff <= 3 or not np.isfinite(r) or abs(r) >= 1:
+        return float("nan"), float("nan"), float("nan")
+    z, se = np.arctanh(r), factor / np.sqrt(n_eff - 3.0)
+    q = stats.norm.ppf(0.5 + level / 2.0)
+    p = 2.0 * stats.norm.sf(abs(z) / se)
+    return as_float(np.tanh(z - q * se)), as_float(np.tanh(z + q * se)), as_float(p)
+
+
+@dataclasses.dataclass(frozen=True)
+class AssociationResult(TestResult):
+    """Result of :func:`turnout_share_association`.
+
+    The base fields describe the station-level Pearson correlation.
+    ``correlations`` has one row per (method, weighting) with r, CI and
+    p-value. ``ss_*`` fields give the Sobyanin–Sukhovolsky regression.
+    ``groups`` (with ``by=``) has the same statistics per group with BH and
+    Holm adjusted p-values.
+    """
+
+    candidate: str
+    correlations: pd.DataFrame
+    ss_variant: str
+    ss_slope: float
+    ss_slope_ci_low: float
+    ss_slope_ci_high: float
+    ss_mean_share: float
+    ss_difference: float
+    ss_pvalue: float
+    groups: pd.DataFrame | None = None
+
+
+def _association(t, s, reg, votes, level):
+    """Correlations and the SS regression on usable stations (arrays already filtered)."""
+    n = t.size
+    rows = []
+    r, p = stats.pearsonr(t, s) if n > 2 else (np.nan, np.nan)
+    lo, hi, _ = _fisher_ci(as_float(r), n, 1.0, level)
+    rows.append(("pearson", "stations", as_float(r), lo, hi, as_float(p), n))
+    rho, p = stats.spearmanr(t, s) if n > 2 else (np.nan, np.nan)
+    lo, hi, _ = _fisher_ci(as_float(rho), n, 1.06, level)
+    rows.append(("spearman", "stations", as_float(rho), lo, hi, as_float(p), n))
+    n_eff = as_float(reg.sum() ** 2 / (reg**2).sum())
+    rw = _weighted_corr(t, s, reg)
+    lo, hi, p = _fisher_ci(rw, n_eff, 1.0, level)
+    rows.append(("pearson", "registered", rw, lo, hi, p, n_eff))
+    rsw = _weighted_corr(_weighted_ranks(t, reg), _weighted_ranks(s, reg), reg)
+    lo, hi, p = _fisher_ci(rsw, n_eff, 1.06, level)
+    rows.append(("spearman", "registered", rsw, lo, hi, p, n_eff))
+    corr = pd.DataFrame(
+        rows, columns=["method", "weight", "r", "ci_low", "ci_high", "pvalue", "n_effective"]
+    )
+    # Sobyanin-Sukhovolsky, electorate variant: votes/registered = a + b * turnout.
+    y = votes / reg
+    mean_share = as_float(votes.sum() / (t * reg).sum())  # candidate votes / ballots
+    X = np.column_stack([np.ones(n), t])
+    beta, *_ = np.linalg.lstsq(X, y, rcond=None)
+    resid = y - X @ beta
+    xtx_inv = np.linalg.inv(X.T @ X)
+    meat = (X * resid[:, None] ** 2).T @ X
+    cov = xtx_inv @ meat @ xtx_inv * n / max(n - 2, 1)  # HC1
+    se = as_float(np.sqrt(cov[1, 1]))
+    q = stats.t.ppf(0.5 + level / 2.0, max(n - 2, 1))
+    slope = as_float(beta[1])
+    diff = slope - mean_share
+    p_ss = as_float(2.0 * stats.t.sf(abs(diff) / se, max(n - 2, 1))) if se > 0 else float("nan")
+    ss = (slope, slope - q * se, slope + q * se, mean_share, diff, p_ss)
+    return corr, ss
+
+
+def turnout_share_association(
+    election: Election,
+    candidate: str | None = None,
+    *,
+    by: str | None = None,
+    level: float = 0.95,
+) -> AssociationResult:
+    """Correlation of turnout and share, and the Sobyanin–Sukhovolsky regression.
+
+    Parameters
+    ----------
+    election : Election
+    candidate : str, optional
+        Default: the leader. Share = candidate votes / ballots cast.
+    by : str, optional
+        A level column; the statistics are also computed per group, with
+        Benjamini–Hochberg and Holm adjusted p-values.
+    level : float
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    AssociationResult
+
+    Notes
+    -----
+    *Correlations.* Pearson and Spearman correlations of station turnout
+    (ballots / registered) and share (candidate / ballots), unweighted
+    (stations) and weighted by registered voters. Weighted Spearman is the
+    weighted Pearson correlation of weighted mid-ranks. Intervals and
+    p-values use Fisher's z with SE :math:`1/\\sqrt{n-3}` (Pearson) or
+    :math:`1.06/\\sqrt{n-3}` (Spearman; Fieller, Hartley & Pearson 1957);
+    the weighted versions use Kish's effective size
+    :math:`(\\sum w)^2/\\sum w^2` for *n*. Null: no association.
+
+    *Sobyanin–Sukhovolsky, electorate variant.* OLS across stations of the
+    candidate's votes as a share of the *electorate* (votes / registered)
+    on turnout. The slope estimates the fraction of additional voters at
+    higher-turnout stations who vote for the candidate; without a
+    turnout–preference link it equals the candidate's mean share of ballots
+    (total votes / total ballots). Reported: the slope with an HC1-robust
+    CI, the mean share, their difference and the two-sided t-test of
+    "slope = mean share". (The Election Forensics Toolkit regresses the
+    share of *votes* instead; not this variant.) A slope near or above 1
+    means extra turnout went almost wholly to the candidate, a signature of
+    ballot stuffing but also of one-sided mobilisation.
+
+    Stations without turnout or share are excluded (``n_excluded``).
+
+    References
+    ----------
+    .. [1] Myagkov, M., Ordeshook, P. C. & Shakin, D. (2009). The Forensics of
+       Election Fraud: Russia and Ukraine. Cambridge University Press.
+       doi:10.1017/CBO9780511581229
+    .. [2] Sobyanin, A. A. & Sukhovolsky, V. G. (1995). Democracy restricted by
+       fraud (in Russian). Moscow: Project Group on Human Rights.
+    .. [3] Fieller, E. C., Hartley, H. O. & Pearson, E. S. (1957). Tests for
+       rank correlation coefficients. I. Biometrika 44, 470-481.
+       doi:10.1093/biomet/44.3-4.470
+    """
+    if not 0 < level < 1:
+        raise ValueError(f"level must lie in (0, 1), got {level}")
+    candidate, t, s, reg, votes, ok = _station_arrays(election, candidate, share_of="ballots")
+    if ok.sum() < 4:
+        raise DataError(f"need at least 4 stations with turnout and share, got {int(ok.sum())}")
+    corr, ss = _association(t[ok], s[ok], reg[ok], votes[ok], level)
+    groups = None
+    if by is not None:
+        if by not in election.stations.columns:
+            raise DataError(f"unknown level {by!r}; the levels are {list(election.levels)}")
+        keys = election.stations[by].to_numpy()
+        rows = []
+        for key in pd.unique(keys[ok]):
+            m = ok & (keys == key)
+            if m.sum() < 4:
+                rows.append({by: key, "n": int(m.sum())})
+                continue
+            c, g = _association(t[m], s[m], reg[m], votes[m], level)
+            rows.append(
+                {
+                    by: key,
+                    "n": int(m.sum()),
+                    "pearson": c.loc[0, "r"],
+                    "pearson_pvalue": c.loc[0, "pvalue"],
+                    "spearman": c.loc[1, "r"],
+                    "spearman_pvalue": c.loc[1, "pvalue"],
+                    "pearson_registered": c.loc[2, "r"],
+                    "ss_slope": g[0],
+                    "ss_mean_share": g[3],
+                    "ss_difference": g[4],
+                    "ss_pvalue": g[5],
+                }
+            )
+        groups = pd.DataFrame(rows)
+        for col in ("pearson_pvalue", "spearman_pvalue", "ss_pvalue"):
+            if col not in groups:
+                groups[col] = np.nan
+            p = groups[col].to_numpy(dtype=float)
+            groups[col.replace("pvalue", "p_bh")] = benjamini_hochberg(p)
+            groups[col.replace("pvalue", "p_holm")] = holm(p)
+    main = corr.iloc[0]
+    return AssociationResult(
+        statistic=as_float(main["r"]),
+        pvalue=as_float(main["pvalue"]),
+        n=as_int(ok.sum()),
+        n_excluded=as_int((~ok).sum()),
+        effect_size=as_float(main["r"]),
+        effect_size_name="Pearson r (stations)",
+        method="turnout-share correlation; Sobyanin-Sukhovolsky (electorate variant, OLS, HC1)",
+        null="no association",
+        reference="Myagkov, Ordeshook & Shakin (2009); Sobyanin & Sukhovolsky (1995)",
+        candidate=candidate,
+        correlations=corr,
+        ss_variant="votes/registered on turnout",
+        ss_slope=ss[0],
+        ss_slope_ci_low=ss[1],
+        ss_slope_ci_high=ss[2],
+        ss_mean_share=ss[3],
+        ss_difference=ss[4],
+        ss_pvalue=ss[5],
+        groups=groups,
+    )
+
+
+# --------------------------------------------------------------------------- shape
+@dataclasses.dataclass(frozen=True)
+class ShapeResult(TestResult):
+    """Result of :func:`shape_tests`.
+
+    The base fields describe Hartigan's dip test on turnout; ``table`` has
+    one row per variable (``turnout``, ``share``) with dip, its p-value,
+    skewness and Pearson kurtosis with bootstrap percentile CIs.
+    """
+
+    candidate: str
+    table: pd.DataFrame
+    n_boot: int
+
+
+def _moments(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Moment skewness m3/m2^1.5 and Pearson kurtosis m4/m2^2 along the last axis."""
+    d = x - x.mean(axis=-1, keepdims=True)
+    m2 = (d**2).mean(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):  # constant data: NaN
+        return (d**3).mean(axis=-1) / m2**1.5, (d**4).mean(axis=-1) / m2**2
+
+
+def shape_tests(
+    election: Election,
+    candidate: str | None = None,
+    *,
+    n_boot: int = 1000,
+    level: float = 0.95,
+    rng: np.random.Generator | int | None = None,
+) -> ShapeResult:
+    """Unimodality (dip test), skewness and kurtosis of turnout and share.
+
+    Parameters
+    ----------
+    election : Election
+    candidate : str, optional
+        Default: the leader. Share = candidate votes / valid votes.
+    n_boot : int
+        Bootstrap resamples for the skewness and kurtosis CIs.
+    level : float
+        Confidence level.
+    rng : numpy.random.Generator or int, optional
+
+    Returns
+    -------
+    ShapeResult
+
+    Notes
+    -----
+    *Dip test* (Hartigan & Hartigan 1985) via the ``diptest`` package, its
+    p-value interpolated from the tabulated null (uniform, the least
+    favourable unimodal distribution). Null: a unimodal distribution.
+
+    *Skewness and kurtosis* follow the Election Forensics Toolkit, which
+    uses R's ``moments`` package: moment skewness
+    :math:`m_3/m_2^{3/2}` and Pearson kurtosis :math:`m_4/m_2^2` (3 for a
+    normal distribution; not the excess kurtosis), with :math:`m_k` the
+    *biased* central sample moments. CIs are bootstrap percentile intervals
+    over stations. No normal null is tested: turnout and shares are bounded
+    and regionally mixed, so skew and fat tails also arise without fraud.
+
+    Stations without turnout or share are excluded (``n_excluded``).
+
+    References
+    ----------
+    .. [1] Hartigan, J. A. & Hartigan, P. M. (1985). The dip test of
+       unimodality. Annals of Statistics 13(1), 70-84.
+       doi:10.1214/aos/1176346577
+    .. [2] Hicken, A. & Mebane, W. R. (2017). A guide to elections forensics.
+       USAID DRG Center Working Paper (Election Forensics Toolkit).
+    """
+    import diptest
+
+    if n_boot < 0:
+        raise ValueError(f"n_boot must be >= 0 (0 skips the bootstrap), got {n_boot}")
+    candidate, t, s, _, _, ok = _station_arrays(election, candidate)
+    if ok.sum() < 4:
+        raise DataError(f"need at least 4 stations with turnout and share, got {int(ok.sum())}")
+    gen = np.random.default_rng(rng)
+    n = int(ok.sum())
+    rows = []
+    lo_q, hi_q = 50 * (1 - level), 50 * (1 + level)
+    data = {"turnout": t[ok], "share": s[ok]}
+    # Bootstrap over stations (pairs): resample counts times the powers of the
+    # centred values give the resampled raw moments, hence skewness and kurtosis.
+    powers = np.column_stack([(x - x.mean()) ** k for x in data.values() for k in (1, 2, 3, 4)])
+    boot = np.empty((n_boot, powers.shape[1]))
+    block = max(1, int(2e6 // n))
+    for i in range(0, n_boot, block):
+        reps = min(block, n_boot - i)
+        idx = gen.integers(0, n, (reps, n)) + n * np.arange(reps)[:, None]
+        counts = np.bincount(idx.ravel(), minlength=reps * n).reshape(reps, n)
+        boot[i : i + reps] = counts @ powers / n
+    for v, (name, x) in enumerate(data.items()):
+        with warnings.catch_warnings():
+            # diptest warns above its table's n = 72,000 and then uses the largest tabulated n
+            warnings.filterwarnings("ignore", message="Sample size exceeds", category=UserWarning)
+            dip, pdip = diptest.diptest(x)
+        skew, kurt = _moments(x)
+        r1, r2, r3, r4 = (boot[:, 4 * v + k] for k in range(4))
+        m2 = r2 - r1**2
+        m3 = r3 - 3 * r1 * r2 + 2 * r1**3
+        m4 = r4 - 4 * r1 * r3 + 6 * r1**2 * r2 - 3 * r1**4
+        with np.errstate(divide="ignore", invalid="ignore"):
+            bs, bk = m3 / m2**1.5, m4 / m2**2
+        rows.append(
+            {
+                "variable": name,
+                "dip": as_float(dip),
+                "dip_pvalue": as_float(pdip),
+                "skewness": as_float(skew),
+                "skewness_ci_low": as_float(np.nanpercentile(bs, lo_q))
+                if np.isfinite(bs).any()
+                else np.nan,
+                "skewness_ci_high": as_float(np.nanpercentile(bs, hi_q))
+                if np.isfinite(bs).any()
+                else np.nan,
+                "kurtosis": as_float(kurt),
+                "kurtosis_ci_low": as_float(np.nanpercentile(bk, lo_q))
+                if np.isfinite(bk).any()
+                else np.nan,
+                "kurtosis_ci_high": as_float(np.nanpercentile(bk, hi_q))
+                if np.isfinite(bk).any()
+                else np.nan,
+            }
+        )
+    table = pd.DataFrame(rows)
+    return ShapeResult(
+        statistic=as_float(table.loc[0, "dip"]),
+        pvalue=as_float(table.loc[0, "dip_pvalue"]),
+        n=n,
+        n_excluded=as_int((~ok).sum()),
+        effect_size=as_float(table.loc[0, "dip"]),
+        effect_size_name="dip statistic (turnout)",
+        method="Hartigan dip test; moment skewness and Pearson kurtosis, bootstrap CIs",
+        null="unimodal",
+        reference="Hartigan & Hartigan (1985), doi:10.1214/aos/1176346577",
+        candidate=candidate,
+        table=table,
+        n_boot=int(n_boot),
+    )

@@ -1,0 +1,169 @@
+"""Fingerprints, turnout-share association and shape tests (forensics.turnout)."""
+
+from __future__ import annotations
+
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from forensics import datasets
+from forensics.election import Election
+from forensics.plots.turnout import fingerprint as plot_fingerprint
+from forensics.plots.turnout import integer_histogram
+from forensics.spikes import integer_percentage_test
+from forensics.turnout import fingerprint, shape_tests, turnout_share_association
+
+
+def _election(reg, ballots, votes, region=None):
+    reg, ballots, votes = (np.asarray(a, dtype=np.int64) for a in (reg, ballots, votes))
+    df = pd.DataFrame(
+        {"registered": reg, "ballots": ballots, "invalid": 0, "A": votes, "B": ballots - votes}
+    )
+    levels = ()
+    if region is not None:
+        df.insert(0, "region", region)
+        df["id"] = np.arange(len(df)).astype(str)
+        levels = ("region",)
+    return Election.from_frame(
+        df,
+        candidates=["A", "B"],
+        registered="registered",
+        ballots="ballots",
+        invalid="invalid",
+        leader="A",
+        levels=levels,
+        station="id" if region is not None else None,
+    )
+
+
+def simulate(n, rng, *, stuff=0.0):
+    reg = rng.integers(300, 2000, n)
+    ballots = rng.binomial(reg, np.clip(rng.normal(0.55, 0.08, n), 0.05, 0.95))
+    votes = rng.binomial(ballots, np.clip(rng.normal(0.45, 0.08, n), 0.05, 0.95))
+    if stuff:
+        k = rng.random(n) < stuff  # stuffing: 60 % of non-voters added as votes for A
+        add = (0.6 * (reg[k] - ballots[k])).astype(int)
+        ballots[k] += add
+        votes[k] += add
+    return _election(reg, ballots, votes, region=rng.integers(0, 5, n).astype(str))
+
+
+def test_fingerprint_hand_made():
+    # turnouts 0.5, 0.97, 1.0, NaN (registered 0); shares 0.2, 0.98, 1.0
+    e = _election([100, 100, 50, 0], [50, 97, 50, 0], [10, 95, 50, 0])
+    f = fingerprint(e, bins=10)
+    assert (f.n, f.n_excluded) == (3, 1)
+    assert f.counts[5, 2] == 1
+    assert f.counts[9, 9] == 2
+    assert f.counts.sum() == 3
+    assert f.turnout_marginal[9] == 2
+    # corner > 0.95: stations 2 and 3 -> 2/3 of stations, (95 + 50) / 155 of A's votes
+    c = f.corner_mass(0.95)
+    assert c["stations"] == pytest.approx(2 / 3)
+    assert c["votes"] == pytest.approx(145 / 155)
+    fw = fingerprint(e, bins=10, weights="registered")
+    assert fw.counts[9, 9] == 150
+    assert fw.counts.sum() == 250
+
+
+def test_association_clean_and_stuffed():
+    rng = np.random.default_rng(7)
+    clean = turnout_share_association(simulate(3000, rng))
+    assert clean.correlations["ci_low"].lt(0.06).all()
+    assert clean.correlations["ci_high"].gt(-0.06).all()
+    # clean: the SS slope covers the mean share (no link between turnout and preference)
+    assert clean.ss_slope_ci_low - 0.03 < clean.ss_mean_share < clean.ss_slope_ci_high + 0.03
+    stuffed = turnout_share_association(simulate(3000, rng, stuff=0.2), by="region")
+    assert stuffed.statistic > 0.3
+    assert stuffed.pvalue < 1e-10
+    assert stuffed.ss_slope > stuffed.ss_mean_share + 0.2
+    assert stuffed.ss_pvalue < 1e-10
+    g = stuffed.groups
+    assert len(g) == 5
+    assert (g["pearson_p_bh"] >= g["pearson_pvalue"] - 1e-15).all()
+    assert (g["pearson_p_holm"] >= g["pearson_p_bh"] - 1e-15).all()
+
+
+def test_association_calibration():
+    rng = np.random.default_rng(8)
+    p = np.array([turnout_share_association(simulate(300, rng)).pvalue for _ in range(100)])
+    assert (p < 0.05).mean() < 0.12  # binomial SE 0.022 at alpha = 0.05
+
+
+def test_shape_moments_and_dip():
+    x_e = _election([100] * 4, [10, 20, 30, 90], [5, 10, 15, 45])
+    s = shape_tests(x_e, n_boot=50, rng=0)
+    t = np.array([0.1, 0.2, 0.3, 0.9])
+    # moment skewness and Pearson kurtosis = scipy's biased skew and non-Fisher kurtosis
+    assert s.table.loc[0, "skewness"] == pytest.approx(stats.skew(t))
+    assert s.table.loc[0, "kurtosis"] == pytest.approx(stats.kurtosis(t, fisher=False))
+    rng = np.random.default_rng(9)
+    n = 2000
+    reg = np.full(n, 1000)
+    tb = np.where(rng.random(n) < 0.5, 0.35, 0.8)  # bimodal turnout
+    ballots = rng.binomial(reg, tb)
+    e = _election(reg, ballots, rng.binomial(ballots, 0.5))
+    r = shape_tests(e, n_boot=200, rng=1)
+    assert r.pvalue < 0.001  # dip on turnout
+    assert r.table.loc[1, "dip_pvalue"] > 0.05  # share unimodal
+    lo, hi = r.table.loc[0, ["kurtosis_ci_low", "kurtosis_ci_high"]]
+    assert lo < r.table.loc[0, "kurtosis"] < hi
+    assert hi < 1.5
+
+
+def test_plots_return_axes():
+    e = simulate(500, np.random.default_rng(10))
+    ax = plot_fingerprint(fingerprint(e))
+    assert ax.get_xlabel() == "turnout (%)"
+    ax2 = integer_histogram(integer_percentage_test(e), quantity="share")
+    assert ax2.get_ylabel() == "stations"
+    plt.close("all")
+
+
+# --------------------------------------------------------------------------- real data
+@pytest.fixture(scope="module")
+def data():
+    if not os.environ.get("FORENSICS_DATA_DIR"):
+        pytest.skip("FORENSICS_DATA_DIR not set")
+    cache = {}
+
+    def get(name):
+        if name not in datasets.available():
+            pytest.skip(f"dataset {name} not registered")
+        if name not in cache:
+            cache[name] = datasets.load(name)
+        return cache[name]
+
+    return get
+
+
+@pytest.mark.parametrize(
+    ("name", "low"),
+    # measured corner mass (> 95 %, share of stations): 3.39 %, 3.39 %, 1.02 %
+    [("russia-2011", 0.02), ("russia-2012", 0.02), ("uganda-2011", 0.005)],
+)
+def test_corner_mass_positive_controls(data, name, low):
+    assert fingerprint(data(name)).corner_mass(0.95)["stations"] > low
+
+
+@pytest.mark.parametrize("name", ["poland-2020-r2", "germany-2024-ep"])
+def test_corner_mass_negative_controls(data, name):
+    # measured: Poland 16 of 27,224 stations (0.06 %), Germany 0
+    c = fingerprint(data(name)).corner_mass(0.95)
+    assert c["stations"] < 0.001
+    assert c["votes"] < 0.001
+
+
+def test_russia_2011_association(data):
+    r = turnout_share_association(data("russia-2011"))
+    # measured: Pearson r = 0.714, SS slope 1.134 vs mean share 0.493
+    assert r.statistic > 0.6
+    assert r.ss_slope_ci_low > 1.0 > r.ss_mean_share
