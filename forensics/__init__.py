@@ -17,6 +17,7 @@ from forensics.bulletins import (
     coverage_selectivity_test,
     impute_uncovered,
     load_bulletins,
+    round_percentage_scan,
     round_percentage_test,
 )
 from forensics.coverage import (
@@ -46,11 +47,13 @@ from forensics.klimek import simulate as simulate_klimek
 from forensics.multitest import adjust_pvalues, benjamini_hochberg, holm
 from forensics.polls import (
     Comparison,
+    classification_sensitivity,
     compare,
     load_exit_polls,
     load_polls,
     load_pollsters,
     poll_average,
+    two_party,
 )
 from forensics.results import TestResult
 from forensics.shpilkin import ShpilkinEstimate, shpilkin
@@ -96,6 +99,7 @@ __all__ = [
     "battery",
     "benjamini_hochberg",
     "bulletin_counts",
+    "classification_sensitivity",
     "clean_election",
     "compare",
     "compare_versions",
@@ -121,6 +125,7 @@ __all__ = [
     "read_csv",
     "reweighted_shares",
     "round_number_test",
+    "round_percentage_scan",
     "round_percentage_test",
     "second_digit_test",
     "shape_tests",
@@ -128,4 +133,5 @@ __all__ = [
     "simulate_klimek",
     "table_number_floor",
     "turnout_share_association",
+    "two_party",
 ]

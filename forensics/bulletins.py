@@ -44,6 +44,7 @@ __all__ = [
     "data_file",
     "impute_uncovered",
     "load_bulletins",
+    "round_percentage_scan",
     "round_percentage_test",
 ]
 
@@ -377,6 +378,90 @@ def round_percentage_test(
         hit_probability=as_float(q),
         constrained=bool(constrained),
     )
+
+
+def round_percentage_scan(
+    election: Election,
+    level: str,
+    *,
+    candidates: Sequence[str] = ("Gonzalez", "Maduro"),
+    decimals: int = 1,
+) -> pd.DataFrame:
+    """The round-percentage test applied to the totals of every unit of a level.
+
+    A calibration of :func:`round_percentage_test` on counts known to be
+    summed from tally sheets: for each unit (e.g. each municipality), the
+    counts ``candidates`` and the rest as ``others`` are tested against the
+    unit's valid votes.
+
+    Parameters
+    ----------
+    election : Election
+        Table-level results.
+    level : str
+        A level column of ``election`` (e.g. ``"municipality"``).
+    candidates : sequence of str
+        Candidates tested separately; the other candidates are summed.
+    decimals : int
+        Decimals of the round percentages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unit with valid votes: ``unit``, ``valid``, ``hits``
+        (counts that hit), ``k`` (counts tested), ``q`` (hit probability of
+        one count, ``min(1, 10**(2 + decimals) / valid)``), ``all_hit``,
+        ``p_all_hit`` (the null probability that all ``k`` hit) and
+        ``pvalue`` (of the unit's test). Units with no valid votes are left
+        out; their number is in ``attrs["n_excluded"]``.
+
+    Notes
+    -----
+    Under the null of :func:`round_percentage_test` each count, taken alone,
+    hits with probability ``q``, so the expected number of hits over all
+    units is ``sum k q`` and the expected number of units where every count
+    hits is ``sum p_all_hit``. Observed numbers close to these say that the
+    null describes genuine summed counts; the sums are compared with a
+    Poisson approximation by the caller.
+
+    References
+    ----------
+    .. [1] Beber, B. & Scacco, A. (2012). What the numbers say: a digit-based
+       test for election fraud. Political Analysis 20(2), 211-234.
+       doi:10.1093/pan/mps003
+    """
+    if level not in election.stations.columns:
+        raise KeyError(f"{election.name or 'election'} has no column {level!r}")
+    for c in candidates:
+        if c not in election.candidates:
+            raise KeyError(f"{c!r} is not a candidate of {election.name!r}")
+    g = election.stations.groupby(level, sort=True)[list(election.candidates)].sum()
+    cols = list(candidates)
+    counts = g[cols].copy()
+    counts["others"] = g.drop(columns=cols).sum(axis=1)
+    valid = counts.sum(axis=1)
+    keep = valid > 0
+    rows = []
+    for unit, row in counts.loc[keep].iterrows():
+        r = round_percentage_test(row.to_numpy(float), decimals=decimals)
+        k = int(r.n)
+        rows.append(
+            {
+                "unit": unit,
+                "valid": int(valid[unit]),
+                "hits": int(r.statistic),
+                "k": k,
+                "q": r.hit_probability,
+                "all_hit": int(r.statistic) == k,
+                "p_all_hit": _irwin_hall_central(k - 1, 0.5) * r.hit_probability ** (k - 1)
+                if r.hit_probability < 1
+                else 1.0,
+                "pvalue": r.pvalue,
+            }
+        )
+    out = pd.DataFrame(rows)
+    out.attrs["n_excluded"] = int((~keep).sum())
+    return out
 
 
 # ------------------------------------------------ consistency and coverage

@@ -33,11 +33,13 @@ from forensics.election import DataError, Election
 
 __all__ = [
     "Comparison",
+    "classification_sensitivity",
     "compare",
     "load_exit_polls",
     "load_polls",
     "load_pollsters",
     "poll_average",
+    "two_party",
 ]
 
 #: Election day of the 2024 Venezuelan presidential election.
@@ -314,6 +316,128 @@ def poll_average(
                     "method": method,
                     "design_effect": float(design_effect),
                     "default_n": float(default_n),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def two_party(polls: pd.DataFrame) -> pd.DataFrame:
+    """Rescale each poll to the two leading candidates: González + Maduro = 100.
+
+    Parameters
+    ----------
+    polls : pandas.DataFrame
+        As from :func:`load_polls` (``gonzalez_pct``, ``maduro_pct``,
+        ``sample_size``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``gonzalez_pct`` and ``maduro_pct`` replaced by their
+        two-party shares ``100 G / (G + M)`` and ``100 M / (G + M)``,
+        ``sample_size`` replaced by the respondents who chose one of the two
+        (``n (G + M) / 100``; missing stays missing) and ``margin`` by the
+        two-party margin.
+
+    Notes
+    -----
+    Polls report shares of all respondents (undecided, other candidates and
+    no answer included); results report shares of valid votes. Restricting
+    both to the two leading candidates puts them on one footing, under the
+    assumption that the undecided split like the decided. Passed to
+    :func:`poll_average`, the average is then of the two-party shares among
+    decided respondents, comparable with ``G / (G + M)`` of a count.
+    """
+    need = ["gonzalez_pct", "maduro_pct", "sample_size"]
+    missing = [c for c in need if c not in polls.columns]
+    if missing:
+        raise DataError(f"polls: missing column(s) {missing}; see load_polls")
+    out = polls.copy()
+    both = out["gonzalez_pct"] + out["maduro_pct"]
+    if not (both > 0).all():
+        raise DataError(
+            f"polls: rows {np.flatnonzero(~(both > 0)).tolist()} have no share for either candidate"
+        )
+    out["gonzalez_pct"] = 100 * polls["gonzalez_pct"] / both
+    out["maduro_pct"] = 100 * polls["maduro_pct"] / both
+    out["sample_size"] = polls["sample_size"] * both / 100
+    out["margin"] = out["gonzalez_pct"] - out["maduro_pct"]
+    return out
+
+
+def classification_sensitivity(
+    polls: pd.DataFrame,
+    *,
+    move: str = "unknown",
+    to: Sequence[str] = ("government-aligned", "independent"),
+    quantity: str = "margin",
+    **kwargs,
+) -> pd.DataFrame:
+    """How the class averages move when pollsters of one class are reclassified.
+
+    Parameters
+    ----------
+    polls : pandas.DataFrame
+        As from :func:`load_polls` (columns ``pollster`` and ``class``).
+    move : str
+        The class whose pollsters are moved (default ``"unknown"``).
+    to : sequence of str
+        The classes they are moved to, one scenario each.
+    quantity : {"margin", "gonzalez", "maduro"}
+        The quantity reported.
+    **kwargs
+        Passed to :func:`poll_average` (e.g. ``method``, ``window``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per scenario and target class: ``scenario`` (``as
+        classified``; ``all <move> -> <class>``; ``<pollster> -> <class>``
+        for each pollster of ``move`` with polls), ``class``, ``estimate``,
+        ``se``, ``lower``, ``upper``, ``tau2``, ``k``.
+
+    Notes
+    -----
+    The classification is a judgement with a stated basis per pollster
+    (``data/pollsters.csv``). This function shows what rides on it: each
+    pollster of the class ``move`` is moved, alone and then all together,
+    into each class of ``to``, and :func:`poll_average` is recomputed for
+    the classes of ``to``. The results themselves are never a basis for
+    the classification; this is a sensitivity analysis, not a fit.
+    """
+    if quantity not in QUANTITIES:
+        raise ValueError(f"quantity must be one of {QUANTITIES}, got {quantity!r}")
+    for col in ("pollster", "class"):
+        if col not in polls.columns:
+            raise DataError(f"polls: missing column {col!r}; see load_polls")
+    names = sorted(polls.loc[polls["class"] == move, "pollster"].unique())
+    if not names:
+        raise ValueError(f"no pollster of class {move!r} in the polls")
+    targets = list(to)
+    scenarios: list[tuple[str, pd.DataFrame]] = [("as classified", polls)]
+    for target in targets:
+        moved = polls.copy()
+        moved.loc[moved["class"] == move, "class"] = target
+        scenarios.append((f"all {move} -> {target}", moved))
+        for name in names:
+            one = polls.copy()
+            one.loc[one["pollster"] == name, "class"] = target
+            scenarios.append((f"{name} -> {target}", one))
+    rows = []
+    for label, df in scenarios:
+        avg = poll_average(df, **kwargs)
+        avg = avg[(avg["quantity"] == quantity) & avg["class"].isin(targets)]
+        for _, r in avg.iterrows():
+            rows.append(
+                {
+                    "scenario": label,
+                    "class": r["class"],
+                    "estimate": r["estimate"],
+                    "se": r["se"],
+                    "lower": r["lower"],
+                    "upper": r["upper"],
+                    "tau2": r["tau2"],
+                    "k": int(r["k"]),
                 }
             )
     return pd.DataFrame(rows)

@@ -16,6 +16,7 @@ from forensics.bulletins import (
     coverage_selectivity_test,
     impute_uncovered,
     load_bulletins,
+    round_percentage_scan,
     round_percentage_test,
 )
 from forensics.election import Election
@@ -215,3 +216,38 @@ def test_second_bulletin_against_the_actas(actas_2024):
     assert not t.loc["Maduro", "possible"]
     b = coverage_bounds(actas_2024).set_index("scenario")
     assert (b["winner"] == "Gonzalez").all()
+
+
+def test_round_percentage_scan_by_hand():
+    # unit a: G 512, M 442, X 46 of 1,000 valid; at one decimal the spacing is 1 vote, so
+    # every count hits (q = min(1, 1000/1000) = 1). unit b: G 5,000, M 3,001, X 1,999 of
+    # 10,000: spacing 10 votes, q = 0.1; 5,000 hits (50.0 %), 3,001 is 1 vote from 3,000
+    # (misses), 1,999 is 1 vote from 2,000 (misses).
+    rows = [("a", 1, 2000, 512, 442, 46), ("b", 1, 20000, 5000, 3001, 1999)]
+    scan = round_percentage_scan(_actas(rows), "centre").set_index("unit")
+    assert scan.loc["a", "hits"] == 3
+    assert scan.loc["a", "all_hit"]
+    assert scan.loc["a", "q"] == 1.0
+    assert scan.loc["a", "p_all_hit"] == 1.0
+    assert scan.loc["b", "hits"] == 1
+    assert not scan.loc["b", "all_hit"]
+    assert scan.loc["b", "q"] == pytest.approx(0.1)
+    # all three hit with probability 0.75 q^2 = 0.0075
+    assert scan.loc["b", "p_all_hit"] == pytest.approx(0.0075)
+    assert scan.attrs["n_excluded"] == 0
+    with pytest.raises(KeyError, match="region"):
+        round_percentage_scan(_actas(rows), "region")
+
+
+def test_round_percentage_scan_is_calibrated_on_simulated_counts():
+    # 400 units of ~40,000 valid votes split at random (q = 1000/40,000 = 0.025 per count):
+    # expected hits sum(k q) = 400 * 3 * 0.025 = 30, Poisson sd 5.5.
+    rng = np.random.default_rng(3)
+    rows = []
+    for i in range(400):
+        g, m = rng.multinomial(40_000, [0.6, 0.35, 0.05])[:2]
+        rows.append((f"c{i}", 1, 60_000, g, m, 40_000 - g - m))
+    scan = round_percentage_scan(_actas(rows), "centre")
+    expected = float((scan["k"] * scan["q"]).sum())
+    assert expected == pytest.approx(30.0)
+    assert abs(scan["hits"].sum() - expected) < 4 * np.sqrt(expected)

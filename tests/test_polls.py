@@ -7,8 +7,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forensics.plots.polls import plot_polls
-from forensics.polls import compare, load_exit_polls, load_polls, load_pollsters, poll_average
+from forensics.plots.polls import plot_comparison, plot_polls
+from forensics.polls import (
+    classification_sensitivity,
+    compare,
+    load_exit_polls,
+    load_polls,
+    load_pollsters,
+    poll_average,
+    two_party,
+)
 
 matplotlib.use("Agg")
 
@@ -125,6 +133,67 @@ def test_plot_polls_marks_results():
     assert ax.get_legend().get_title().get_text() == "2 undated not shown"
     with pytest.raises(ValueError, match="quantity"):
         plot_polls(polls, quantity="turnout")
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def test_two_party_rescales_shares_and_sample():
+    t = two_party(_three_polls())
+    # 50 / (50 + 30) = 62.5 %; n = 1000 * 0.8 = 800; margin 62.5 - 37.5 = 25
+    assert t["gonzalez_pct"].iloc[0] == pytest.approx(62.5)
+    assert t["maduro_pct"].iloc[0] == pytest.approx(37.5)
+    assert t["sample_size"].iloc[0] == pytest.approx(800.0)
+    assert t["margin"].iloc[0] == pytest.approx(25.0)
+    # 60 / 80 = 75 %, n = 1000 * 0.8; 55 / 80 = 68.75 %, n = 500 * 0.8
+    np.testing.assert_allclose(t["gonzalez_pct"], [62.5, 75.0, 68.75])
+    np.testing.assert_allclose(t["sample_size"], [800.0, 800.0, 400.0])
+    # a single two-party poll: se of the share = sqrt(.625 * .375 / 800) = 1.71163 points
+    r = poll_average(t.iloc[:1], design_effect=1.0).set_index("quantity").loc["gonzalez"]
+    assert r["se"] == pytest.approx(1.71163, abs=1e-4)
+    bad = _three_polls()
+    bad.loc[0, ["gonzalez_pct", "maduro_pct"]] = 0.0
+    with pytest.raises(ValueError, match="rows \\[0\\]"):
+        two_party(bad)
+
+
+def test_classification_sensitivity_moves_unknown_pollsters():
+    polls = _three_polls(pollster=["A", "B", "C"])
+    polls["class"] = ["independent", "independent", "unknown"]
+    polls.loc[2, ["gonzalez_pct", "maduro_pct"]] = [20.0, 60.0]
+    s = classification_sensitivity(polls, method="fixed-effect", design_effect=1.0)
+    s = s.set_index(["scenario", "class"])
+    # as classified, government-aligned has no poll: only the independent row
+    assert ("as classified", "government-aligned") not in s.index
+    # two independent polls, margins .2 and .4 with v = .76/1000, .64/1000:
+    # w = 1315.789, 1562.5 -> mu = (263.158 + 625) / 2878.289 = 0.308571
+    assert s.loc[("as classified", "independent"), "estimate"] == pytest.approx(30.8571, abs=1e-3)
+    # C -> government-aligned alone: margin 20 - 60 = -40 points
+    assert s.loc[("C -> government-aligned", "government-aligned"), "estimate"] == -40.0
+    assert s.loc[("C -> government-aligned", "government-aligned"), "k"] == 1
+    # C -> independent: three polls pooled, k = 3, the average moves down
+    moved = s.loc[("C -> independent", "independent")]
+    assert moved["k"] == 3
+    assert moved["estimate"] < 30.8571
+    assert s.loc[("all unknown -> independent", "independent"), "estimate"] == moved["estimate"]
+    with pytest.raises(ValueError, match="no pollster"):
+        classification_sensitivity(polls, move="government-aligned")
+    with pytest.raises(ValueError, match="quantity"):
+        classification_sensitivity(polls, quantity="turnout")
+
+
+def test_plot_comparison_draws_every_source():
+    c = compare()
+    ax = plot_comparison(c)
+    sources = c.table["source"].unique().tolist()
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(ticks) == len(sources)
+    assert ticks[0] == "polls: independent"
+    assert "quick count: Anonymous academic team (O Globo)" in ticks
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert {"poll average", "actas", "announced"} <= set(labels)
+    with pytest.raises(ValueError, match="quantity"):
+        plot_comparison(c, quantity="turnout")
     import matplotlib.pyplot as plt
 
     plt.close("all")

@@ -6,7 +6,7 @@ Files are written only with :func:`forensics.figures.savefig`.
 from forensics.plots.digits import digits
 from forensics.plots.klimek import plot_klimek_fit, plot_shpilkin_sweep
 from forensics.plots.maps import choropleth, cluster_map
-from forensics.plots.polls import plot_polls
+from forensics.plots.polls import plot_comparison, plot_polls
 from forensics.plots.turnout import fingerprint, integer_histogram
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "digits",
     "fingerprint",
     "integer_histogram",
+    "plot_comparison",
     "plot_klimek_fit",
     "plot_polls",
     "plot_shpilkin_sweep",

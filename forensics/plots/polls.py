@@ -9,7 +9,7 @@ from matplotlib.axes import Axes
 
 from forensics.polls import Comparison
 
-__all__ = ["plot_polls"]
+__all__ = ["plot_comparison", "plot_polls"]
 
 _COLOURS = {"independent": "C0", "government-aligned": "C3", "unknown": "0.5"}
 _MARKS = ("actas V2 (opposition)", "CNE first bulletin", "CNE second bulletin")
@@ -79,4 +79,84 @@ def plot_polls(
     ax.set_xlabel("fieldwork end (hollow: date from notes)")
     ax.legend(fontsize=7, title=f"{n_undated} undated not shown", title_fontsize=7)
     ax.set_ylim(np.nanmin([ax.get_ylim()[0], -60]), np.nanmax([ax.get_ylim()[1], 60]))
+    return ax
+
+
+_KIND_COLOURS = {
+    "poll average": "C0",
+    "exit_poll": "C1",
+    "exit_poll_or_projection": "C1",
+    "quick_count_from_actas": "C4",
+    "actas": "C2",
+    "announced": "C3",
+}
+
+
+_PREFIXES = (
+    ("quick_count_from_actas: ", "quick count: "),
+    ("exit_poll_or_projection: ", "exit poll or projection: "),
+    ("exit_poll: ", "exit poll: "),
+)
+
+
+def _short(source: str) -> str:
+    for old, new in _PREFIXES:
+        if source.startswith(old):
+            return new + source[len(old) :]
+    return source
+
+
+def plot_comparison(
+    comparison: Comparison,
+    *,
+    quantity: str = "margin",
+    ax: Axes | None = None,
+) -> Axes:
+    """Forest plot of the sources of a :class:`~forensics.polls.Comparison`.
+
+    Parameters
+    ----------
+    comparison : Comparison
+        From :func:`forensics.polls.compare`.
+    quantity : {"margin", "gonzalez", "maduro"}
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Notes
+    -----
+    One row per source, top to bottom in the order of the table: the point
+    estimate, and its interval where the source has a standard error (poll
+    averages, exit polls with a stated sample). Counts (actas, bulletins)
+    have no sampling interval. Sources without a value for ``quantity``
+    (e.g. an exit poll whose Maduro share was published as "<14") are
+    listed with no marker. Colours mark the kind of source; the kind prefixes
+    of exit polls and quick counts are shortened in the labels.
+    """
+    if quantity not in ("margin", "gonzalez", "maduro"):
+        raise ValueError(f"quantity must be margin, gonzalez or maduro, got {quantity!r}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 5))
+    t = comparison.table[comparison.table["quantity"] == quantity].reset_index(drop=True)
+    y = np.arange(len(t))
+    seen: set[str] = set()
+    for i, r in t.iterrows():
+        colour = _KIND_COLOURS.get(r["kind"], "0.3")
+        label = None if r["kind"] in seen else r["kind"]
+        seen.add(r["kind"])
+        if np.isfinite(r["lower"]) and np.isfinite(r["upper"]) and r["upper"] > r["lower"]:
+            ax.plot([r["lower"], r["upper"]], [i, i], color=colour, lw=1.5)
+        if np.isfinite(r["estimate"]):
+            ax.plot(r["estimate"], i, "o", color=colour, ms=4, label=label)
+    labels = [_short(s) for s in t["source"]]
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    if quantity == "margin":
+        ax.axvline(0, color="0.8", lw=0.5, zorder=0)
+        ax.set_xlabel("González − Maduro (points)")
+    else:
+        ax.set_xlabel(f"{quantity} (%)")
+    ax.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5))
     return ax
