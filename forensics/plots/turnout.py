@@ -30,7 +30,12 @@ def fingerprint(result: Fingerprint, *, ax: Axes | None = None, threshold: float
     masked = np.ma.masked_less_equal(counts, 0)
     pct = 100.0 * result.edges
     mesh = ax.pcolormesh(
-        pct, pct, masked, cmap="viridis", norm=LogNorm(vmin=vmin, vmax=max(vmax, vmin * 1.01))
+        pct,
+        pct,
+        masked,
+        cmap="viridis",
+        norm=LogNorm(vmin=vmin, vmax=max(vmax, vmin * 1.01)),
+        rasterized=True,  # an image, not 10^4 SVG paths
     )
     ax.figure.colorbar(mesh, ax=ax, label=result.weighted_by)
     c = result.corner_mass(threshold)
