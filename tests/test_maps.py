@@ -385,6 +385,29 @@ def test_choropleth_marks_missing_states_and_off_map_units():
         choropleth({"Atlantis": 0.4}, boundaries=toy_boundaries())
 
 
+def test_choropleth_coverage_above_one_is_drawn_and_marked():
+    import matplotlib.pyplot as plt
+
+    # coverage against a rescaled 2013 reference reaches 108 % in Cojedes
+    ax = choropleth(
+        {"Zulia": 0.60, "Falcón": 1.08, "Lara": 0.90}, boundaries=toy_boundaries(), kind="coverage"
+    )
+    cbar_ax = ax.figure.axes[-1]
+    assert cbar_ax.get_ylim() == pytest.approx((0.60, 1.08))
+    marks = [line.get_ydata()[0] for line in cbar_ax.get_lines()]
+    assert marks == [1.0]  # the 100 % line on the colour bar
+    plt.close(ax.figure)
+    # below 100 %: no line
+    ax = choropleth({"Zulia": 0.6, "Lara": 0.9}, boundaries=toy_boundaries(), kind="coverage")
+    assert ax.figure.axes[-1].get_lines() == []
+    plt.close(ax.figure)
+    # percentages are still refused
+    with pytest.raises(ValueError, match="fractions, not percentages"):
+        choropleth({"Zulia": 108.0}, boundaries=toy_boundaries(), kind="coverage")
+    with pytest.raises(ValueError, match="fractions, not percentages"):
+        choropleth({"Zulia": 1.08}, boundaries=toy_boundaries(), kind="share")
+
+
 def test_choropleth_is_byte_reproducible(tmp_path):
     import matplotlib.pyplot as plt
 

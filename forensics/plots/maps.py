@@ -38,7 +38,8 @@ PVALUE_BINS = (0.0, 0.001, 0.01, 0.05, 0.1, 1.0)
 _KINDS = {
     # kind: (default colormap, default label, value range allowed)
     "share": ("viridis", "share of votes (%)", (0.0, 1.0)),
-    "coverage": ("cividis", "coverage (% of tables)", (0.0, 1.0)),
+    # coverage against a proxy reference can exceed 100 % (forensics.coverage)
+    "coverage": ("cividis", "coverage (% of tables)", (0.0, 2.0)),
     "margin": ("RdBu", "margin (percentage points)", (-1.0, 1.0)),
     "pvalue": ("magma", "p-value", (0.0, 1.0)),
     "value": ("viridis", "value", (-np.inf, np.inf)),
@@ -154,8 +155,13 @@ def choropleth(
     kind : {"share", "margin", "coverage", "pvalue", "value"}
         Sets the colours, the range check and the units:
 
-        * ``"share"``, ``"coverage"``: fractions in [0, 1], shown in %,
-          sequential colours (viridis, cividis);
+        * ``"share"``: fractions in [0, 1], shown in %, sequential colours
+          (viridis);
+        * ``"coverage"``: fractions of a reference count, shown in %,
+          sequential colours (cividis). Values up to 2 are accepted, since a
+          proxy reference (another election's table counts, rescaled) can
+          undercount; when the colour range passes 100 %, the colour bar
+          marks 100 % with a line;
         * ``"margin"``: a difference of shares in [-1, 1], shown in
           percentage points, diverging colours centred on 0 (red-blue);
         * ``"pvalue"``: binned at 0.001, 0.01, 0.05, 0.1 (darker = smaller);
@@ -216,6 +222,8 @@ def choropleth(
         cb = ax.figure.colorbar(
             sm, ax=ax, shrink=0.7, format=_formatter(kind), label=label or _KINDS[kind][1]
         )
+        if kind == "coverage" and norm.vmin < 1.0 < norm.vmax:
+            cb.ax.axhline(1.0, color="black", linewidth=0.8)
         if kind == "pvalue":
             cb.set_ticks(PVALUE_BINS)
             cb.set_ticklabels([f"{b:g}" for b in PVALUE_BINS])
