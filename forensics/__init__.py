@@ -35,13 +35,15 @@ from forensics.digits import (
     RoundNumberResult,
     SecondDigitResult,
     digit_pair_test,
+    digit_summary,
     first_digit_test,
     last_digit_test,
     round_number_test,
     second_digit_test,
 )
 from forensics.election import COUNT_COLUMNS, DataError, Election, read_csv
-from forensics.klimek import KlimekFit
+from forensics.history import SwingAssociationResult, swing, swing_association
+from forensics.klimek import KlimekFit, estimate_fair
 from forensics.klimek import fit as fit_klimek
 from forensics.klimek import simulate as simulate_klimek
 from forensics.multitest import adjust_pvalues, benjamini_hochberg, holm
@@ -63,9 +65,12 @@ from forensics.turnout import (
     AssociationResult,
     Fingerprint,
     ShapeResult,
+    WithinGroupResult,
+    compare_fingerprints,
     fingerprint,
     shape_tests,
     turnout_share_association,
+    within_group_association,
 )
 
 __version__ = "0.1.0"
@@ -92,7 +97,9 @@ __all__ = [
     "SelectivityResult",
     "ShapeResult",
     "ShpilkinEstimate",
+    "SwingAssociationResult",
     "TestResult",
+    "WithinGroupResult",
     "__version__",
     "acta_consistency",
     "adjust_pvalues",
@@ -102,12 +109,15 @@ __all__ = [
     "classification_sensitivity",
     "clean_election",
     "compare",
+    "compare_fingerprints",
     "compare_versions",
     "coverage_bounds",
     "coverage_by_state",
     "coverage_selectivity_test",
     "datasets",
     "digit_pair_test",
+    "digit_summary",
+    "estimate_fair",
     "fingerprint",
     "first_digit_test",
     "fit_clean_model",
@@ -131,7 +141,10 @@ __all__ = [
     "shape_tests",
     "shpilkin",
     "simulate_klimek",
+    "swing",
+    "swing_association",
     "table_number_floor",
     "turnout_share_association",
     "two_party",
+    "within_group_association",
 ]

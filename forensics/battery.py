@@ -91,7 +91,7 @@ def _sobyanin(election: Election, candidate: str, rng: np.random.Generator, null
         "null": "slope = mean share",
         "method": f"Sobyanin–Sukhovolsky regression ({r.ss_variant})",
         "reference": "Sobyanin & Sukhovolsky (1995); Myagkov, Ordeshook & Shakin (2009), "
-        "doi:10.1017/CBO9780511627385",
+        "Cambridge University Press, ISBN 978-0-521-74836-0",
     }
 
 

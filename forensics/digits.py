@@ -39,6 +39,7 @@ from forensics.simulate import CleanModel, fit_clean_model
 __all__ = [
     "BENFORD_1",
     "BENFORD_2",
+    "SUMMARY_TESTS",
     "DigitPairResult",
     "DigitTestResult",
     "FirstDigitResult",
@@ -48,6 +49,7 @@ __all__ = [
     "SecondDigitResult",
     "by_group",
     "digit_pair_test",
+    "digit_summary",
     "first_digit_test",
     "last_digit_test",
     "round_number_test",
@@ -276,6 +278,30 @@ def _leading(v: np.ndarray, ndig: int) -> np.ndarray:
     return v // _POW10[_ndigits(v) - ndig]
 
 
+def _leading_counts(v: np.ndarray, ndig: int) -> np.ndarray:
+    """Counts of the first ``ndig`` digits (cells 10^(ndig-1)..10^ndig - 1).
+
+    Values below 10^(ndig-1) are ignored. The result equals
+    ``np.bincount(_leading(v[v >= lo], ndig))[lo:]``; when the largest value
+    is at most about twice the number of values (station counts), it is
+    computed faster and exactly from the histogram of the values: the cell m
+    gets the number of values in [m 10^k, (m + 1) 10^k), summed over k.
+    """
+    lo, hi = int(_POW10[ndig - 1]), int(_POW10[ndig])
+    top = int(v.max()) if v.size else 0
+    if top < lo:
+        return np.zeros(hi - lo, dtype=np.int64)
+    if top > 2 * v.size + 2**16:
+        return np.bincount(_leading(v[v >= lo], ndig), minlength=hi)[lo:]
+    k = len(str(top)) - ndig + 1
+    # Increasing edges m 10^k (row k, column m); each interval ends at the next edge.
+    edges = (np.arange(lo, hi)[None, :] * _POW10[:k, None]).ravel()
+    m = int(np.count_nonzero(edges <= top))
+    sums = np.zeros(edges.size, dtype=np.int64)
+    sums[:m] = np.add.reduceat(np.bincount(v), edges[:m])
+    return sums.reshape(k, hi - lo).sum(axis=0)
+
+
 def _resolve(data: Any, column: str | None) -> tuple[np.ndarray, str, Election | None]:
     if isinstance(data, Election):
         col = data.leader if column is None else column
@@ -416,17 +442,14 @@ def _sim_fields(sim: dict[str, np.ndarray] | None, seconds: float, n_sim: int) -
 def _first_core(values: Any, _sim: Any = None, *, position: int) -> dict:
     v, n_missing = _clean(values)
     lo = 10 ** (position - 1)
-    keep = v >= lo
-    used = v if keep.all() else v[keep]
-    lead = _leading(used, position)
-    if position == 1:
-        obs = np.bincount(lead, minlength=10)[1:10]
-        p = BENFORD_1
-    else:
-        obs = np.bincount(lead, minlength=100)[10:100]
-        p = _BENFORD_12
-    n = int(used.size)
+    obs = _leading_counts(v, position)
+    p = BENFORD_1 if position == 1 else _BENFORD_12
+    n = int(obs.sum())
     freq = obs / n if n else np.full(p.size, np.nan)
+    span = np.nan
+    if n:
+        # The smallest count >= lo: as unsigned, counts below lo wrap around to huge values.
+        span = float(np.log10(v.max() / (int((v - lo).view(np.uint64).min()) + lo)))
     return {
         "chi2": _chi2(obs, p),
         "g": _gstat(obs, p),
@@ -436,7 +459,7 @@ def _first_core(values: Any, _sim: Any = None, *, position: int) -> dict:
         "obs": obs,
         "n": n,
         "n_excluded": int(n_missing + v.size - n),
-        "span": float(np.log10(used.max() / used.min())) if n else np.nan,
+        "span": span,
     }
 
 
@@ -589,11 +612,9 @@ def first_digit_test(
 # ----------------------------------------------------------------- second digit
 def _second_core(values: Any, _sim: Any = None) -> dict:
     v, n_missing = _clean(values)
-    keep = v >= 10
-    used = v if keep.all() else v[keep]
-    # Count the first two digits (10..99), then fold over the first digit.
-    obs = np.bincount(_leading(used, 2), minlength=100)[10:].reshape(9, 10).sum(axis=0)
-    n = int(used.size)
+    # Count the first two digits (10..99) of counts >= 10, then fold over the first digit.
+    obs = _leading_counts(v, 2).reshape(9, 10).sum(axis=0)
+    n = int(obs.sum())
     freq = obs / n if n else np.full(10, np.nan)
     return {
         "chi2": _chi2(obs, BENFORD_2),
@@ -1215,6 +1236,293 @@ def by_group(
         warnings.warn(
             f"{flagged} of {len(groups)} groups of {level!r} raised guardrail warnings or "
             "could not be tested; see the 'warnings' column",
+            ForensicsWarning,
+            stacklevel=2,
+        )
+    return out
+
+
+# ------------------------------------------------------------------- summary
+#: Tests run by :func:`digit_summary`, in order.
+SUMMARY_TESTS = ("1BL", "2BL", "last", "C05s", "P05s", "pairs")
+
+
+def _summary_specs(test: str, column: str, election: Election, min_count: int) -> list:
+    """(textbook call, simulation core, rows) for one test of one column.
+
+    Each row is (statistic label, key in the core's output, key of the
+    observed value in the result, textbook expectation, tail, effect).
+    """
+    if test == "1BL":
+        call = partial(first_digit_test, n_ks=200)
+        core = partial(_first_core, position=1)
+        rows = [("1BL χ²", "chi2", "statistic", 8.0, "upper", "effect_size")]
+    elif test == "2BL":
+        call = partial(second_digit_test, n_boot=200)
+        core = _second_core
+        rows = [
+            ("2BL χ²", "chi2", "statistic", 9.0, "upper", "effect_size"),
+            ("2BL mean", "mean", "mean", BENFORD_2_MEAN, "two", None),
+        ]
+    elif test == "last":
+        call = partial(last_digit_test, min_count=min_count)
+        core = partial(_last_core, min_count=min_count)
+        rows = [
+            ("last-digit χ²", "chi2", "statistic", 9.0, "upper", "effect_size"),
+            ("last-digit mean", "mean", "mean", UNIFORM_MEAN, "two", None),
+        ]
+    elif test == "C05s":
+        call = partial(round_number_test, kind="count", min_count=min_count)
+        core = partial(_round_core, kind="count", min_count=min_count)
+        rows = [("C05s", "share", "statistic", 0.2, "two", "effect_size")]
+    elif test == "P05s":
+        if column in election.candidates:
+            den = "valid"
+        elif column == "ballots":
+            den = "registered"
+        else:
+            raise ValueError(f"P05s needs a candidate or 'ballots', not {column!r}")
+        call = partial(round_number_test, kind="percent", denominator=den)
+        core = partial(_round_core, kind="percent", min_count=min_count, denominator=den)
+        rows = [("P05s", "share", "statistic", 0.2, "two", "effect_size")]
+    elif test == "pairs":
+        call = partial(digit_pair_test, min_count=min_count)
+        core = partial(_pair_core, min_count=min_count)
+        rows = [
+            ("pairs χ²", "chi2", "statistic", 2.0, "upper", "effect_size"),
+            ("pairs repeated", "rep", "repeated_share", 0.10, "two", None),
+            ("pairs adjacent", "adj", "adjacent_share", 0.18, "two", None),
+        ]
+    else:
+        raise ValueError(f"unknown test {test!r}; choose from {list(SUMMARY_TESTS)}")
+    return [call, core, rows]
+
+
+def _summary_one(
+    election: Election,
+    columns: list[str],
+    tests: list[str],
+    *,
+    min_count: int,
+    n_sim: int,
+    rng: np.random.Generator,
+) -> list[dict]:
+    """The rows of :func:`digit_summary` for one Election (one group)."""
+    # Spawn the simulation seeds first: they then equal those of each test's own
+    # null="simulated" call with the same rng.
+    seeds = rng.bit_generator.seed_seq.spawn(n_sim) if n_sim else []
+    specs, out = [], []
+    for column in columns:
+        for test in tests:
+            row0 = {"column": column, "test": test}
+            try:
+                call, core, rows = _summary_specs(test, column, election, min_count)
+            except ValueError as exc:
+                out.append({**row0, "statistic": test, "warnings": f"not tested: {exc}"})
+                continue
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", ForensicsWarning)
+                try:
+                    res = call(election, column=column, rng=rng)
+                    err = ""
+                except ValueError as exc:
+                    res, err = None, f"not tested: {exc}"
+            msgs = [str(w.message) for w in caught if issubclass(w.category, ForensicsWarning)]
+            for w in caught:
+                if not issubclass(w.category, ForensicsWarning):
+                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+            note = "; ".join([*msgs, err] if err else msgs)
+            if res is None:
+                out.append({**row0, "statistic": rows[0][0], "warnings": note})
+                continue
+            for label, key, attr, expected, tail, effect in rows:
+                observed = float(getattr(res, attr))
+                pval = {
+                    "statistic": res.pvalue,
+                    "mean": getattr(res, "mean_pvalue", np.nan),
+                    "repeated_share": getattr(res, "repeated_pvalue", np.nan),
+                    "adjacent_share": getattr(res, "adjacent_pvalue", np.nan),
+                }[attr]
+                out.append(
+                    {
+                        **row0,
+                        "statistic": label,
+                        "n": res.n,
+                        "n_excluded": res.n_excluded,
+                        "observed": observed,
+                        "textbook": float(expected),
+                        "simulated": np.nan,
+                        "sim_sd": np.nan,
+                        "p_textbook": float(pval),
+                        "p_simulated": np.nan,
+                        "effect_size": (res.effect_size if effect else observed - float(expected)),
+                        "effect_size_name": (
+                            res.effect_size_name if effect else "difference from textbook"
+                        ),
+                        "warnings": note,
+                    }
+                )
+                specs.append((len(out) - 1, column, core, key, tail))
+    if n_sim and specs:
+        model = fit_clean_model(election)
+        cores = {(c, id(core)): (c, core) for _, c, core, _, _ in specs}
+        draws: dict[tuple, list[dict]] = {k: [] for k in cores}
+        for seed in seeds:
+            sim = model.simulate(np.random.default_rng(seed))
+            for k, (c, core) in cores.items():
+                draws[k].append(core(sim[c], sim))
+        for i, c, core, key, tail in specs:
+            values = np.array([d[key] for d in draws[(c, id(core))]], dtype=float)
+            obs = out[i]["observed"]
+            out[i]["simulated"] = float(np.nanmean(values))
+            out[i]["sim_sd"] = float(np.nanstd(values, ddof=1))
+            out[i]["p_simulated"] = (
+                _p_upper(values, obs) if tail == "upper" else _p_two(values, obs)
+            )
+    return out
+
+
+def digit_summary(
+    election: Election,
+    columns: str | list[str] | tuple[str, ...] | None = None,
+    *,
+    tests: tuple[str, ...] | list[str] = SUMMARY_TESTS,
+    level: str | None = None,
+    min_count: int = 10,
+    n_sim: int = 199,
+    rng: np.random.Generator | int | None = None,
+) -> pd.DataFrame:
+    """Every digit test on some columns, textbook and simulated null side by side.
+
+    Parameters
+    ----------
+    election : Election
+    columns : str or sequence of str, optional
+        Candidate or count columns to test; default the leader.
+    tests : sequence of str
+        Any of ``"1BL"``, ``"2BL"``, ``"last"``, ``"C05s"``, ``"P05s"``,
+        ``"pairs"`` (default all, see :data:`SUMMARY_TESTS`).
+    level : str, optional
+        Run in every group of this level and add multiple-testing
+        adjustments across the groups.
+    min_count : int
+        Passed to the last-digit, C05s and pair tests (default 10).
+    n_sim : int
+        Simulated clean elections shared by all tests and columns
+        (``0``: textbook nulls only).
+    rng : numpy.random.Generator or int, optional
+        Randomness for the simulations (and the textbook KS and bootstrap
+        draws, which the table does not report).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (group,) column and statistic: ``test``, ``statistic``
+        (e.g. ``"2BL mean"``), ``n``, ``n_excluded``, ``observed``,
+        ``textbook`` (the statistic's expectation under the textbook null:
+        the df for χ², 4.187 for the 2BL mean, 4.5 for the last-digit mean,
+        0.2 for C05s/P05s, 0.10 and 0.18 for repeated and adjacent pairs),
+        ``simulated`` and ``sim_sd`` (mean and standard deviation over the
+        simulated clean elections), ``p_textbook``, ``p_simulated``,
+        ``effect_size``, ``effect_size_name`` and ``warnings`` (guardrail
+        warnings of the textbook test, or why it could not run). With
+        ``level``: also ``stations`` and ``p_textbook_bh``,
+        ``p_textbook_holm``, ``p_simulated_bh``, ``p_simulated_holm``,
+        adjusted across the groups for each column and statistic.
+
+    Warns
+    -----
+    ForensicsWarning
+        Once, if any test raised a guardrail warning or could not run (see
+        the ``warnings`` column).
+
+    Notes
+    -----
+    The textbook columns are those of :func:`first_digit_test`,
+    :func:`second_digit_test`, :func:`last_digit_test`,
+    :func:`round_number_test` (``kind="count"``: C05s; ``kind="percent"``:
+    P05s, of valid votes for a candidate, of registered for ``"ballots"``)
+    and :func:`digit_pair_test`. The simulated columns use one set of
+    ``n_sim`` clean elections (:func:`forensics.simulate.fit_clean_model`
+    fitted to the election, or to each group) for all tests and columns,
+    with the same seeds and the same Monte Carlo p-values (upper tail for
+    χ², two-sided for means and shares) as each test's own
+    ``null="simulated"`` call with the same ``rng``, at a fraction of the
+    cost. The smallest simulated p-value is ``1 / (n_sim + 1)``, which
+    bounds what an adjustment across many groups can reject.
+
+    A departure speaks to how the numbers were produced (counted, or
+    written down), not to who benefits and not, by itself, to fraud.
+
+    References
+    ----------
+    .. [1] Mebane, W. R. (2007). Statistics for digits. Summer Meeting of the
+       Political Methodology Society.
+    .. [2] Beber, B., & Scacco, A. (2012). What the numbers say: a
+       digit-based test for election fraud. Political Analysis 20(2),
+       211–234. doi:10.1093/pan/mps003
+    .. [3] Benjamini, Y., & Hochberg, Y. (1995). Controlling the false
+       discovery rate. JRSS B 57(1), 289–300.
+       doi:10.1111/j.2517-6161.1995.tb02031.x
+    """
+    if not isinstance(election, Election):
+        raise TypeError(f"election must be an Election, got {type(election).__name__}")
+    if columns is None:
+        columns = [election.leader]
+    elif isinstance(columns, str):
+        columns = [columns]
+    columns = list(columns)
+    for col in columns:
+        if col not in election.stations.columns:
+            raise KeyError(f"unknown column {col!r}; use a candidate {list(election.candidates)}")
+        if col == "registered" and n_sim:
+            raise ValueError("the simulated null keeps 'registered' fixed; use n_sim=0 for it")
+    tests = list(tests)
+    unknown = [t for t in tests if t not in SUMMARY_TESTS]
+    if unknown:
+        raise ValueError(f"unknown test(s) {unknown}; choose from {list(SUMMARY_TESTS)}")
+    if n_sim < 0:
+        raise ValueError(f"n_sim must be non-negative, got {n_sim!r}")
+    gen = np.random.default_rng(rng)
+    kw = {"min_count": int(min_count), "n_sim": int(n_sim)}
+    if level is None:
+        rows = _summary_one(election, columns, tests, rng=gen, **kw)
+        out = pd.DataFrame(rows)
+    else:
+        groups = list(election.by(level))
+        seeds = gen.bit_generator.seed_seq.spawn(len(groups))
+        frames = []
+        for seed, (key, sub) in zip(seeds, groups, strict=True):
+            part = pd.DataFrame(
+                _summary_one(sub, columns, tests, rng=np.random.default_rng(seed), **kw)
+            )
+            part.insert(0, "stations", len(sub.stations))
+            part.insert(0, level, key)
+            frames.append(part)
+        out = pd.concat(frames, ignore_index=True)
+    cols = [
+        "column", "test", "statistic", "n", "n_excluded", "observed", "textbook", "simulated",
+        "sim_sd", "p_textbook", "p_simulated", "effect_size", "effect_size_name", "warnings",
+    ]  # fmt: skip
+    for c in cols:
+        if c not in out.columns:
+            out[c] = np.nan
+    out = out[([level, "stations"] if level else []) + cols]
+    out["warnings"] = out["warnings"].fillna("").astype(str)
+    if level is not None:
+        for p in ("p_textbook", "p_simulated"):
+            out[f"{p}_bh"] = np.nan
+            out[f"{p}_holm"] = np.nan
+        for _, idx in out.groupby(["column", "statistic"], sort=False).groups.items():
+            for p in ("p_textbook", "p_simulated"):
+                vals = out.loc[idx, p].to_numpy(dtype=float)
+                out.loc[idx, f"{p}_bh"] = benjamini_hochberg(vals)
+                out.loc[idx, f"{p}_holm"] = holm(vals)
+    flagged = int((out["warnings"] != "").sum())
+    if flagged:
+        warnings.warn(
+            f"digit_summary: {flagged} of {len(out)} rows carry guardrail warnings or could "
+            "not be tested; see the 'warnings' column",
             ForensicsWarning,
             stacklevel=2,
         )

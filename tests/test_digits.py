@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import matplotlib
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
@@ -32,6 +33,7 @@ from forensics.digits import (
     ForensicsWarning,
     by_group,
     digit_pair_test,
+    digit_summary,
     first_digit_test,
     last_digit_test,
     round_number_test,
@@ -344,3 +346,79 @@ def test_controls_which_tests_separate(controls):
         assert controls[name]["P05s turnout"].statistic > 0.22, name
         assert controls[name]["P05s share"].pvalue < 1e-6, name
     assert controls["uganda-2011"]["P05s turnout"].pvalue > 0.05
+
+
+# ------------------------------------------------------------ digit_summary
+@quiet
+def test_digit_summary_matches_each_test():
+    """One shared set of simulations gives each test's own simulated result (same seeds)."""
+    e = make_template(400, seed=3)
+    s = digit_summary(e, ["A", "B"], n_sim=19, rng=5).set_index(["column", "statistic"])
+    assert len(s) == 2 * 10  # 1 + 2 + 2 + 1 + 1 + 3 statistics per column
+    for col in ("A", "B"):
+        calls = {
+            "1BL": first_digit_test(e, column=col, null="simulated", n_sim=19, rng=5),
+            "2BL": second_digit_test(e, column=col, null="simulated", n_sim=19, rng=5),
+            "last": last_digit_test(e, column=col, null="simulated", n_sim=19, rng=5),
+            "C05s": round_number_test(e, column=col, null="simulated", n_sim=19, rng=5),
+            "P05s": round_number_test(
+                e, column=col, kind="percent", null="simulated", n_sim=19, rng=5
+            ),
+            "pairs": digit_pair_test(e, column=col, null="simulated", n_sim=19, rng=5),
+        }
+        book = {
+            "2BL": second_digit_test(e, column=col, rng=5),
+            "last": last_digit_test(e, column=col),
+            "pairs": digit_pair_test(e, column=col),
+            "P05s": round_number_test(e, column=col, kind="percent"),
+        }
+        r = s.loc[col]
+        assert r.loc["1BL χ²", "p_simulated"] == calls["1BL"].pvalue
+        assert r.loc["1BL χ²", "observed"] == calls["1BL"].statistic
+        assert r.loc["2BL χ²", "p_simulated"] == calls["2BL"].pvalue
+        assert r.loc["2BL mean", "p_simulated"] == calls["2BL"].mean_pvalue
+        assert r.loc["2BL mean", "simulated"] == pytest.approx(calls["2BL"].mean_simulated)
+        assert r.loc["2BL mean", "p_textbook"] == book["2BL"].mean_pvalue
+        assert r.loc["2BL mean", "textbook"] == pytest.approx(4.18739, abs=1e-5)
+        assert r.loc["last-digit mean", "p_simulated"] == calls["last"].mean_pvalue
+        assert r.loc["last-digit χ²", "p_textbook"] == book["last"].pvalue
+        assert r.loc["C05s", "p_simulated"] == calls["C05s"].pvalue
+        assert r.loc["P05s", "p_simulated"] == calls["P05s"].pvalue
+        assert r.loc["P05s", "p_textbook"] == book["P05s"].pvalue
+        assert r.loc["pairs χ²", "p_simulated"] == calls["pairs"].pvalue
+        assert r.loc["pairs repeated", "p_simulated"] == calls["pairs"].repeated_pvalue
+        assert r.loc["pairs adjacent", "p_textbook"] == book["pairs"].adjacent_pvalue
+        # 19 simulations: the smallest possible Monte Carlo p-value is 1/20
+        assert (r["p_simulated"] >= 1 / 20 - 1e-12).all()
+
+
+def test_digit_summary_by_level_adjusts_within_each_statistic():
+    e = make_template(800, seed=4)  # 4 regions of 200 stations
+    s = digit_summary(e, "A", tests=["2BL", "last"], level="region", n_sim=9, rng=1)
+    assert list(s["region"].unique()) == [0, 1, 2, 3]
+    assert (s["stations"] == 200).all()
+    for _, g in s.groupby("statistic"):
+        assert len(g) == 4
+        np.testing.assert_allclose(g["p_textbook_bh"], benjamini_hochberg(g["p_textbook"]))
+        np.testing.assert_allclose(g["p_simulated_holm"], holm(g["p_simulated"]))
+    # same call, same numbers; textbook-only is cheaper and leaves the simulated columns NaN
+    again = digit_summary(e, "A", tests=["2BL", "last"], level="region", n_sim=9, rng=1)
+    pd.testing.assert_frame_equal(s, again)
+    book = digit_summary(e, "A", tests=["2BL"], level="region", n_sim=0)
+    assert book["p_simulated"].isna().all()
+    np.testing.assert_allclose(book["p_textbook"], s.loc[s["test"] == "2BL", "p_textbook"])
+
+
+def test_digit_summary_bad_input():
+    e = make_template(300, seed=5)
+    with pytest.raises(ValueError, match="unknown test"):
+        digit_summary(e, tests=["3BL"])
+    with pytest.raises(ValueError, match="registered"):
+        digit_summary(e, "registered")
+    with pytest.raises(KeyError, match="unknown column"):
+        digit_summary(e, "Z")
+    with pytest.warns(ForensicsWarning, match="could\\s+not be tested|carry"):
+        s = digit_summary(e, "valid", tests=["P05s", "last"], n_sim=0)
+    assert s.loc[0, "warnings"].startswith("not tested: P05s needs a candidate")
+    assert np.isnan(s.loc[0, "observed"])
+    assert s.loc[1, "statistic"] == "last-digit χ²"

@@ -167,3 +167,84 @@ def test_russia_2011_association(data):
     # measured: Pearson r = 0.714, SS slope 1.134 vs mean share 0.493
     assert r.statistic > 0.6
     assert r.ss_slope_ci_low > 1.0 > r.ss_mean_share
+
+
+# --------------------------------------------------------------------------- comparisons
+def test_compare_fingerprints_hand_made():
+    from forensics.turnout import compare_fingerprints
+
+    # turnouts 0.5, 0.97, 0.92, 1.0; shares of A 0.2, 0.98, 0.93, 1.0
+    e = _election([100, 100, 100, 10], [50, 97, 92, 10], [10, 95, 86, 10])
+    table = compare_fingerprints({"a": e, "b": (e, "B")}, thresholds=(0.9, 0.95))
+    a = table.iloc[0]
+    assert a["label"] == "a"
+    assert a["candidate"] == "A"
+    assert a["stations"] == 4
+    # corner > 0.9: stations 2, 3, 4 -> 3 / 4; votes (95 + 86 + 10) / 201
+    assert a["corner_90_n"] == 3
+    assert a["corner_90_stations"] == pytest.approx(0.75)
+    assert a["corner_90_votes"] == pytest.approx(191 / 201)
+    # corner > 0.95: stations 2 and 4 -> 2 / 4; votes (95 + 10) / 201
+    assert a["corner_95_n"] == 2
+    assert a["corner_95_votes"] == pytest.approx(105 / 201)
+    # medians: turnout of (0.5, 0.92, 0.97, 1.0) -> (0.92 + 0.97) / 2 = 0.945;
+    # shares of valid votes (0.2, 86/92, 95/97, 1) -> (86/92 + 95/97) / 2
+    assert a["turnout_median"] == pytest.approx(0.945)
+    assert a["share_median"] == pytest.approx((86 / 92 + 95 / 97) / 2)
+    b = table.iloc[1]  # B's shares 0.8, 0.02, 0.07, 0: none in any corner
+    assert b["candidate"] == "B"
+    assert b["corner_90_n"] == 0
+    with pytest.raises(ValueError, match="thresholds"):
+        compare_fingerprints({"a": e}, thresholds=(1.0,))
+    with pytest.raises(ValueError, match="empty"):
+        compare_fingerprints({})
+
+
+def test_within_group_association_hand_made_and_simulated():
+    from forensics.turnout import within_group_association
+
+    # two groups of two stations; deviations from group means:
+    # group x: turnouts 0.4, 0.6 (mean 0.5) -> -0.1, +0.1; shares 0.3, 0.5 -> -0.1, +0.1
+    # group y: turnouts 0.7, 0.9 (mean 0.8) -> -0.1, +0.1; shares 0.8, 0.6 -> +0.1, -0.1
+    # r_within = sum(dt ds) / sqrt(sum dt^2 sum ds^2) = (0.01 + 0.01 - 0.01 - 0.01) / 0.04 = 0
+    # a fifth station alone in group z is excluded (no within-group variation)
+    e = _election(
+        [100, 100, 100, 100, 100],
+        [40, 60, 70, 90, 50],
+        [12, 30, 56, 54, 25],
+        region=["x", "x", "y", "y", "z"],
+    )
+    r = within_group_association(e, by="region")
+    assert r.r_within == pytest.approx(0.0, abs=1e-12)
+    assert r.n == 4
+    assert r.n_excluded == 1
+    assert r.n_groups == 2
+    # total r on the four: turnouts (0.4, 0.6, 0.7, 0.9), shares (0.3, 0.5, 0.8, 0.6) -> positive
+    assert r.r_total == pytest.approx(
+        np.corrcoef([0.4, 0.6, 0.7, 0.9], [0.3, 0.5, 0.8, 0.6])[0, 1]
+    )
+
+    # a between-group association only: group means move together, stations vary
+    # independently inside -> r_total large, r_within ~ 0 (|r| < 4 / sqrt(n))
+    rng = np.random.default_rng(5)
+    n_groups, per = 400, 5
+    g = np.repeat(np.arange(n_groups), per)
+    level = rng.uniform(0.4, 0.8, n_groups)[g]
+    reg = np.full(g.size, 1000)
+    ballots = rng.binomial(reg, level)
+    votes = rng.binomial(ballots, level - 0.1)
+    e = _election(reg, ballots, votes, region=g.astype(str))
+    r = within_group_association(e, by="region")
+    assert r.r_total > 0.8
+    assert abs(r.r_within) < 4 / np.sqrt(g.size)
+    # stuffing inside groups (station-level) survives within groups
+    stuffed = simulate(3000, np.random.default_rng(6), stuff=0.2)
+    r = within_group_association(stuffed, by="region")
+    assert r.r_within > 0.3
+    assert r.pvalue < 1e-6
+    assert r.ci_low < r.r_within < r.ci_high
+    # a list of columns groups by their combination: region x station = one per group
+    with pytest.raises(Exception, match="groups of 2 or more"):
+        within_group_association(stuffed, by=["region", "station"])
+    with pytest.raises(Exception, match="unknown level"):
+        within_group_association(stuffed, by="nope")
