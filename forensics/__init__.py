@@ -57,9 +57,25 @@ from forensics.polls import (
     poll_average,
     two_party,
 )
+from forensics.power_study import (
+    DEFAULT_SCENARIOS,
+    FraudScenario,
+    corner_rule,
+    power_study,
+    wilson_interval,
+)
 from forensics.results import TestResult
 from forensics.shpilkin import ShpilkinEstimate, shpilkin
-from forensics.simulate import CleanModel, clean_election, fit_clean_model
+from forensics.simulate import (
+    CleanModel,
+    clean_election,
+    extreme_fraud,
+    fabricate_counts,
+    fit_clean_model,
+    round_percentages,
+    stuff_ballots,
+    switch_votes,
+)
 from forensics.spikes import IntegerPercentageResult, integer_percentage_test
 from forensics.turnout import (
     AssociationResult,
@@ -77,6 +93,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "COUNT_COLUMNS",
+    "DEFAULT_SCENARIOS",
     "AssociationResult",
     "CleanModel",
     "Comparison",
@@ -88,6 +105,7 @@ __all__ = [
     "Fingerprint",
     "FirstDigitResult",
     "ForensicsWarning",
+    "FraudScenario",
     "IntegerPercentageResult",
     "KlimekFit",
     "LastDigitResult",
@@ -111,6 +129,7 @@ __all__ = [
     "compare",
     "compare_fingerprints",
     "compare_versions",
+    "corner_rule",
     "coverage_bounds",
     "coverage_by_state",
     "coverage_selectivity_test",
@@ -118,6 +137,8 @@ __all__ = [
     "digit_pair_test",
     "digit_summary",
     "estimate_fair",
+    "extreme_fraud",
+    "fabricate_counts",
     "fingerprint",
     "first_digit_test",
     "fit_clean_model",
@@ -132,19 +153,24 @@ __all__ = [
     "load_pollsters",
     "maps",
     "poll_average",
+    "power_study",
     "read_csv",
     "reweighted_shares",
     "round_number_test",
     "round_percentage_scan",
     "round_percentage_test",
+    "round_percentages",
     "second_digit_test",
     "shape_tests",
     "shpilkin",
     "simulate_klimek",
+    "stuff_ballots",
     "swing",
     "swing_association",
+    "switch_votes",
     "table_number_floor",
     "turnout_share_association",
     "two_party",
+    "wilson_interval",
     "within_group_association",
 ]

@@ -81,7 +81,7 @@ _LABELS = ("close conformity", "acceptable conformity", "marginal conformity", "
 _REF_BENFORD = (
     "Nigrini, M. J. (2012). Benford's Law. Wiley. doi:10.1002/9781119203094; "
     "Barney, B. J. & Schulzke, K. S. (2016). Moderating 'cry wolf' events with excess MAD. "
-    "Journal of Forensic Accounting Research 1(1), A66–A90. doi:10.2308/jfar-51421"
+    "Journal of Forensic Accounting Research 1(1), A66–A90. doi:10.2308/jfar-51622"
 )
 _REF_2BL = (
     "Mebane, W. R. (2008). Election forensics: the second-digit Benford's law test and recent "
@@ -539,7 +539,7 @@ def first_digit_test(
     .. [3] Barney, B. J., & Schulzke, K. S. (2016). Moderating "cry wolf"
        events with excess MAD in Benford's law research and practice.
        Journal of Forensic Accounting Research 1(1), A66–A90.
-       doi:10.2308/jfar-51421
+       doi:10.2308/jfar-51622
     .. [4] Deckert, J., Myagkov, M., & Ordeshook, P. C. (2011). Benford's law
        and the detection of election fraud. Political Analysis 19(3),
        245–268. doi:10.1093/pan/mpr014

@@ -187,8 +187,9 @@ class Election:
 
         References
         ----------
-        .. [1] Mebane, W. R. (2015). Election Forensics Toolkit DRG Center
-           Working Paper. USAID. (The canonical station table layout.)
+        .. [1] Hicken, A., & Mebane, W. R. (2017). A Guide to Elections
+           Forensics. USAID DRG Center Research and Innovation Grants Working
+           Paper (the Election Forensics Toolkit's station table layout).
         """
         if on_invalid not in ("raise", "set_aside"):
             raise ValueError(f"on_invalid must be 'raise' or 'set_aside', got {on_invalid!r}")
@@ -595,8 +596,8 @@ def read_csv(
 
     References
     ----------
-    .. [1] Mebane, W. R. (2015). Election Forensics Toolkit DRG Center
-       Working Paper. USAID.
+    .. [1] Hicken, A., & Mebane, W. R. (2017). A Guide to Elections Forensics.
+       USAID DRG Center Research and Innovation Grants Working Paper.
     """
     df, _ = read_text_table(path, sep=sep)
     if transform is not None:

@@ -11,19 +11,39 @@ observed precinct sizes).
 :func:`fit_clean_model` fits the model once; :meth:`CleanModel.simulate`
 draws count arrays cheaply (used inside the tests' null loops);
 :func:`clean_election` wraps one draw as an :class:`~forensics.Election`.
+With ``regions=True`` the model adds the heterogeneity seen between the
+template's regions, and ``mobilisation`` an innocent turnout–share
+correlation: the realistic clean benchmark of :func:`forensics.power_study`.
+
+Fraud injectors take an Election and return a new one with a boolean array
+of the stations they changed (the known truth of a power study):
+:func:`stuff_ballots`, :func:`switch_votes`, :func:`extreme_fraud`,
+:func:`fabricate_counts` and :func:`round_percentages`. Each keeps the table
+consistent (candidates sum to ``valid``, ``valid + invalid = ballots <=
+registered``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from forensics.election import Election
 
-__all__ = ["CleanModel", "clean_election", "fit_clean_model"]
+__all__ = [
+    "CleanModel",
+    "clean_election",
+    "extreme_fraud",
+    "fabricate_counts",
+    "fit_clean_model",
+    "round_percentages",
+    "stuff_ballots",
+    "switch_votes",
+]
 
 _PHI_MAX = 0.999  # intra-class correlation cap: beta parameters stay positive
 
@@ -58,6 +78,58 @@ def _draw_rates(rng: np.random.Generator, mean: float, phi: float, size: int) ->
     return rng.beta(mean * conc, (1 - mean) * conc, size=size)
 
 
+def _draw_rates_at(rng: np.random.Generator, mean: np.ndarray, phi: float) -> np.ndarray:
+    """Beta rates with a mean per station (regional means), common ``phi``."""
+    mean = np.clip(np.asarray(mean, dtype=float), 1e-9, 1 - 1e-9)
+    if phi <= 0:
+        return mean.copy()
+    conc = (1 - phi) / phi
+    return rng.beta(mean * conc, (1 - mean) * conc)
+
+
+def _dirichlet_rows(rng: np.random.Generator, p: np.ndarray, phi: float) -> np.ndarray:
+    """One Dirichlet draw per row of mean vectors ``p`` (rows sum to 1)."""
+    if phi <= 0:
+        return np.array(p, dtype=float)
+    conc = (1 - phi) / phi
+    g = rng.standard_gamma(np.maximum(p * conc, 1e-12))
+    return g / g.sum(axis=1, keepdims=True)
+
+
+def _grouped_phi(
+    rates: np.ndarray, inv_n: np.ndarray, codes: np.ndarray, n_groups: int
+) -> tuple[float, float]:
+    """Within- and between-group intra-class correlations of station rates.
+
+    ``rates`` is ``(stations, K)`` (each row sums to 1). Within: the pooled
+    variance around each group's mean, net of binomial noise (as in
+    :func:`_fit_phi`), over the mean of ``m_g (1 - m_g)``. Between: the
+    variance of the group means across groups, net of their sampling part,
+    over ``p (1 - p)`` at the overall mean ``p``.
+    """
+    k = rates.shape[1]
+    size = np.bincount(codes, minlength=n_groups).astype(float)
+    means = np.column_stack(
+        [np.bincount(codes, weights=rates[:, j], minlength=n_groups) for j in range(k)]
+    )
+    present = size > 0
+    means[present] /= size[present, None]
+    resid = rates - means[codes]
+    dof = max(rates.shape[0] - int(present.sum()), 1)
+    within_var = float((resid**2).sum()) / dof
+    base_w = float(np.mean(np.sum(means[codes] * (1 - means[codes]), axis=1)))
+    h = float(np.mean(inv_n))
+    within = (within_var / base_w - h) / (1 - h) if base_w > 0 and h < 1 else 0.0
+    gm = means[present]
+    p = gm.mean(axis=0)
+    base_b = float(np.sum(p * (1 - p)))
+    between = 0.0
+    if gm.shape[0] >= 2 and base_b > 0:
+        spread = float(gm.var(axis=0, ddof=1).sum()) - float(np.mean(within_var / size[present]))
+        between = spread / base_b
+    return float(np.clip(within, 0.0, _PHI_MAX)), float(np.clip(between, 0.0, _PHI_MAX))
+
+
 @dataclass(frozen=True)
 class CleanModel:
     """A fitted clean-election model (see :func:`fit_clean_model`).
@@ -83,6 +155,20 @@ class CleanModel:
     has_ballots : bool
         Whether the template has ballots (else simulated ``ballots`` is NaN
         and turnout refers to valid votes).
+    leader : int
+        Index in ``candidates`` of the candidate that ``mobilisation`` favours.
+    region_index : numpy.ndarray or None
+        Region code (0..G-1) of each station, or None for one national
+        distribution. With regions, ``turnout_phi`` and ``shares_phi`` are
+        the spread *within* a region.
+    region_names : tuple
+        The G regions, and ``region_level`` the column they come from.
+    region_turnout_phi, region_shares_phi : float
+        Intra-class correlation of region mean turnout (Beta) and region
+        mean shares (Dirichlet) around the national means.
+    mobilisation : float
+        Log-odds shift of the leader's station share per standard deviation
+        of the station's turnout above its region's mean (0: none).
     """
 
     registered: np.ndarray
@@ -95,13 +181,28 @@ class CleanModel:
     shares: np.ndarray
     shares_phi: float
     has_ballots: bool
+    leader: int = 0
+    region_index: np.ndarray | None = None
+    region_names: tuple = ()
+    region_level: str | None = None
+    region_turnout_phi: float = 0.0
+    region_shares_phi: float = 0.0
+    mobilisation: float = 0.0
 
     def simulate(self, rng: np.random.Generator | int | None) -> dict[str, np.ndarray]:
         """Draw one clean election: a dict of count arrays by column name."""
         rng = np.random.default_rng(rng)
         reg = self.registered
         size = reg.size
-        t = _draw_rates(rng, self.turnout_mean, self.turnout_phi, size)
+        regional = self.region_index is not None
+        if regional:
+            n_reg = len(self.region_names)
+            m_region = _draw_rates(rng, self.turnout_mean, self.region_turnout_phi, n_reg)
+            m_station = m_region[self.region_index]
+            t = _draw_rates_at(rng, m_station, self.turnout_phi)
+        else:
+            m_station = np.full(size, self.turnout_mean)
+            t = _draw_rates(rng, self.turnout_mean, self.turnout_phi, size)
         cast = rng.binomial(reg, t)
         if np.isnan(self.invalid_mean):
             invalid = np.full(size, np.nan)
@@ -119,12 +220,19 @@ class CleanModel:
         }
         # Dirichlet shares via gammas, then multinomial counts as a chain of binomials.
         p = self.shares
-        if self.shares_phi > 0:
+        if regional:
+            p_region = _dirichlet_rows(
+                rng, np.broadcast_to(p, (len(self.region_names), p.size)), self.region_shares_phi
+            )
+            s = _dirichlet_rows(rng, p_region[self.region_index], self.shares_phi)
+        elif self.shares_phi > 0:
             conc = (1 - self.shares_phi) / self.shares_phi
             g = rng.standard_gamma(np.maximum(p * conc, 1e-12), size=(size, p.size))
             s = g / g.sum(axis=1, keepdims=True)
         else:
             s = np.broadcast_to(p, (size, p.size))
+        if self.mobilisation:
+            s = _mobilise(s, t, m_station, self.turnout_phi, self.leader, self.mobilisation)
         remaining = valid.astype(np.int64)
         rest = np.ones(size)
         for k, cand in enumerate(self.candidates):
@@ -140,6 +248,22 @@ class CleanModel:
         return out
 
 
+def _mobilise(
+    s: np.ndarray, t: np.ndarray, m: np.ndarray, phi: float, leader: int, kappa: float
+) -> np.ndarray:
+    """Shift the leader's share by ``kappa`` log-odds per SD of excess turnout."""
+    sd = np.sqrt(np.maximum(phi * m * (1 - m), 1e-12))
+    z = (t - m) / sd
+    s = np.array(s, dtype=float)
+    lead = np.clip(s[:, leader], 1e-12, 1 - 1e-12)
+    new = 1.0 / (1.0 + np.exp(-(np.log(lead / (1 - lead)) + kappa * z)))
+    others = np.ones(s.shape[1], dtype=bool)
+    others[leader] = False
+    s[:, others] *= ((1 - new) / (1 - lead))[:, None]
+    s[:, leader] = new
+    return s
+
+
 def _per_part(value: float | Mapping[str, float] | str, part: str) -> float | str:
     if isinstance(value, Mapping):
         return value.get(part, "fit")
@@ -152,6 +276,8 @@ def fit_clean_model(
     turnout: float | None = None,
     shares: Mapping[str, float] | Sequence[float] | None = None,
     overdispersion: str | float | Mapping[str, float] = "fit",
+    regions: bool | str = False,
+    mobilisation: float = 0.0,
 ) -> CleanModel:
     """Fit the clean-election model of :func:`clean_election` to a template.
 
@@ -237,6 +363,12 @@ def fit_clean_model(
     if disp["shares"] != "fit":
         s_phi = float(disp["shares"])
 
+    if not np.isfinite(mobilisation):
+        raise ValueError(f"mobilisation must be a finite number, got {mobilisation!r}")
+    region = _fit_regions(template, regions, registered, cast, counts, vsum, disp)
+    if region is not None:
+        t_phi, s_phi = region.pop("turnout_phi"), region.pop("shares_phi")
+
     return CleanModel(
         registered=registered,
         n_imputed=n_imputed,
@@ -248,7 +380,62 @@ def fit_clean_model(
         shares=p,
         shares_phi=s_phi,
         has_ballots=has_ballots,
+        leader=cands.index(template.leader),
+        mobilisation=float(mobilisation),
+        **(region or {}),
     )
+
+
+def _fit_regions(
+    template: Election,
+    regions: bool | str,
+    registered: np.ndarray,
+    cast: np.ndarray,
+    counts: np.ndarray,
+    vsum: np.ndarray,
+    disp: Mapping[str, Any],
+) -> dict[str, Any] | None:
+    """Region codes and the within/between spreads of turnout and shares."""
+    if regions is False or regions is None:
+        return None
+    if regions is True:
+        if not template.levels:
+            raise ValueError("regions=True needs a template with levels; it has none")
+        level = template.levels[0]
+    elif isinstance(regions, str):
+        if regions not in template.stations.columns:
+            raise ValueError(
+                f"regions={regions!r} is not a column; the levels are {list(template.levels)}"
+            )
+        level = regions
+    else:
+        raise TypeError(f"regions must be a bool or a level name, got {regions!r}")
+    codes, names = pd.factorize(template.stations[level], use_na_sentinel=False)
+    n_groups = len(names)
+    if n_groups < 2:
+        raise ValueError(f"regions need at least 2 groups in {level!r}, found {n_groups}")
+    ok_t = np.isfinite(cast) & (registered > 0)
+    t = cast[ok_t] / registered[ok_t]
+    t_within, t_between = _grouped_phi(
+        np.column_stack([t, 1 - t]), 1.0 / registered[ok_t], codes[ok_t], n_groups
+    )
+    ok_s = vsum > 0
+    s_within, s_between = _grouped_phi(
+        counts[ok_s] / vsum[ok_s, None], 1.0 / vsum[ok_s], codes[ok_s], n_groups
+    )
+    if disp["turnout"] != "fit":
+        t_within = float(disp["turnout"])
+    if disp["shares"] != "fit":
+        s_within = float(disp["shares"])
+    return {
+        "region_index": codes.astype(np.int64),
+        "region_names": tuple(names),
+        "region_level": level,
+        "region_turnout_phi": t_between,
+        "region_shares_phi": s_between,
+        "turnout_phi": t_within,
+        "shares_phi": s_within,
+    }
 
 
 def clean_election(
@@ -258,6 +445,8 @@ def clean_election(
     turnout: float | None = None,
     shares: Mapping[str, float] | Sequence[float] | None = None,
     overdispersion: str | float | Mapping[str, float] = "fit",
+    regions: bool | str = False,
+    mobilisation: float = 0.0,
 ) -> Election:
     """Simulate a clean election with the template's stations and smooth rates.
 
@@ -279,7 +468,18 @@ def clean_election(
         estimates it from the template by moments, net of binomial noise;
         ``0`` gives every station the same rates (pure binomial counts). A
         mapping sets ``"turnout"``, ``"shares"`` and ``"invalid"`` separately
-        (missing keys are fitted).
+        (missing keys are fitted). With ``regions``, the spread within a
+        region.
+    regions : bool or str
+        ``False`` (default): one national distribution. ``True``: draw each
+        region's mean turnout and mean shares from the spread seen between
+        the template's regions at its first level (e.g. states); a string
+        names another level column.
+    mobilisation : float
+        Innocent turnout–share correlation: the leader's station share is
+        shifted by this many log-odds per standard deviation of the
+        station's turnout above its region's mean (0, the default: none;
+        0.2 is a moderate effect). See Notes.
 
     Returns
     -------
@@ -301,11 +501,30 @@ def clean_election(
       candidate counts ``~ Multinomial(V_i, s_i)``.
 
     Beta and Dirichlet parameters are fitted by moments to the unweighted
-    station rates, with the binomial part of their variance removed. One
-    national distribution is fitted: regional heterogeneity, correlation
-    between turnout and shares, and manipulation are not modelled, so the
-    model is a *minimal* clean benchmark, not a claim about how the real
-    election was generated.
+    station rates, with the binomial part of their variance removed. By
+    default one national distribution is fitted, a *minimal* clean
+    benchmark.
+
+    With ``regions``, each region ``g`` first draws its mean turnout
+    ``m_g ~ Beta`` (mean the national one, ``phi`` the between-region
+    spread) and mean shares ``p_g ~ Dirichlet`` (likewise); stations then
+    draw around their region's means with the within-region ``phi``. Both
+    spreads are moment estimates from the template's unweighted station
+    rates (between: variance of the region means net of their sampling
+    variance; within: pooled variance around the region means net of
+    binomial noise). Real elections are heterogeneous between regions, and
+    a test calibrated only against the national model can reject clean
+    data for that reason alone; the power study uses this variant.
+
+    ``mobilisation`` adds a turnout–share correlation without manipulation
+    (a candidate whose voters are mobilised where turnout is high, or an
+    urban–rural divide): ``logit s_leader,i += kappa z_i`` with ``z_i`` the
+    station's turnout in SDs above its region's mean, other shares rescaled.
+    It is the main confounder of the turnout–share association and
+    Sobyanin–Sukhovolsky tests: a clean election simulated with
+    ``mobilisation > 0`` shows the same signature as ballot stuffing for the
+    leader, and those tests' size grows with it. None of these options is a
+    claim about how the real election was generated.
 
     Stations whose ``registered`` is missing get
     ``ceil(ballots / median station turnout)`` (at least ``ballots``; valid
@@ -322,7 +541,12 @@ def clean_election(
        109(41), 16469–16473. doi:10.1073/pnas.1210722109
     """
     model = fit_clean_model(
-        template, turnout=turnout, shares=shares, overdispersion=overdispersion
+        template,
+        turnout=turnout,
+        shares=shares,
+        overdispersion=overdispersion,
+        regions=regions,
+        mobilisation=mobilisation,
     )
     sim = model.simulate(rng)
     st = template.stations.copy()
@@ -339,9 +563,376 @@ def clean_election(
         f"{model.turnout_mean:.3f}, phi {model.turnout_phi:.3g}), Dirichlet shares "
         f"(phi {model.shares_phi:.3g}), binomial counts"
     )
+    if model.region_level is not None:
+        note += (
+            f"; {len(model.region_names)} regions of {model.region_level!r} "
+            f"(between-region phi: turnout {model.region_turnout_phi:.3g}, "
+            f"shares {model.region_shares_phi:.3g})"
+        )
+    if model.mobilisation:
+        note += f"; mobilisation {model.mobilisation:g} log-odds per turnout SD"
     return template.with_stations(
         pd.DataFrame(st).reset_index(drop=True),
         name=f"{template.name or 'election'} (simulated clean)",
         derived=derived,
         notes=(*template.notes, note),
     )
+
+
+# --------------------------------------------------------------------------- fraud injection
+_FRAUD_REFERENCE = (
+    "Klimek, P., Yegorov, Y., Hanel, R., & Thurner, S. (2012). Statistical "
+    "detection of systematic election irregularities. PNAS 109(41), "
+    "16469-16473. doi:10.1073/pnas.1210722109"
+)
+
+
+def _check_fraction(name: str, value: float) -> float:
+    if not (isinstance(value, (int, float, np.integer, np.floating)) and 0 <= value <= 1):
+        raise ValueError(f"{name} must be a number in [0, 1], got {value!r}")
+    return float(value)
+
+
+def _setup(
+    election: Election,
+    fraction: float,
+    rng: np.random.Generator | int | None,
+    columns: Sequence[str],
+    candidate: str | None = None,
+) -> tuple[pd.DataFrame, dict[str, np.ndarray], np.ndarray, np.random.Generator, str]:
+    """Copy the table, read count arrays, and pick the affected stations.
+
+    Exactly ``round(fraction * eligible)`` stations are chosen at random among
+    those whose counts in ``columns`` are all known.
+    """
+    if not isinstance(election, Election):
+        raise TypeError(f"election must be a forensics.Election, got {type(election).__name__}")
+    fraction = _check_fraction("fraction", fraction)
+    cand = election.leader if candidate is None else candidate
+    if cand not in election.candidates:
+        raise KeyError(
+            f"unknown candidate {cand!r}; the candidates are {list(election.candidates)}"
+        )
+    rng = np.random.default_rng(rng)
+    cols = list(dict.fromkeys([*columns, *election.candidates]))
+    arrays = {c: election.counts(c) for c in cols}
+    eligible = np.ones(len(election), dtype=bool)
+    for c in cols:
+        eligible &= np.isfinite(arrays[c])
+    idx = np.flatnonzero(eligible)
+    k = round(fraction * idx.size)
+    affected = np.zeros(len(election), dtype=bool)
+    affected[rng.choice(idx, size=k, replace=False)] = True
+    return election.stations.copy(), arrays, affected, rng, cand
+
+
+def _finish(
+    election: Election, st: pd.DataFrame, arrays: dict[str, np.ndarray], label: str
+) -> Election:
+    for col, values in arrays.items():
+        if np.isfinite(values).all():
+            st[col] = np.rint(values).astype(np.int64)
+        else:
+            st[col] = values.astype(float)
+    return election.with_stations(
+        st,
+        name=f"{election.name or 'election'} + {label}",
+        notes=(*election.notes, f"injected: {label}"),
+    )
+
+
+def stuff_ballots(
+    election: Election,
+    *,
+    fraction: float,
+    intensity: float,
+    candidate: str | None = None,
+    rng: np.random.Generator | int | None,
+) -> tuple[Election, np.ndarray]:
+    """Add ballots for one candidate in a random subset of stations.
+
+    Parameters
+    ----------
+    election : Election
+        Needs ``registered`` and ``ballots`` (stations lacking either are
+        never chosen).
+    fraction : float in [0, 1]
+        Share of the eligible stations stuffed (exactly ``round(fraction *
+        eligible)`` of them).
+    intensity : float in [0, 1]
+        Each registered non-voter of a stuffed station becomes a ballot for
+        ``candidate`` with this probability.
+    candidate : str, optional
+        Beneficiary; default the election's leader.
+    rng : numpy.random.Generator or int or None
+
+    Returns
+    -------
+    (Election, numpy.ndarray)
+        The new election and a boolean array of the stuffed stations.
+
+    Notes
+    -----
+    Added ballots ``A_i ~ Binomial(R_i - B_i, intensity)`` go to ``ballots``,
+    ``valid`` and the candidate, so ``ballots <= registered`` still holds.
+    This is the "incremental fraud" of Klimek et al. (2012): stuffed
+    stations move up and to the right in the fingerprint, which raises the
+    turnout–share association of the candidate.
+
+    References
+    ----------
+    .. [1] Klimek, P., Yegorov, Y., Hanel, R., & Thurner, S. (2012).
+       Statistical detection of systematic election irregularities. PNAS
+       109(41), 16469–16473. doi:10.1073/pnas.1210722109
+    """
+    intensity = _check_fraction("intensity", intensity)
+    st, a, hit, rng, cand = _setup(
+        election, fraction, rng, ["registered", "ballots", "valid"], candidate
+    )
+    room = np.where(hit, np.maximum(a["registered"] - a["ballots"], 0), 0)
+    add = np.zeros(len(st))
+    add[hit] = rng.binomial(room[hit].astype(np.int64), intensity)
+    for col in ("ballots", "valid", cand):
+        a[col] = a[col] + add
+    return _finish(
+        election, st, a, f"ballot stuffing ({fraction:g} of stations, intensity {intensity:g})"
+    ), hit
+
+
+def switch_votes(
+    election: Election,
+    *,
+    fraction: float,
+    intensity: float,
+    candidate: str | None = None,
+    rng: np.random.Generator | int | None,
+) -> tuple[Election, np.ndarray]:
+    """Move votes from the other candidates to one candidate in some stations.
+
+    Each vote for another candidate in an affected station is reassigned to
+    ``candidate`` with probability ``intensity`` (binomially, per
+    candidate); ``valid``, ``ballots`` and turnout are unchanged. Parameters
+    and return value as in :func:`stuff_ballots`.
+
+    Notes
+    -----
+    Switching changes shares but not turnout, so it leaves no turnout–share
+    slope of its own beyond the share shift; it is the "vote stealing"
+    component of Klimek et al.'s (2012) model.
+
+    References
+    ----------
+    .. [1] Klimek, P., Yegorov, Y., Hanel, R., & Thurner, S. (2012).
+       Statistical detection of systematic election irregularities. PNAS
+       109(41), 16469–16473. doi:10.1073/pnas.1210722109
+    """
+    intensity = _check_fraction("intensity", intensity)
+    st, a, hit, rng, cand = _setup(election, fraction, rng, ["valid"], candidate)
+    for other in election.candidates:
+        if other == cand:
+            continue
+        moved = np.zeros(len(st))
+        moved[hit] = rng.binomial(a[other][hit].astype(np.int64), intensity)
+        a[other] = a[other] - moved
+        a[cand] = a[cand] + moved
+    return _finish(
+        election, st, a, f"vote switching ({fraction:g} of stations, intensity {intensity:g})"
+    ), hit
+
+
+def extreme_fraud(
+    election: Election,
+    *,
+    fraction: float,
+    intensity: float = 0.98,
+    candidate: str | None = None,
+    rng: np.random.Generator | int | None,
+) -> tuple[Election, np.ndarray]:
+    """Push turnout and the candidate's share to nearly 100 % in some stations.
+
+    Stuffing and switching at once, both with probability ``intensity``
+    (default 0.98): nearly every non-voter's ballot and nearly every other
+    candidate's vote goes to ``candidate``. Parameters and return value as
+    in :func:`stuff_ballots`.
+
+    Notes
+    -----
+    The "extreme fraud" of Klimek et al. (2012): affected stations pile up
+    in the fingerprint's corner (turnout and share near 100 %), which
+    :meth:`forensics.turnout.Fingerprint.corner_mass` measures. Invalid
+    ballots are left as they are.
+
+    References
+    ----------
+    .. [1] Klimek, P., Yegorov, Y., Hanel, R., & Thurner, S. (2012).
+       Statistical detection of systematic election irregularities. PNAS
+       109(41), 16469–16473. doi:10.1073/pnas.1210722109
+    """
+    intensity = _check_fraction("intensity", intensity)
+    st, a, hit, rng, cand = _setup(
+        election, fraction, rng, ["registered", "ballots", "valid"], candidate
+    )
+    room = np.where(hit, np.maximum(a["registered"] - a["ballots"], 0), 0)
+    add = np.zeros(len(st))
+    add[hit] = rng.binomial(room[hit].astype(np.int64), intensity)
+    for col in ("ballots", "valid", cand):
+        a[col] = a[col] + add
+    for other in election.candidates:
+        if other == cand:
+            continue
+        moved = np.zeros(len(st))
+        moved[hit] = rng.binomial(a[other][hit].astype(np.int64), intensity)
+        a[other] = a[other] - moved
+        a[cand] = a[cand] + moved
+    return _finish(
+        election, st, a, f"extreme fraud ({fraction:g} of stations, intensity {intensity:g})"
+    ), hit
+
+
+def _invented_last_digit(rng: np.random.Generator, tens: np.ndarray) -> np.ndarray:
+    """Human-like last digits: never repeat the tens digit, favour its neighbours.
+
+    Weight 3 for ``tens ± 1`` (adjacent pairs), 1 for other digits, 0 for
+    ``tens`` itself (Beber & Scacco 2012: people avoid repeats and favour
+    adjacent digits).
+    """
+    d = np.arange(10)
+    w = np.ones((tens.size, 10))
+    w[np.abs(d[None, :] - tens[:, None]) == 1] = 3.0
+    w[d[None, :] == tens[:, None]] = 0.0
+    cum = np.cumsum(w, axis=1)
+    u = rng.random(tens.size) * cum[:, -1]
+    return (cum < u[:, None]).sum(axis=1)
+
+
+def fabricate_counts(
+    election: Election,
+    *,
+    fraction: float,
+    rounding: float = 0.5,
+    rng: np.random.Generator | int | None,
+) -> tuple[Election, np.ndarray]:
+    """Replace every candidate's count in some stations by a human-invented number.
+
+    Parameters
+    ----------
+    election : Election
+    fraction : float in [0, 1]
+        Share of stations whose counts are invented.
+    rounding : float in [0, 1]
+        Probability that an invented count is rounded to the nearest
+        multiple of 5 (so it ends in 0 or 5); otherwise its last digit is
+        redrawn the way people invent digits (see Notes).
+    rng : numpy.random.Generator or int or None
+
+    Returns
+    -------
+    (Election, numpy.ndarray)
+        The new election and a boolean array of the affected stations.
+
+    Notes
+    -----
+    Counts below 10 are left alone (the digit tests drop them too). Each
+    count ``c >= 10`` of an affected station keeps its tens and higher
+    digits; its last digit becomes, with probability ``rounding``, that of
+    ``5 * round(c / 5)``, else a draw that never repeats the tens digit and
+    gives its two neighbours three times the weight of the other digits
+    (Beber & Scacco 2012: invented numbers avoid repeats, favour adjacent
+    pairs and round numbers). ``valid`` becomes the candidates' sum and
+    ``ballots = valid + invalid``; where that exceeds ``registered`` the
+    largest count is lowered by the excess.
+
+    References
+    ----------
+    .. [1] Beber, B., & Scacco, A. (2012). What the numbers say: A digit-based
+       test for election fraud. Political Analysis 20(2), 211–234.
+       doi:10.1093/pan/mps003
+    """
+    rounding = _check_fraction("rounding", rounding)
+    st, a, hit, rng, _ = _setup(election, fraction, rng, ["registered", "ballots", "valid"])
+    cands = list(election.candidates)
+    c = np.column_stack([a[k] for k in cands])
+    for j in range(c.shape[1]):
+        rows = np.flatnonzero(hit & (c[:, j] >= 10))
+        x = c[rows, j]
+        rounded = rng.random(rows.size) < rounding
+        new = np.where(rounded, 5 * np.round(x / 5), x)
+        free = ~rounded
+        tens = (x[free] // 10 % 10).astype(np.int64)
+        new[free] = x[free] - x[free] % 10 + _invented_last_digit(rng, tens)
+        c[rows, j] = new
+    has_invalid = np.isfinite(election.counts("invalid"))
+    invalid = np.where(has_invalid, election.counts("invalid"), 0.0)
+    excess = np.where(hit, c.sum(axis=1) + invalid - a["registered"], 0.0)
+    over = np.flatnonzero(excess > 0)
+    top = c[over].argmax(axis=1)
+    c[over, top] -= excess[over]
+    for j, k in enumerate(cands):
+        a[k] = c[:, j]
+    a["valid"] = np.where(hit, c.sum(axis=1), a["valid"])
+    a["ballots"] = np.where(hit, a["valid"] + invalid, a["ballots"])
+    return _finish(
+        election, st, a, f"fabricated counts ({fraction:g} of stations, rounding {rounding:g})"
+    ), hit
+
+
+def round_percentages(
+    election: Election,
+    *,
+    fraction: float,
+    candidate: str | None = None,
+    rng: np.random.Generator | int | None,
+) -> tuple[Election, np.ndarray]:
+    """Report turnout and a candidate's share as whole percentages in some stations.
+
+    In an affected station, ballots become ``round(R * T / 100)`` with
+    ``T`` the turnout rounded to a whole percent, and the candidate's votes
+    ``round(B * S / 100)`` with ``S`` their share of ballots rounded likewise
+    (the shares of Kobak et al. 2016). Invalid ballots are kept; the
+    largest other candidate absorbs the change in the others' total so that
+    candidates still sum to ``valid``. Stations where that is impossible
+    (too few votes left) are left unchanged and not flagged. Parameters and
+    return value as in :func:`stuff_ballots`.
+
+    Notes
+    -----
+    With ``R`` registered voters, ``100 B / R`` can only get within
+    ``50 / R`` points of ``T``; stations under 1,000 voters therefore do not
+    always land within the integer test's 0.05-point window, as with real
+    falsifiers writing round targets.
+
+    References
+    ----------
+    .. [1] Kobak, D., Shpilkin, S., & Pshenichnikov, M. S. (2016). Integer
+       percentages as electoral falsification fingerprints. Annals of Applied
+       Statistics 10(1), 54–73. doi:10.1214/16-AOAS904
+    """
+    st, a, hit, rng, cand = _setup(
+        election, fraction, rng, ["registered", "ballots", "valid", "invalid"], candidate
+    )
+    reg, ballots, invalid = a["registered"], a["ballots"], a["invalid"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_pct = np.round(100 * ballots / reg)
+        new_b = np.round(reg * t_pct / 100)
+        s_pct = np.round(100 * a[cand] / ballots)
+        new_c = np.round(new_b * s_pct / 100)
+    others = [k for k in election.candidates if k != cand]
+    new_valid = new_b - invalid
+    c_other = np.column_stack([a[k] for k in others]) if others else np.zeros((len(st), 0))
+    rest_new = new_valid - new_c
+    change = rest_new - c_other.sum(axis=1)
+    ok = hit & (reg > 0) & (ballots > 0) & (new_valid >= new_c) & (new_c >= 0)
+    if others:
+        top = c_other.argmax(axis=1)
+        top_count = c_other[np.arange(len(st)), top]
+        ok &= top_count + change >= 0
+        rows = np.flatnonzero(ok)
+        c_other[rows, top[rows]] += change[rows]
+        for j, k in enumerate(others):
+            a[k] = c_other[:, j]
+    else:
+        ok &= change == 0
+    a["ballots"] = np.where(ok, new_b, ballots)
+    a["valid"] = np.where(ok, new_valid, a["valid"])
+    a[cand] = np.where(ok, new_c, a[cand])
+    return _finish(election, st, a, f"round percentages ({fraction:g} of stations, {cand})"), ok

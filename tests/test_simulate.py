@@ -115,3 +115,35 @@ def test_options_are_checked():
     e = clean_election(t, rng=0, shares={"A": 1.0})
     assert (e.stations["B"] == 0).all()
     assert (e.stations["C"] == 0).all()
+
+
+def test_regions_recover_between_region_spread_and_mobilisation_correlates():
+    # 8 regions with mean turnout 0.45..0.80 (step 0.05): squared deviations from 0.625 sum
+    # to 2 * (0.025^2 + 0.075^2 + 0.125^2 + 0.175^2) = 0.105, so var(means) = 0.105 / 7 = 0.015
+    # and the between-region phi = 0.015 / (0.625 * 0.375) = 0.064.
+    r = np.random.default_rng(5)
+    n = 4000
+    region = np.arange(n) % 8
+    m = 0.45 + 0.05 * region
+    reg = r.integers(300, 1500, n)
+    ballots = r.binomial(reg, m)
+    a = r.binomial(ballots, 0.5)
+    df = pd.DataFrame({"region": region, "reg": reg, "b": ballots, "A": a, "B": ballots - a})
+    df["id"] = [f"s{i}" for i in range(n)]
+    t = Election.from_frame(
+        df, candidates=["A", "B"], registered="reg", ballots="b", levels=["region"], station="id"
+    )
+    model = fit_clean_model(t, regions=True)
+    assert model.region_turnout_phi == pytest.approx(0.015 / (0.625 * 0.375), rel=0.05)
+    assert model.turnout_phi < 0.002  # pure binomial within a region
+    assert model.region_shares_phi < 0.002
+    assert len(model.region_names) == 8
+    with pytest.raises(ValueError, match="at least 2 groups"):
+        fit_clean_model(t.subset(t.stations["region"] == 0), regions=True)
+    # Mobilisation: with turnout spread within regions, the leader's share follows turnout.
+    e0 = clean_election(t, rng=1, overdispersion={"turnout": 0.02})
+    e1 = clean_election(t, rng=1, overdispersion={"turnout": 0.02}, mobilisation=0.3)
+    r0 = np.corrcoef(e0.turnout, e0.share(t.leader))[0, 1]
+    r1 = np.corrcoef(e1.turnout, e1.share(t.leader))[0, 1]  # mobilisation favours the leader
+    assert abs(r0) < 0.06  # SE of r with 4000 stations ~ 0.016
+    assert r1 > 0.2

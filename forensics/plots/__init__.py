@@ -7,6 +7,7 @@ from forensics.plots.digits import digits
 from forensics.plots.klimek import plot_klimek_fit, plot_shpilkin_sweep
 from forensics.plots.maps import choropleth, cluster_map
 from forensics.plots.polls import plot_comparison, plot_polls
+from forensics.plots.power import power_curves
 from forensics.plots.turnout import fingerprint, integer_histogram
 
 __all__ = [
@@ -19,4 +20,5 @@ __all__ = [
     "plot_klimek_fit",
     "plot_polls",
     "plot_shpilkin_sweep",
+    "power_curves",
 ]
