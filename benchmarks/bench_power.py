@@ -16,7 +16,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 
 from forensics import datasets
-from forensics.power_study import corner_rule, power_study
+from forensics.power import corner_rule, power_study
 from forensics.simulate import clean_election
 
 CASES = []

@@ -78,3 +78,18 @@ if os.environ.get("FORENSICS_DATA_DIR"):
         ("association russia-2011", lambda: turnout_share_association(_E["e"])),
         ("shape n_boot=1000 russia-2011", lambda: shape_tests(_E["e"], rng=0)),
     ]
+
+if os.environ.get("FORENSICS_DATA_DIR"):
+    from forensics.spikes import coarse_share_test, small_station_test
+
+    CASES += [
+        ("coarse share RKD 1000 resamples russia-2011", lambda: coarse_share_test(_E["e"], rng=0)),
+        (
+            "small stations tik binomial 1000 russia-2011",
+            lambda: small_station_test(_E["e"], level="tik", rng=0),
+        ),
+        (
+            "small stations tik permutation 1000 russia-2011",
+            lambda: small_station_test(_E["e"], level="tik", null="permutation", rng=0),
+        ),
+    ]

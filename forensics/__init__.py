@@ -57,7 +57,7 @@ from forensics.polls import (
     poll_average,
     two_party,
 )
-from forensics.power_study import (
+from forensics.power import (
     DEFAULT_SCENARIOS,
     FraudScenario,
     corner_rule,
@@ -76,7 +76,14 @@ from forensics.simulate import (
     stuff_ballots,
     switch_votes,
 )
-from forensics.spikes import IntegerPercentageResult, integer_percentage_test
+from forensics.spikes import (
+    CoarseShareResult,
+    IntegerPercentageResult,
+    SmallStationResult,
+    coarse_share_test,
+    integer_percentage_test,
+    small_station_test,
+)
 from forensics.turnout import (
     AssociationResult,
     Fingerprint,
@@ -96,6 +103,7 @@ __all__ = [
     "DEFAULT_SCENARIOS",
     "AssociationResult",
     "CleanModel",
+    "CoarseShareResult",
     "Comparison",
     "CoverageImputation",
     "DataError",
@@ -115,6 +123,7 @@ __all__ = [
     "SelectivityResult",
     "ShapeResult",
     "ShpilkinEstimate",
+    "SmallStationResult",
     "SwingAssociationResult",
     "TestResult",
     "WithinGroupResult",
@@ -126,6 +135,7 @@ __all__ = [
     "bulletin_counts",
     "classification_sensitivity",
     "clean_election",
+    "coarse_share_test",
     "compare",
     "compare_fingerprints",
     "compare_versions",
@@ -164,6 +174,7 @@ __all__ = [
     "shape_tests",
     "shpilkin",
     "simulate_klimek",
+    "small_station_test",
     "stuff_ballots",
     "swing",
     "swing_association",

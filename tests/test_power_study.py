@@ -11,8 +11,8 @@ import pytest
 from scipy import stats
 
 from forensics import Election
-from forensics import power_study as ps_module
-from forensics.power_study import FraudScenario, corner_rule, power_study, wilson_interval
+from forensics import power as ps_module
+from forensics.power import FraudScenario, corner_rule, power_study, wilson_interval
 from forensics.simulate import (
     clean_election,
     extreme_fraud,

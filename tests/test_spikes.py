@@ -17,7 +17,15 @@ from scipy import stats
 
 from forensics import datasets
 from forensics.election import Election
-from forensics.spikes import _integer_probabilities, _near_integer, integer_percentage_test
+from forensics.spikes import (
+    _bin_mass,
+    _integer_probabilities,
+    _kde_on_grid,
+    _near_integer,
+    coarse_share_test,
+    integer_percentage_test,
+    small_station_test,
+)
 
 
 def _election(reg, ballots, votes):
@@ -161,3 +169,187 @@ def test_russia_exact_vs_monte_carlo(data):
     ex = integer_percentage_test(e).table
     mc = integer_percentage_test(e, method="montecarlo", n_resamples=100, rng=42).table
     assert np.all(np.abs(mc["expected"] - ex["expected"]) < 4 * ex["sd"] / np.sqrt(100))
+
+
+# --------------------------------------------------------------------------- coarse shares (Rozenas)
+def _coarse_election(n, rng, *, coarse_frac=0.0):
+    """Clean binomial election; optionally a fraction of stations written in at simple fractions."""
+    reg = rng.integers(100, 1500, n)
+    ballots = rng.binomial(reg, np.clip(rng.beta(12, 8, n), 0.05, 0.95))
+    votes = rng.binomial(ballots, rng.beta(10, 10, n))
+    k = np.flatnonzero(rng.random(n) < coarse_frac)
+    # written-in results: ballots a multiple of 20, share exactly 1/2, 3/5, 3/4 or 4/5
+    ballots[k] = np.maximum(20, 20 * (ballots[k] // 20))
+    reg[k] = np.maximum(reg[k], ballots[k])
+    votes[k] = (ballots[k] * rng.choice([0.5, 0.6, 0.75, 0.8], k.size)).astype(np.int64)
+    return _election(reg, ballots, votes)
+
+
+def test_kde_and_bins_hand_computed():
+    # one unit at 0.5: density at the grid point 0.5 is 1 / (bw sqrt(2 pi)) = 3989.42 for
+    # bw = 1e-4, and at 0.501 (10 bandwidths away) exp(-50) / (bw sqrt(2 pi)) ~ 0
+    d = _kde_on_grid(np.array([0.5]), 1001, 1e-4)
+    assert d[500] == pytest.approx(1 / (1e-4 * np.sqrt(2 * np.pi)), rel=1e-12)
+    assert d[501] < 1e-15
+    # a unit 0.5 bw off the grid point: exp(-1/8) / (bw sqrt(2 pi)); mass in bin 500 is 1
+    d = _kde_on_grid(np.array([0.50005]), 1001, 1e-4)
+    assert d[500] == pytest.approx(np.exp(-0.125) / (1e-4 * np.sqrt(2 * np.pi)), rel=1e-12)
+    # bins of width 0.001 centred on grid points: 0.2 -> bin 200; 0.0004 -> 0; 0.9996 -> 1000
+    m = _bin_mass(np.array([0.2, 0.0004, 0.9996, 0.2]), 1001)
+    assert (m[200], m[0], m[1000], m.sum()) == (0.5, 0.25, 0.25, 1.0)
+
+
+def test_coarse_share_clean_and_injected():
+    rng = np.random.default_rng(11)
+    # clean: F is not 0 (the envelope of B resamples is exceeded at ~G/B grid points by
+    # chance; measured 0.9-2.5 % with B = 99 on 1,500 stations), and the leave-one-out
+    # p-value is not small. With B = 49, p >= 0.02; P(any of 4 <= 0.04 | valid) ~ 16 %,
+    # so only the minimum is excluded: P(any of 4 at 0.02) <= 8 %.
+    clean = [
+        coarse_share_test(_coarse_election(1000, rng), resamples=49, rng=rng) for _ in range(4)
+    ]
+    assert all(r.pvalue > 0.02 for r in clean)
+    assert max(r.coarse_percent for r in clean) < 4.0
+    # 10 % of stations written in at simple fractions: detected (p at its minimum 1/50),
+    # and F near the injected 10 %
+    r = coarse_share_test(_coarse_election(1000, rng, coarse_frac=0.1), resamples=49, rng=rng)
+    assert r.pvalue == pytest.approx(1 / 50)
+    # (the clean floor of ~1-2.5 % adds to the injected share; measured 12.3 %)
+    assert 5.0 < r.coarse_percent < 15.0
+    flagged = r.grid.loc[r.grid["exceeds"], "share"].round(3)
+    assert flagged.isin([0.5, 0.6, 0.75, 0.8]).sum() >= 3
+
+
+def test_coarse_share_bad_input():
+    e = _coarse_election(50, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="resamples"):
+        coarse_share_test(e, resamples=1)
+    with pytest.raises(ValueError, match="bandwidth"):
+        coarse_share_test(e, bandwidth=0)
+    with pytest.raises(ValueError, match="candidate"):
+        coarse_share_test(e, "Z")
+
+
+# --------------------------------------------------------------------------- small stations
+def _centre_election(n_centres, rng, *, rig_pp=0.0):
+    """Centres of 2-6 tables; one table in three small (50-300), the rest 500-900 registered.
+
+    Each centre has its own turnout and share; with ``rig_pp`` the small tables' turnout and
+    candidate share are raised by that many percentage points.
+    """
+    sizes = rng.integers(2, 7, n_centres)
+    centre = np.repeat(np.arange(n_centres), sizes)
+    small = rng.random(centre.size) < 1 / 3
+    reg = np.where(small, rng.integers(50, 300, centre.size), rng.integers(500, 900, centre.size))
+    t = rng.beta(12, 8, n_centres)[centre] + small * rig_pp / 100
+    s = rng.beta(10, 10, n_centres)[centre] + small * rig_pp / 100
+    ballots = rng.binomial(reg, np.clip(t, 0, 1))
+    votes = rng.binomial(ballots, np.clip(s, 0, 1))
+    df = pd.DataFrame(
+        {
+            "centre": centre,
+            "table": np.arange(centre.size),
+            "registered": reg,
+            "ballots": ballots,
+            "invalid": 0,
+            "A": votes,
+            "B": ballots - votes,
+        }
+    )
+    return Election.from_frame(
+        df,
+        candidates=["A", "B"],
+        registered="registered",
+        ballots="ballots",
+        invalid="invalid",
+        levels=["centre", "table"],
+        leader="A",
+    )
+
+
+def test_small_station_hand_computed():
+    # centre 0: small 100 reg / 80 ballots / 60 A; large 1000 / 600 / 300
+    #   turnout 80 % vs 60 % -> +20 pp on 100 reg; share 75 % vs 50 % -> +25 pp on 80 ballots
+    # centre 1: small 200 / 100 / 40; large 1000 / 500 / 250
+    #   turnout 50 % vs 50 % -> 0; share 40 % vs 50 % -> -10 pp on 100 ballots
+    # D_T = (100 * 20 + 200 * 0) / 300 = 6.667 pp; D_S = (80 * 25 - 100 * 10) / 180 = 5.556 pp
+    # centre 2 has only a large table -> excluded
+    df = pd.DataFrame(
+        {
+            "centre": [0, 0, 1, 1, 2],
+            "table": [1, 2, 1, 2, 1],
+            "registered": [100, 1000, 200, 1000, 1000],
+            "ballots": [80, 600, 100, 500, 500],
+            "invalid": 0,
+            "A": [60, 300, 40, 250, 250],
+        }
+    )
+    df["B"] = df["ballots"] - df["A"]
+    e = Election.from_frame(
+        df,
+        candidates=["A", "B"],
+        registered="registered",
+        ballots="ballots",
+        invalid="invalid",
+        levels=["centre", "table"],
+        leader="A",
+    )
+    r = small_station_test(e, size_quantile=0.25, n_resamples=50, rng=0)
+    assert r.size_threshold == 200  # 25 % quantile of (100, 200, 1000, 1000, 1000): position 1
+    assert (r.n, r.n_excluded, r.n_groups, r.n_small) == (4, 1, 2, 2)
+    assert r.turnout_diff == pytest.approx(20 / 3)
+    assert r.share_diff == pytest.approx(1000 / 180)
+    assert r.table.set_index("quantity").loc["share", "excess"] == pytest.approx(10.0)  # 20 - 10
+
+
+@pytest.mark.parametrize("null", ["binomial", "permutation"])
+def test_small_station_calibration_and_power(null):
+    rng = np.random.default_rng(21)
+    reps = 60
+    p = np.array(
+        [
+            small_station_test(_centre_election(150, rng), null=null, n_resamples=99, rng=rng)
+            .table["pvalue"]
+            .to_numpy()
+            for _ in range(reps)
+        ]
+    )
+    # one-sided p-values of 2 statistics x 60 runs: size at 0.05 with binomial SE 0.02
+    assert (p < 0.05).mean() < 0.11
+    assert abs(p.mean() - 0.5) < 0.1
+    # small tables rigged by +5 pp in turnout and share: always detected
+    hits = [
+        small_station_test(
+            _centre_election(150, rng, rig_pp=5), null=null, n_resamples=99, rng=rng
+        ).pvalue
+        < 0.05
+        for _ in range(5)
+    ]
+    assert all(hits)
+
+
+def test_small_station_bad_input():
+    e = _centre_election(10, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="level"):
+        small_station_test(e, level="parish")
+    with pytest.raises(ValueError, match="null"):
+        small_station_test(e, null="bootstrap")
+    with pytest.raises(ValueError, match="size_quantile"):
+        small_station_test(e, size_quantile=1.0)
+
+
+def test_small_station_venezuela(data):
+    # The CNE balances tables within a centre (median table / largest table of its centre = 1.0),
+    # so few centres hold both a small (<= 615 registered, the 25 % quantile) and a large table:
+    # measured 56 centres, 113 tables. 543 tables without registered are excluded.
+    e = data("venezuela-2024")
+    r = small_station_test(e, n_resamples=200, rng=1)
+    assert (r.n, r.n_groups) == (113, 56)
+    assert r.n + r.n_excluded == len(e.stations)
+    assert e.stations["registered"].isna().sum() == 543
+    # parish as neighbourhood: small tables +6.1 pp turnout, +9.8 pp Maduro share (measured)
+    r = small_station_test(e, level="parish", null="permutation", n_resamples=200, rng=1)
+    tab = r.table.set_index("quantity")
+    assert tab.loc["turnout", "diff_pp"] == pytest.approx(6.12, abs=0.01)
+    assert tab.loc["share", "diff_pp"] == pytest.approx(9.82, abs=0.01)
+    assert r.pvalue < 0.01

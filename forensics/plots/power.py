@@ -1,4 +1,4 @@
-"""Power curves from a :func:`forensics.power_study.power_study` table."""
+"""Power curves from a :func:`forensics.power_study` table."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def power_curves(
     Parameters
     ----------
     table : pandas.DataFrame
-        The output of :func:`~forensics.power_study.power_study`.
+        The output of :func:`~forensics.power_study`.
     scenario : str, optional
         Which scenario to draw; required when the table has several.
     candidate : str, optional
