@@ -1,0 +1,484 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: -all
+#     notebook_metadata_filter: kernelspec,jupytext
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+# ---
+
+# %% [markdown]
+# # Calibration and power of the battery, and the control table
+#
+# **Question.** How often does each test of `forensics.battery` reject an election that
+# is clean by construction (its *size*), how often does it reject one with a known,
+# injected manipulation (its *power*), and what does each test say on elections where
+# the answer is known (the positive and negative controls) and on Venezuela 2024?
+#
+# **Why.** A p-value only means what it claims if the test's null describes clean
+# elections. Station counts are bounded, regions differ, and voters are not
+# independent draws; a test whose null ignores this rejects clean data, and its p-values
+# on real data are then not evidence of anything in particular. The size on simulated
+# clean data measures that; the controls check it on real elections.
+#
+# **Data.** The template for the simulations is the opposition's V1 tally-sheet file
+# (`venezuela-2024-v1`, 24,532 tables with registered electors; notebook 01). The
+# controls (all read through `forensics.datasets.load` with pinned sha256) are
+#
+# * *manipulation documented* (positive): Russia, Duma 2011 and presidential 2012;
+#   Uganda, presidential 2011;
+# * *clean benchmark* (negative): Poland, presidential 2020, both rounds; Germany,
+#   European Parliament 2024 (in-person districts only: postal districts have no
+#   electorate of their own);
+#
+# and then Venezuela 2024 (`venezuela-2024`, the V2 file, registered electors joined
+# from V1).
+#
+# A rejection is a statistical *signature*, not a finding of fraud: each test speaks to
+# one hypothesis (named below) and each has innocent alternatives.
+
+# %%
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+import forensics
+from forensics import datasets
+from forensics.battery import TESTS
+from forensics.figures import savefig, style
+from forensics.plots import power_curves
+from forensics.power import DEFAULT_SCENARIOS, corner_rule, wilson_interval
+
+pd.set_option("display.width", 140)
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    v1 = datasets.load("venezuela-2024-v1")
+print(f"template {v1.name}: {len(v1):,} tables, leader {v1.leader}")
+print(f"candidates: {', '.join(v1.candidates)}")
+for t in TESTS:
+    print(f"{t.name:27s} [{t.family}] speaks to: {t.speaks_to}")
+
+# %% [markdown]
+# ## 1. The design of the power study
+#
+# `forensics.power_study` fits the clean-election model of `forensics.fit_clean_model`
+# to the template (station sizes as in V1; turnout, invalid share and candidate shares
+# drawn per station from Beta / Dirichlet laws with the template's overdispersion; with
+# `regions=True`, each state's means drawn from the spread between V1's states), draws
+# `N_SIM` clean elections, injects each scenario of `forensics.power.DEFAULT_SCENARIOS`
+# into the *same* clean elections, in favour of the leader, and runs every battery test
+# plus the fingerprint-corner rule (`forensics.corner_rule`: fires when at least 0.2 % of
+# stations have turnout and share above 95 %). A test rejects when its raw p-value is
+# below α = 0.05; the digit tests use their textbook nulls, as the battery does by default.
+#
+# **Monte Carlo budget.** `N_SIM = 40` simulated elections per condition (11 conditions,
+# about 0.6 CPU-seconds each on this template): a modest number, chosen so that the
+# study could be run once for this notebook. Rates are therefore known only roughly; each
+# carries its 95 % Wilson interval (with 40 simulations, an observed size of 2/40 = 0.05
+# has the interval [0.014, 0.165], and 0/40 has [0, 0.088]). Sizes of 0.3 and above are
+# unambiguous; sizes between 0.05 and 0.15 are not distinguishable from α here.
+#
+# **Cache.** The study is seeded (`SEED`) and its table cached in `notebooks/cache/`
+# under a hash of every parameter (template counts included), so re-executing the
+# notebook reads the cache. To recompute it, run
+# `FORENSICS_REBUILD_CACHE=1 make notebooks` (or pass `rebuild=True`); results do not
+# depend on the executor.
+
+# %%
+N_SIM = 40
+SEED = 20240728
+ALPHA = 0.05
+TEST_NAMES = [*(t.name for t in TESTS), corner_rule()]
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    study = forensics.power_study(
+        template=v1, tests=TEST_NAMES, n_sim=N_SIM, alpha=ALPHA, rng=SEED, cache="cache"
+    )
+    study_flat = forensics.power_study(
+        template=v1,
+        tests=TEST_NAMES,
+        scenarios=(),
+        n_sim=N_SIM,
+        alpha=ALPHA,
+        regions=False,
+        rng=SEED,
+        cache="cache",
+    )
+print(f"with regions: {len(study)} rows; without regions (size only): {len(study_flat)} rows")
+for k in (0, 2, 4, 20):
+    lo, hi = wilson_interval(k, N_SIM)
+    print(f"Wilson 95 % interval for {k}/{N_SIM} = {k / N_SIM:.3f}: [{lo:.3f}, {hi:.3f}]")
+for sc in DEFAULT_SCENARIOS:
+    fixed = ", ".join(f"{k}={v}" for k, v in sc.fixed.items()) or "-"
+    values = ", ".join(f"{v:g}" for v in sc.values)
+    print(f"{sc.name:18s} {sc.param} in ({values}); fixed: {fixed}")
+
+
+# %%
+def ci(rate: float, lo: float, hi: float) -> str:
+    return f"{rate:.2f} [{lo:.2f}, {hi:.2f}]"
+
+
+def size_rows(table: pd.DataFrame) -> pd.DataFrame:
+    s = table[table["scenario"] == "clean"].set_index("test")
+    return s
+
+
+size_r, size_f = size_rows(study), size_rows(study_flat)
+size = pd.DataFrame(
+    {
+        "runs": [f"{int(size_r.loc[t, 'n_run'])}/{N_SIM}" for t in size_r.index],
+        "size (regions)": [
+            ci(size_r.loc[t, "rate"], size_r.loc[t, "ci_low"], size_r.loc[t, "ci_high"])
+            for t in size_r.index
+        ],
+        "median p": [f"{size_r.loc[t, 'median_p']:.3f}" for t in size_r.index],
+        "size (no regions)": [
+            ci(size_f.loc[t, "rate"], size_f.loc[t, "ci_low"], size_f.loc[t, "ci_high"])
+            for t in size_r.index
+        ],
+        "median p (no reg.)": [f"{size_f.loc[t, 'median_p']:.3f}" for t in size_r.index],
+    },
+    index=size_r.index,
+)
+
+
+def calibration(low: float, high: float) -> str:
+    if low > ALPHA:
+        return "rejects clean data"
+    if high < ALPHA:
+        return "conservative"
+    return "consistent with alpha"
+
+
+size["reading (regions)"] = [
+    calibration(size_r.loc[t, "ci_low"], size_r.loc[t, "ci_high"]) for t in size_r.index
+]
+size["reading (no regions)"] = [
+    calibration(size_f.loc[t, "ci_low"], size_f.loc[t, "ci_high"]) for t in size_r.index
+]
+print(f"size at alpha = {ALPHA:g} (95 % Wilson interval), {N_SIM} clean elections each")
+print(size.to_string())
+
+# %% [markdown]
+# **Which tests are miscalibrated.** On clean elections simulated from the V1 template
+# *with* regional heterogeneity, three tests reject far more often than α = 0.05:
+#
+# * **second_digit** (2BL, textbook Benford null): 0.80 [0.65, 0.90] with regions and
+#   0.95 [0.83, 0.99] without. The cause is the null itself, not the regions: Benford's
+#   second-digit law does not hold for bounded station counts, as the battery's own
+#   caution says. Its textbook p-value on real data is not evidence of altered counts;
+#   read it only against a simulated null (`null="simulated"`, notebook 02) or not at all.
+# * **turnout_share_association** (Pearson r of share and turnout over stations):
+#   0.70 [0.55, 0.82] with regions, 0.05 [0.01, 0.17] without.
+# * **sobyanin_sukhovolsky** (slope of the candidate's votes per extra voter):
+#   0.78 [0.62, 0.88] with regions, 0.03 [0.00, 0.13] without.
+#
+# The two turnout–share tests are calibrated when all stations share one distribution
+# and reject clean data most of the time as soon as states differ in mean turnout and
+# shares, as they do in Venezuela: their nulls treat stations as independent draws from
+# one population, and the between-state differences alone create a station-level
+# correlation. On real data a p-value near 0 from either test therefore says only that
+# turnout and share co-vary across stations, which clean heterogeneous elections also
+# do; only their sign and size, set against the controls and against analyses within
+# regions (notebook 03), carry information.
+#
+# **round_numbers_C05s** rejects 0.12 [0.05, 0.26] of the regional simulations (0.10
+# [0.04, 0.23] without regions): compatible with a small excess over α, which 40
+# simulations cannot settle. **last_digit** and **digit_pairs** are consistent with α.
+# The **dip tests**, **integer_percentages** and the **corner rule** never rejected a
+# clean simulation (0/40, upper bound 0.09); the dip test is known to be conservative
+# (median p 0.99 here), which costs power.
+
+# %% [markdown]
+# ## 2. Power under each scenario
+#
+# Power is the rejection rate on the same clean elections after injection, in favour of
+# the leader. It is specific to this template, the scenario and its strength. For a test
+# that rejects clean data most of the time, a high "power" is mostly its size and says
+# nothing about its ability to tell manipulated from clean elections.
+
+# %%
+power = study[study["measure"] == "power"].copy()
+power["condition"] = [
+    f"{s} {p}={v:g}"
+    for s, p, v in zip(power["scenario"], power["param"], power["value"], strict=True)
+]
+power["cell"] = [
+    ci(r, lo, hi)
+    for r, lo, hi in zip(power["rate"], power["ci_low"], power["ci_high"], strict=True)
+]
+order = list(dict.fromkeys(power["condition"]))
+for sc in DEFAULT_SCENARIOS:
+    sub = power[power["scenario"] == sc.name]
+    wide = sub.pivot(index="test", columns="condition", values="cell")
+    wide = wide.reindex(index=list(size.index), columns=[c for c in order if c in wide.columns])
+    wide.insert(0, "size", size["size (regions)"])
+    print(f"\n{sc.name}:")
+    print(wide.to_string())
+
+# %%
+with style():
+    fig, axes = plt.subplots(2, 3, figsize=(13.0, 7.5), layout="constrained", sharey=True)
+    for ax, sc in zip(axes.flat, DEFAULT_SCENARIOS, strict=False):
+        name = sc.name
+        power_curves(study, scenario=name, ax=ax)
+        ax.set_xticks([0.0, *sc.values])
+        ax.set_title(name)
+        ax.set_ylim(-0.02, 1.02)
+        ax.get_legend().remove() if ax.get_legend() is not None else None
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    axes.flat[-1].axis("off")
+    axes.flat[-1].legend(handles, labels, loc="center", fontsize=8, frameon=False)
+    fig.suptitle(
+        f"Rejection rate at alpha = {ALPHA:g}: size (strength 0) and power; "
+        f"V1 template with regions, {N_SIM} simulations per point, 95 % Wilson intervals",
+        fontsize=10,
+    )
+    savefig(fig, "../figures/06_power_curves.svg")
+    plt.show()
+
+# %%
+with style():
+    fig, ax = plt.subplots(figsize=(7.0, 4.5), layout="constrained")
+    names = list(size.index)
+    y = np.arange(len(names))
+    for off, tab, label, color in (
+        (-0.15, size_r, "with regions", "#c44e52"),
+        (0.15, size_f, "without regions", "#4c72b0"),
+    ):
+        r = tab.loc[names]
+        err = np.vstack([r["rate"] - r["ci_low"], r["ci_high"] - r["rate"]])
+        ax.errorbar(
+            r["rate"], y + off, xerr=err, fmt="o", ms=4, capsize=2, color=color, label=label
+        )
+    ax.axvline(ALPHA, color="0.4", ls="--", lw=0.8, label=f"alpha = {ALPHA:g}")
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_xlabel(f"rejection rate on {N_SIM} clean simulated elections (size)")
+    ax.legend(loc="lower right", fontsize=8)
+    savefig(fig, "../figures/06_size.svg")
+    plt.show()
+
+# %% [markdown]
+# **Power.** Each test has power only against the manipulation it was built for, and
+# none against the others:
+#
+# * *ballot stuffing* (30 % of non-voters added for the leader in 5 % or 20 % of
+#   stations): only the two turnout–share tests move, from their (inflated) size of
+#   0.70–0.78 to 1.00 at 20 %; at 5 % their rate is indistinguishable from their size.
+#   The dip tests do not see it (0/40): stuffing at this intensity makes no second mode.
+# * *vote switching* (turnout unchanged): no test rejects more often than on clean data.
+# * *extreme fraud* (stations pushed to the corner): the corner rule fires in every
+#   simulation from 0.5 % of stations, the turnout–share tests too; the dip tests only at
+#   2 %.
+# * *fabricated counts*: round_numbers_C05s 0.90 [0.77, 0.96] at 2 % of stations,
+#   last_digit 0.47, digit_pairs 0.20; all near 1 at 10 %.
+# * *round percentages*: integer_percentages 0.78 [0.62, 0.88] at 1 % of stations,
+#   1.00 at 5 %.
+#
+# The textbook 2BL rate *falls* under stuffing and switching (0.80 to 0.38 and 0.28):
+# its rejections track how far the counts' digit distribution is from Benford's, not
+# manipulation. A "no signature" from one test is therefore silent on the
+# manipulations it has no power against.
+
+# %% [markdown]
+# ## 3. The control table
+#
+# `forensics.battery` on each election, nationally, for the leader and the runner-up,
+# with the textbook digit nulls (the battery's default; the size study above says how
+# far to trust them) and Benjamini–Hochberg adjustment within each election's table. The
+# `verdict` reads the BH-adjusted p-value at 0.05; guardrail warnings raised by a test are
+# kept in the battery's `note` column and listed after the table.
+
+# %%
+CONTROLS = {
+    "russia-2011": "manipulation documented",
+    "russia-2012": "manipulation documented",
+    "uganda-2011": "manipulation documented",
+    "poland-2020-r1": "clean benchmark",
+    "poland-2020-r2": "clean benchmark",
+    "germany-2024-ep": "clean benchmark",
+    "venezuela-2024": "under study",
+}
+frames = []
+for i, (name, group) in enumerate(CONTROLS.items()):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        e = datasets.load(name)
+        if name == "germany-2024-ep":
+            e = e.subset(~e.stations["postal"].astype(bool))
+        b = forensics.battery(e, alpha=ALPHA, seed=100 + i)
+    b.insert(0, "control", group)
+    b.insert(0, "election", name)
+    b["role"] = np.where(
+        b["candidate"] == "", "-", np.where(b["candidate"] == e.leader, "leader", "runner-up")
+    )
+    frames.append(b)
+    runner = [c for c in dict.fromkeys(b["candidate"]) if c and c != e.leader]
+    print(f"{name}: {len(e):,} stations; leader {e.leader}, runner-up {', '.join(runner) or '-'}")
+ctrl = pd.concat(frames, ignore_index=True)
+
+
+# %%
+def short_verdict(v: str) -> str:
+    if v.startswith("signature"):
+        return "signature"
+    if v.startswith("no signature"):
+        return "none"
+    return "n/a"
+
+
+ctrl["reading"] = ctrl["verdict"].map(short_verdict)
+show = ctrl[
+    [
+        "election",
+        "test",
+        "role",
+        "n",
+        "statistic",
+        "pvalue",
+        "p_bh",
+        "effect_size",
+        "effect_size_name",
+        "reading",
+    ]
+].copy()
+show["effect_size_name"] = show["effect_size_name"].str.slice(0, 24)
+print(
+    show.to_string(
+        index=False,
+        formatters={
+            "statistic": "{:.4g}".format,
+            "pvalue": "{:.2g}".format,
+            "p_bh": "{:.2g}".format,
+            "effect_size": "{:.4f}".format,
+        },
+    )
+)
+
+# %%
+print("verdict texts (one per test and reading):")
+for (test, reading), g in ctrl.groupby(["test", "reading"], sort=False):
+    print(f"- {test} / {reading}: {g['verdict'].iloc[0]}")
+print("\nnotes (guardrail warnings and skips):")
+parts = [
+    (name, test, part)
+    for name, test, note in zip(ctrl["election"], ctrl["test"], ctrl["note"], strict=True)
+    for part in note.split(" | ")
+    if part
+]
+large_n = "rejects for departures too small to matter"
+for name in CONTROLS:
+    k = sum(1 for n, _, p in parts if n == name and large_n in p)
+    print(f"- {name}: {k} digit-test row(s) warn that chi2 on n > 10^4 {large_n}")
+for name, test, part in parts:
+    if large_n not in part and not part.startswith("caution:"):
+        print(f"- {name} / {test}: {part}")
+for part in sorted({p for _, _, p in parts if p.startswith("caution:")}):
+    print(f"- every election / second_digit: {part}")
+
+
+# %% [markdown]
+# The effect sizes, side by side (leader and runner-up): a p-value near 0 on 25,000 to
+# 95,000 stations says little; the size of the departure says more.
+
+# %%
+eff = ctrl[ctrl["role"] != "-"].pivot_table(
+    index=["test", "role"], columns="election", values="effect_size", sort=False
+)
+eff = eff[list(CONTROLS)]
+eff.columns = [c.replace("-20", "-") for c in eff.columns]
+print(eff.to_string(float_format="{:.3f}".format))
+dip = ctrl[ctrl["test"] == "dip_turnout"].set_index("election")["effect_size"]
+print("dip_turnout (dip statistic): " + ", ".join(f"{k} {v:.4f}" for k, v in dip.items()))
+
+# %% [markdown]
+# **Which tests separate the two control groups?** Per test and candidate role, the
+# number of positive and of negative controls in which the battery reports a signature
+# (BH-adjusted p < 0.05), the size measured above, and the reading on Venezuela 2024. A
+# test *separates* the groups here if it fires on every positive control and on no
+# negative one; *fires on a clean benchmark* if it fires on at least one negative
+# control.
+
+# %%
+summary_rows = []
+pos = [n for n, g in CONTROLS.items() if g == "manipulation documented"]
+neg = [n for n, g in CONTROLS.items() if g == "clean benchmark"]
+for (test, role), g in ctrl.groupby(["test", "role"], sort=False):
+    r = g.set_index("election")["reading"]
+    k_pos = int((r[pos] == "signature").sum())
+    k_neg = int((r[neg] == "signature").sum())
+    ran_pos = int((r[pos] != "n/a").sum())
+    ran_neg = int((r[neg] != "n/a").sum())
+    if k_neg:
+        sep = "fires on a clean benchmark"
+    elif k_pos == len(pos):
+        sep = "separates"
+    elif k_pos:
+        sep = "partial (some positives, no negatives)"
+    else:
+        sep = "no signal"
+    size_lead = size_r.loc[test] if test in size_r.index else None
+    summary_rows.append(
+        {
+            "test": test,
+            "role": role,
+            "positives": f"{k_pos}/{ran_pos}",
+            "negatives": f"{k_neg}/{ran_neg}",
+            "separation": sep,
+            "size (sim.)": f"{size_lead['rate']:.2f}" if size_lead is not None else "-",
+            "venezuela-2024": r["venezuela-2024"],
+        }
+    )
+summary = pd.DataFrame(summary_rows)
+print(summary.to_string(index=False))
+
+# %% [markdown]
+# **Reading the control table.**
+#
+# * Only **dip_turnout** separates the groups: it fires on Russia 2011, Russia 2012 and
+#   Uganda 2011 (dip 0.024, 0.018, 0.004) and on none of the clean benchmarks (0.001 to
+#   0.002), with size 0/40 in simulation. It speaks to a subset of stations with inflated
+#   turnout (or very heterogeneous regions). On Venezuela 2024 it finds no signature
+#   (dip 0.0015, p = 0.99), like the clean benchmarks.
+# * **dip_share**, **integer_percentages** and **round_numbers_C05s** fire on some of
+#   the positive controls (two of three, for at least one candidate) and on no negative
+#   one. integer_percentages speaks to
+#   results written down as round percentages; on Venezuela it gives a weak signature
+#   for the runner-up (González: relative excess 0.028, raw p = 0.016, BH 0.039) and none
+#   for the leader; the Russian excesses were 0.058 to 0.068 for the leader.
+# * **second_digit** (textbook), **turnout_share_association** and
+#   **sobyanin_sukhovolsky** fire on every negative control, exactly as their simulated
+#   sizes predict, so their signatures on Venezuela do not set it apart from Poland or
+#   Germany. What differs is the sign: the leader's r is positive in the three positive
+#   controls (0.71, 0.58, 0.40) and negative or near zero in the clean ones (−0.29,
+#   −0.23, 0.02); in Venezuela it is +0.47 for Maduro (−0.47 for González). A positive r
+#   for the beneficiary is what added ballots would produce, and also what differential
+#   mobilisation or urban–rural differences produce; the size study shows that, on this
+#   very template, clean regional heterogeneity alone makes the test reject in 70 % of
+#   simulations. This signature speaks to a turnout–share co-variation, not to its cause.
+# * **last_digit** and **digit_pairs** fire for the runner-up in both Russian elections
+#   and also for Germany's AfD (Cohen's w 0.02): with 65,000 stations even small,
+#   innocent departures reach significance, which is why the battery flags n > 10^4.
+#   Neither finds a signature in Venezuela.
+#
+# **Summary for Venezuela 2024.** Every signature found there comes from a test that also
+# fires on the clean benchmarks and rejects most clean simulations (textbook 2BL,
+# turnout–share association, Sobyanin–Sukhovolsky), plus one marginal
+# integer-percentage signature for the runner-up. The test that separates the controls
+# (dip of turnout) and the digit tests that are calibrated (last digit, pairs, 0/5
+# endings) find no signature. This is not evidence that the results are clean: the power
+# study shows that vote switching is invisible to every test here, and that stuffing in
+# 5 % of stations is not distinguishable from the size of the tests that could see it.
