@@ -8,7 +8,6 @@ published figures where those exist).
 
 from __future__ import annotations
 
-import os
 import shutil
 
 import numpy as np
@@ -32,13 +31,6 @@ CANDIDATES_2024 = (
     "Marquez",
     "Rausseo",
 )
-
-
-@pytest.fixture(scope="module")
-def mirror():
-    if not os.environ.get("FORENSICS_DATA_DIR"):
-        pytest.skip("FORENSICS_DATA_DIR is not set: no local data mirror")
-    return os.environ["FORENSICS_DATA_DIR"]
 
 
 @pytest.fixture(scope="module")
