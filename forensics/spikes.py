@@ -45,22 +45,54 @@ _JHK = (
 
 _TOL = 1e-9  # relative tolerance on the window edge (floating point of window * n)
 _TAIL_SD = 8.0  # binomial tails beyond 8 SD (+10 counts) carry < 1e-14 of the mass
-_CHUNK = 2048
+_CHUNK = 2048  # stations per chunk of the exact computation (bounds its memory)
+_LOG_FACTORIAL_TABLE = 2**21  # tabulate log k! for denominators up to this size
 
 
 def _rng(rng: np.random.Generator | int | None) -> np.random.Generator:
     return np.random.default_rng(rng)
 
 
+def _window_counts(n: np.ndarray, window: float) -> np.ndarray:
+    """The window in count units: the largest integer ``d <= window * n * (1 + _TOL)``.
+
+    A count ``k`` of ``n`` is within ``window`` percentage points of the
+    integer ``j`` iff ``|100 k - j n| <= window * n``; both sides of
+    ``|100 k - j n| <= d`` are integers, so the rule needs no floating point
+    beyond this bound. ``_TOL`` keeps counts whose percentage lies exactly on
+    the window's edge (``window * n`` an integer that floating point may
+    round down, e.g. 0.05 * 2000).
+    """
+    return np.floor(window * np.asarray(n, dtype=float) * (1.0 + _TOL)).astype(np.int64)
+
+
 def _near_integer(x: np.ndarray, n: np.ndarray, window: float) -> np.ndarray:
     """Whether 100 x / n lies within ``window`` percentage points of an integer.
 
-    Computed as ``min(100 x mod n, n - 100 x mod n) <= window n``, exact in
-    integer arithmetic (counts below 2**53), so observed and null counts use
-    the very same rule.
+    ``x`` and ``n > 0`` hold integer counts (any numeric dtype; ``x`` may
+    carry leading axes that broadcast against ``n``). The window is closed:
+    a percentage exactly ``window`` from an integer counts as near. Decided
+    in integer arithmetic: with ``r = 100 x mod n`` and ``d`` the window in
+    count units (:func:`_window_counts`), near iff ``r <= d`` or
+    ``n - r <= d``; observed and null counts use this very rule.
     """
-    r = np.mod(100.0 * x, n)
-    return np.minimum(r, n - r) <= window * n * (1.0 + _TOL)
+    n = np.asarray(n)
+    d = _window_counts(n, window)
+    ni = n.astype(np.int64)
+    r = 100 * np.asarray(x).astype(np.int64, copy=False)
+    if r.shape == np.broadcast_shapes(r.shape, ni.shape):
+        np.remainder(r, ni, out=r)
+    else:
+        r = np.remainder(r, ni)
+    return (r <= d) | (r >= ni - d)
+
+
+def _log_factorial(max_n: int):
+    """``k -> log k!`` for integer arrays ``k <= max_n`` (a table when small)."""
+    if max_n <= _LOG_FACTORIAL_TABLE:
+        table = special.gammaln(np.arange(max_n + 1, dtype=float) + 1.0)
+        return table.__getitem__
+    return lambda k: special.gammaln(k + 1.0)
 
 
 def _integer_probabilities(
@@ -72,9 +104,13 @@ def _integer_probabilities(
     the number of stations at each integer percentage 0..100 (sums of
     :math:`\\pi_{ij}` and :math:`\\pi_{ij}(1-\\pi_{ij})` over stations).
 
-    Only integers within ``_TAIL_SD`` binomial SDs (+10 counts) of the mean are
-    visited, and for each only the few counts k whose percentage falls in its
-    window; stations are processed in chunks of similar band width.
+    Only integers j within ``_TAIL_SD`` binomial SDs (+10 counts) of the mean
+    are visited, and for each only the counts k in its window,
+    :math:`\\lceil (jn - d)/100 \\rceil \\le k \\le \\lfloor (jn + d)/100 \\rfloor`
+    with ``d`` from :func:`_window_counts` (the rule of :func:`_near_integer`;
+    exact, as integers below 2**53 divided by 100). The binomial
+    probabilities of these (station, j, k) triples are evaluated together,
+    in chunks of stations.
     """
     n = np.asarray(n, dtype=float)
     p = np.asarray(p, dtype=float)
@@ -88,37 +124,35 @@ def _integer_probabilities(
     margin_pp = 100.0 * (_TAIL_SD * sd_k + 10.0) / n
     j_lo = np.clip(np.floor(100.0 * p - margin_pp), 0, 100).astype(np.int64)
     j_hi = np.clip(np.ceil(100.0 * p + margin_pp), 0, 100).astype(np.int64)
-    width = j_hi - j_lo + 1
-    order = np.argsort(width, kind="stable")
-    log_nfact = special.gammaln(n + 1.0)
+    d = _window_counts(n, window).astype(float)
+    log_fact = _log_factorial(int(n.max()))
     for start in range(0, m, _CHUNK):
-        idx = order[start : start + _CHUNK]
-        nn, pp = n[idx, None], p[idx, None]
-        jj = j_lo[idx, None] + np.arange(width[idx].max())[None, :]
-        ok_j = jj <= j_hi[idx, None]
-        # counts whose percentage can fall within the window of integer jj
-        a = np.maximum(np.ceil(nn * (jj - window) / 100.0) - 1.0, 0.0)
-        b = np.minimum(np.floor(nn * (jj + window) / 100.0) + 1.0, nn)
-        span = int(np.max(np.where(ok_j, b - a, 0.0))) + 1
-        k = a[..., None] + np.arange(span)[None, None, :]
-        n3, p3 = nn[..., None], pp[..., None]
-        hit = ok_j[..., None] & (k <= b[..., None])
-        # the window of jj only: percentage within `window` of jj itself
-        hit &= np.abs(100.0 * k - n3 * jj[..., None]) <= window * n3 * (1.0 + _TOL)
-        kk = np.where(hit, k, 0.0)
-        logpmf = (
-            log_nfact[idx, None, None]
-            - special.gammaln(kk + 1.0)
-            - special.gammaln(n3 - kk + 1.0)
-            + special.xlogy(kk, p3)
-            + special.xlog1py(n3 - kk, -p3)
-        )
-        mass = np.where(hit, np.exp(logpmf), 0.0).sum(axis=2)  # (chunk, J)
-        prob[idx] = mass.sum(axis=1)
-        where = np.where(ok_j, jj, 0).ravel()
-        mass = np.where(ok_j, mass, 0.0)
-        np.add.at(by_integer, where, mass.ravel())
-        np.add.at(var_integer, where, (mass * (1.0 - mass)).ravel())
+        sl = slice(start, start + _CHUNK)
+        nc, pc, dc, lo = n[sl], p[sl], d[sl], j_lo[sl]
+        # one row per station and integer j of its band
+        width = j_hi[sl] - lo + 1
+        st = np.repeat(np.arange(width.size), width)
+        j = np.arange(st.size) - np.repeat(np.cumsum(width) - width - lo, width)
+        # the counts in the window of j: ceil((j n - d) / 100) .. floor((j n + d) / 100);
+        # exact in floating point (integers below 2**53 divided by 100)
+        nj, ds = nc[st] * j, dc[st]
+        k_lo = np.maximum(np.ceil((nj - ds) / 100.0), 0.0)
+        count = np.minimum(np.floor((nj + ds) / 100.0), nc[st]) - k_lo + 1.0
+        mass = np.zeros(st.size)  # per (station, j)
+        for c in range(int(count.max(initial=0.0))):
+            r = np.flatnonzero(count > c)
+            s, k = st[r], (k_lo[r] + c).astype(np.int64)
+            nk, pk = nc[s].astype(np.int64), pc[s]
+            mass[r] += np.exp(
+                log_fact(nk)
+                - log_fact(k)
+                - log_fact(nk - k)
+                + special.xlogy(k, pk)
+                + special.xlog1py(nk - k, -pk)
+            )
+        prob[sl] = np.bincount(st, weights=mass, minlength=width.size)
+        by_integer += np.bincount(j, weights=mass, minlength=101)
+        var_integer += np.bincount(j, weights=mass * (1.0 - mass), minlength=101)
     return np.minimum(prob, 1.0), by_integer, var_integer
 
 
@@ -264,8 +298,10 @@ def integer_percentage_test(
     Station *i* has turnout :math:`t_i = 100\\,g_i/N_i` (``turnout_from``
     over registered) and share :math:`r_i = 100\\,v_i/b_i` (candidate votes
     over ballots cast, as in the paper). It is "integer" in turnout when
-    :math:`|t_i - \\mathrm{round}(t_i)| \\le` ``window``; the rule is
-    evaluated in exact integer arithmetic. Stations are kept when
+    :math:`|t_i - \\mathrm{round}(t_i)| \\le` ``window`` (a closed window: a
+    percentage exactly ``window`` from an integer counts). The rule is
+    evaluated in exact integer arithmetic: with :math:`r = 100 g_i \\bmod N_i`,
+    integer iff :math:`\\min(r, N_i - r) \\le` ``window`` :math:`N_i`. Stations are kept when
     registered is known and at least ``min_registered``, ballots cast > 0,
     and :math:`t_i, r_i \\le` ``max_percent``; the others are counted in
     ``n_excluded``.
@@ -315,6 +351,8 @@ def integer_percentage_test(
             f"no station left for the integer-percentage test: all {n_excluded} excluded "
             f"(registered < {min_registered} or missing, no ballots, or above {max_percent} %)"
         )
+    if not all(np.array_equal(c, np.floor(c)) for c in (N, g, b, v)):
+        raise DataError("the integer-percentage test needs integer counts")
     pt, pr = g / N, v / b
     obs_t = _near_integer(g, N, window)
     obs_r = _near_integer(v, b, window)
@@ -340,19 +378,20 @@ def integer_percentage_test(
         n_res = 0
     else:
         gen = _rng(rng)
-        sims = {(q, what): np.empty(n_resamples) for q in obs for what in weights}
-        block = max(1, int(2e6 // N.size))
-        Ni, bi = N.astype(np.int64), b.astype(np.int64)
-        for s in range(0, n_resamples, block):
-            reps = min(block, n_resamples - s)
-            gs = gen.binomial(Ni, pt, size=(reps, N.size))
-            vs = gen.binomial(bi, pr, size=(reps, N.size))
-            it = _near_integer(gs, N, window)
-            ir = _near_integer(vs, b, window)
-            flags = {"turnout": it, "share": ir, "either": it | ir}
-            for q, f in flags.items():
-                for what, w in weights.items():
-                    sims[(q, what)][s : s + reps] = f @ w
+        sims = {(q, what): np.zeros(n_resamples) for q in obs for what in weights}
+        # blocks of stations x all resamples: consecutive draws share (n, p), which
+        # numpy's binomial sampler reuses
+        block = max(1, int(2e6 // n_resamples))
+        Ni, bi = N.astype(np.int64)[:, None], b.astype(np.int64)[:, None]
+        for s in range(0, N.size, block):
+            sl = slice(s, s + block)
+            gs = gen.binomial(Ni[sl], pt[sl, None], size=(Ni[sl].size, n_resamples))
+            vs = gen.binomial(bi[sl], pr[sl, None], size=(bi[sl].size, n_resamples))
+            it = _near_integer(gs, Ni[sl], window)
+            ir = _near_integer(vs, bi[sl], window)
+            for q, f in (("turnout", it), ("share", ir), ("either", it | ir)):
+                sims[(q, "stations")] += np.count_nonzero(f, axis=0)
+                sims[(q, "registered")] += N[sl] @ f
         for what, w in weights.items():
             for q in ("turnout", "share", "either"):
                 o = as_float((w * obs[q]).sum())

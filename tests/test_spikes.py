@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from forensics import datasets
-from forensics.election import Election
+from forensics import datasets, spikes
+from forensics.election import DataError, Election
 from forensics.spikes import (
     _bin_mass,
     _integer_probabilities,
@@ -89,6 +89,87 @@ def test_exact_probability_matches_brute_force():
     np.testing.assert_allclose(by_int.sum(), prob.sum(), rtol=1e-12)
     assert prob[0] == pytest.approx(1.0)
     assert prob[1] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("window", [0.05, 0.1, 0.25, 0.45])
+def test_near_integer_matches_float_definition(window):
+    # Integer rule (100 k mod n within window * n of 0 or n) against the float definition
+    # |100 k / n - round(100 k / n)| <= window, with the same closed window and relative
+    # tolerance 1e-9 on its edge. Away from the edge the two agree trivially; on it the
+    # float quotient is off by ~1e-14 pp, far inside the tolerance, while the nearest
+    # count outside the window is at least 0.05 / n pp beyond it for these windows.
+    rng = np.random.default_rng(31)
+    n = rng.integers(1, 20_000, 200_000)
+    k = rng.integers(0, n + 1)
+    # edge cases: n = 2000 a gives a window of window * n / 100 = 20 a window counts, an
+    # integer for these windows; k = j n / 100 +- that is exactly `window` pp from the
+    # integer j, and one count further is outside
+    a = rng.integers(1, 200, 5000)
+    n_edge = 2000 * a
+    j = rng.integers(0, 101, a.size)
+    half = np.rint(a * window * 20).astype(np.int64)
+    sign = rng.choice([-1, 1], a.size)
+    k_edge = np.clip(20 * a * j + sign * half, 0, n_edge)
+    k_out = 20 * a * j + sign * (half + 1)
+    ok = (k_out >= 0) & (k_out <= n_edge)
+    n_all = np.concatenate([n, n_edge, n_edge[ok]])
+    k_all = np.concatenate([k, k_edge, k_out[ok]])
+    x = 100.0 * k_all / n_all
+    direct = np.abs(x - np.round(x)) <= window * (1.0 + 1e-9)
+    got = _near_integer(k_all, n_all, window)
+    np.testing.assert_array_equal(got, direct)
+    # the closed window keeps every edge case, the next count is out
+    assert _near_integer(k_edge, n_edge, window).all()
+    assert not _near_integer(k_out[ok], n_edge[ok], window).any()
+    # float inputs, and leading axes broadcast against n (Monte Carlo blocks)
+    np.testing.assert_array_equal(
+        _near_integer(k.astype(float), n.astype(float), window), got[: n.size]
+    )
+    block = np.stack([k[:1000], n[:1000] - k[:1000]])
+    np.testing.assert_array_equal(
+        _near_integer(block, n[:1000], window),
+        [_near_integer(row, n[:1000], window) for row in block],
+    )
+
+
+def test_near_integer_hand_made_edges():
+    # 1001 / 2000 = 50.05 %: 100 * 1001 mod 2000 = 100 = 0.05 * 2000 -> on the edge, kept
+    # 1002 / 2000 = 50.10 %: remainder 200 > 100 -> out;  999 / 2000 = 49.95 %: 2000 - 1900
+    # = 100 -> kept;  1 / 1 = 100 %: remainder 0 -> integer;  7 / 3 = 233.33 %: out
+    k = np.array([1001, 1002, 999, 1, 7])
+    n = np.array([2000, 2000, 2000, 1, 3])
+    assert _near_integer(k, n, 0.05).tolist() == [True, False, True, True, False]
+
+
+def test_exact_probability_large_stations_brute_force(monkeypatch):
+    # Stations above 2,000 voters have several counts in one integer's window (n = 6000:
+    # 100 k within 300 of 6000 j, i.e. k = 60 j - 3 .. 60 j + 3, seven counts), and
+    # multiples of 2,000 have counts exactly on the window's edge.
+    rng = np.random.default_rng(32)
+    n = np.concatenate([rng.integers(1000, 8000, 27), [2000, 4000, 6000]]).astype(float)
+    p = rng.uniform(0.05, 0.95, n.size)
+    brute = []
+    for m, q in zip(n.astype(int), p, strict=True):
+        k = np.arange(m + 1)
+        x = 100.0 * k / m
+        brute.append(stats.binom.pmf(k, m, q)[np.abs(x - np.round(x)) <= 0.05 + 1e-9].sum())
+    prob, by_int, var_int = _integer_probabilities(n, p, 0.05)
+    np.testing.assert_allclose(prob, brute, rtol=1e-9, atol=1e-14)
+    np.testing.assert_allclose(by_int.sum(), prob.sum(), rtol=1e-12)
+    # log k! from gammaln directly instead of the table: the same numbers
+    monkeypatch.setattr(spikes, "_LOG_FACTORIAL_TABLE", 0)
+    prob2, by2, var2 = _integer_probabilities(n, p, 0.05)
+    np.testing.assert_allclose(by2, by_int, rtol=1e-13)
+    np.testing.assert_allclose(prob2, prob, rtol=1e-13)
+    np.testing.assert_allclose(var2, var_int, rtol=1e-13)
+
+
+def test_integer_test_rejects_fractional_counts():
+    e = simulate(200, np.random.default_rng(33))
+    st = e.stations.copy()
+    st["half"] = st["ballots"] - 0.5
+    with pytest.raises(DataError, match="integer counts"):
+        integer_percentage_test(e.with_stations(st), turnout_from="half")
 
 
 def test_exact_agrees_with_monte_carlo():
