@@ -79,7 +79,7 @@ class FraudScenario:
 
 #: The default scenarios: two strengths each, chosen so that the default
 #: study (200 simulations, all tests, a 25,000-station template) fits in
-#: under 10 minutes on 2 cores (about 5 minutes measured).
+#: under 10 minutes on 2 cores (about 4 minutes measured).
 DEFAULT_SCENARIOS: tuple[FraudScenario, ...] = (
     FraudScenario(
         "ballot stuffing", simulate.stuff_ballots, "fraction", (0.05, 0.2), {"intensity": 0.3}
