@@ -6,6 +6,16 @@ write results and figures.
 """
 
 from forensics import datasets, maps
+from forensics.authenticity import (
+    ActaChecks,
+    DuplicateResult,
+    ForgeryBound,
+    ReadingAgreement,
+    acta_checks,
+    duplicate_vote_test,
+    forgery_bound,
+    reading_agreement,
+)
 from forensics.battery import battery
 from forensics.bulletins import (
     CoverageImputation,
@@ -101,6 +111,7 @@ __version__ = "0.1.0"
 __all__ = [
     "COUNT_COLUMNS",
     "DEFAULT_SCENARIOS",
+    "ActaChecks",
     "AssociationResult",
     "CleanModel",
     "CoarseShareResult",
@@ -109,14 +120,17 @@ __all__ = [
     "DataError",
     "DigitPairResult",
     "DigitTestResult",
+    "DuplicateResult",
     "Election",
     "Fingerprint",
     "FirstDigitResult",
     "ForensicsWarning",
+    "ForgeryBound",
     "FraudScenario",
     "IntegerPercentageResult",
     "KlimekFit",
     "LastDigitResult",
+    "ReadingAgreement",
     "RoundNumberResult",
     "RoundPercentageResult",
     "SecondDigitResult",
@@ -128,6 +142,7 @@ __all__ = [
     "TestResult",
     "WithinGroupResult",
     "__version__",
+    "acta_checks",
     "acta_consistency",
     "adjust_pvalues",
     "battery",
@@ -146,6 +161,7 @@ __all__ = [
     "datasets",
     "digit_pair_test",
     "digit_summary",
+    "duplicate_vote_test",
     "estimate_fair",
     "extreme_fraud",
     "fabricate_counts",
@@ -153,6 +169,7 @@ __all__ = [
     "first_digit_test",
     "fit_clean_model",
     "fit_klimek",
+    "forgery_bound",
     "holm",
     "impute_uncovered",
     "integer_percentage_test",
@@ -165,6 +182,7 @@ __all__ = [
     "poll_average",
     "power_study",
     "read_csv",
+    "reading_agreement",
     "reweighted_shares",
     "round_number_test",
     "round_percentage_scan",
