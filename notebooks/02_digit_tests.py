@@ -251,7 +251,7 @@ print(
 # comes with Cohen's w = √(χ²/n) (Cohen 1988, doi:10.4324/9780203771587: 0.1 "small")
 # and, for the first digit, the mean absolute deviation (MAD) with Nigrini's
 # conformity label and its excess over the MAD expected from sampling alone (Barney &
-# Schulzke 2016, doi:10.2308/jfar-51421). The χ² that a clean election of these tables
+# Schulzke 2016, doi:10.2308/jfar-51622). The χ² that a clean election of these tables
 # would give is the better yardstick: its simulated mean is in the table above.
 
 # %%
@@ -666,7 +666,7 @@ with style():
 #   tallies of other tables, or numbers drawn by a program, need not show human digit
 #   preferences; changes made to totals above the tables (the CNE's announced totals,
 #   notebook 05) leave no trace in table-level data. The tests have limited power
-#   (issue 4 and notebook 06 measure it): Uganda 2011 is caught only by P05s of the
+#   (notebook 06 measures it): Uganda 2011 is caught only by P05s of the
 #   leader's share, and only at p = 0.02.
 # * *The first- and second-digit laws.* Their textbook nulls do not hold for table
 #   counts (Deckert, Myagkov & Ordeshook 2011); calibrated nulls depend on a model of
@@ -725,7 +725,7 @@ with style():
 #   *JRSS B* 57(1), 289–300. doi:10.1111/j.2517-6161.1995.tb02031.x
 # * Barney, B. J., & Schulzke, K. S. (2016). Moderating "cry wolf" events with excess
 #   MAD in Benford's law research and practice. *Journal of Forensic Accounting
-#   Research* 1(1), A66–A90. doi:10.2308/jfar-51421
+#   Research* 1(1), A66–A90. doi:10.2308/jfar-51622
 # * Cohen, J. (1988). *Statistical Power Analysis for the Behavioral Sciences*, 2nd ed.
 #   Routledge. doi:10.4324/9780203771587
 # * Deckert, J., Myagkov, M., & Ordeshook, P. C. (2011). Benford's law and the

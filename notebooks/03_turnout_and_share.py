@@ -635,9 +635,9 @@ with style():
 #   are the more honest view of the uncertainty.
 # * **Not in this notebook:** the small-station test (Jiménez, Hidalgo & Klimek 2017,
 #   *Science Advances* 3:e1602363, doi:10.1126/sciadv.1602363) and the coarse-share
-#   test (Rozenas 2017, *Political Analysis* 25:41, doi:10.1017/pan.2016.9) of issue 5
-#   were not in `forensics.spikes` when this notebook was written; they are left out,
-#   not approximated.
+#   test (Rozenas 2017, *Political Analysis* 25:41, doi:10.1017/pan.2016.9) are in
+#   `forensics.spikes` (`small_station_test`, `coarse_share_test`; methodology sections
+#   4.2 and 4.3) but are not run in this notebook.
 #
 # ## References
 #
