@@ -17,12 +17,12 @@ import pytest
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
-# sha256 of the compiled tables as published in the data mirror's MANIFEST.csv
-# (kind "compiled"); the project carries them byte for byte.
+# sha256 of the project's copies: the data mirror's compiled tables (MANIFEST.csv, kind
+# "compiled") with one column added, ``source_kind`` (see data/README.md).
 SHA256 = {
-    "polls_2024.csv": "f453216b0e27e7a6402ad3fbc27440e5067414692a8e34e6b358cd3d65812e3f",
-    "exit_polls_2024.csv": "795b25637b6030351963f7ba2def774eb962cb4ab328986003aefdb02309f5df",
-    "official_bulletins.csv": "bc3244cc8ba300132cedf480c6c6a1d7ff6978dd6e8877eeab983b8fa2f45224",
+    "polls_2024.csv": "dbe711ab6cd50f87db05218bfb7f008f833d59fc02b7bcfd1b487d1613f791b2",
+    "exit_polls_2024.csv": "aa506b6ad2351cbf462cc9891fbec12a529a8057cbc572ff8868a6e4dc586d04",
+    "official_bulletins.csv": "f334f1d3c8fd168e46fe847cf75080c321de02e41009408779912a4d06146e2b",
 }
 
 COLUMNS = {
@@ -38,6 +38,7 @@ COLUMNS = {
         "undecided_pct",
         "source",
         "notes",
+        "source_kind",
     ],
     "exit_polls_2024.csv": [
         "pollster",
@@ -50,6 +51,7 @@ COLUMNS = {
         "other_pct",
         "source",
         "notes",
+        "source_kind",
     ],
     "official_bulletins.csv": [
         "item",
@@ -70,6 +72,7 @@ COLUMNS = {
         "centres",
         "source",
         "notes",
+        "source_kind",
     ],
 }
 ROWS = {"polls_2024.csv": 33, "exit_polls_2024.csv": 7, "official_bulletins.csv": 7}
@@ -124,6 +127,17 @@ def test_columns_rows_and_sources(name):
     assert "notes" in df.columns
 
 
+@pytest.mark.parametrize("name", sorted(COLUMNS))
+def test_every_row_says_whether_its_source_is_primary(name):
+    df = read(name)
+    assert set(df["source_kind"]) <= {"primary", "secondary"}
+    # a row is primary only when its figures were computed from the published files
+    # themselves; news reports, mirrors and aggregators are secondary
+    computed = df["source"].str.startswith("computed from ")
+    assert (df.loc[computed, "source_kind"] == "primary").all()
+    assert (df.loc[~computed, "source_kind"] == "secondary").all()
+
+
 def test_polls_schema():
     df = read("polls_2024.csv")
     assert_dates(df["fieldwork_start"], lo="2024-04-01", hi="2024-07-27")
@@ -173,7 +187,9 @@ def test_official_bulletins_schema_and_arithmetic():
             assert_pct(df[col])
         elif col.endswith(("_votes", "_electors")) or col in ("mesas", "centres"):
             assert_count(df[col])
-    num = df.drop(columns=["date", "source", "notes"]).apply(pd.to_numeric, errors="coerce")
+    num = df.drop(columns=["date", "source", "notes", "source_kind"]).apply(
+        pd.to_numeric, errors="coerce"
+    )
     # candidate votes sum to valid votes wherever all four are given
     have = num[["maduro_votes", "gonzalez_votes", "others_votes", "valid_votes"]].dropna()
     assert len(have) == 4  # two CNE bulletins, the V1 and V2 files
