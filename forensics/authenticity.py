@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from forensics.coverage import compare_versions
 from forensics.election import DataError, Election
 from forensics.results import TestResult, as_float, as_int
 
@@ -67,7 +68,8 @@ class ReadingAgreement:
         row ``all fields`` (actas agreeing on every field).
     disagreements : pandas.DataFrame
         One row per acta and field that differ: ``station``, ``field``,
-        ``a``, ``b``, ``difference`` (``a - b``).
+        ``a``, ``b``, ``difference`` (``b - a``, as in
+        :func:`~forensics.coverage.compare_versions`).
     only_a, only_b : list of str
         Stations in one reading only.
     """
@@ -113,6 +115,11 @@ def reading_agreement(
     DataError
         If a station id repeats in one reading, or no station is in both.
 
+    See Also
+    --------
+    forensics.coverage.compare_versions : the station-by-station join this
+        summarises field by field.
+
     Notes
     -----
     What agreement shows: that the two pipelines read the same numbers from
@@ -134,40 +141,30 @@ def reading_agreement(
        same ballots or records as the basis of an audit).
     """
     cols = [c for c in a.candidates if c in b.candidates] if fields is None else list(fields)
+    if not cols:
+        raise KeyError("no common field to compare")
     for name, e in (("a", a), ("b", b)):
         missing = [c for c in cols if c not in e.stations.columns]
         if missing:
             raise KeyError(f"reading {name} ({e.name!r}) has no column(s) {missing}")
-        dup = e.stations["station"].duplicated(keep=False)
-        if dup.any():
-            raise DataError(
-                f"reading {name} ({e.name!r}) repeats station id(s) "
-                f"{e.stations.loc[dup, 'station'].unique().tolist()[:5]}"
-            )
-    if not cols:
-        raise KeyError("no common field to compare")
-    sa = a.stations.set_index("station")[cols]
-    sb = b.stations.set_index("station")[cols]
-    common = sa.index.intersection(sb.index, sort=False)
-    if len(common) == 0:
+    cmp = compare_versions(a, b, columns=cols, keep=())
+    both = cmp[cmp["status"].isin(["identical", "differ"])]
+    if both.empty:
         raise DataError(f"no station is in both {a.name!r} and {b.name!r}")
-    va = sa.loc[common].to_numpy(float)
-    vb = sb.loc[common].to_numpy(float)
-    same = va == vb
-    n = len(common)
-    rows = []
-    for j, c in enumerate(cols):
-        k = int(same[:, j].sum())
-        rows.append(
-            {
-                "field": c,
-                "n_matched": n,
-                "n_agree": k,
-                "agreement": k / n,
-                "n_disagree": n - k,
-                "abs_difference": float(np.abs(va[:, j] - vb[:, j]).sum()),
-            }
-        )
+    diff = both[[f"diff_{c}" for c in cols]].to_numpy(float)  # b - a
+    same = diff == 0
+    n = len(both)
+    rows = [
+        {
+            "field": c,
+            "n_matched": n,
+            "n_agree": int(same[:, j].sum()),
+            "agreement": float(same[:, j].mean()),
+            "n_disagree": int(n - same[:, j].sum()),
+            "abs_difference": float(np.nansum(np.abs(diff[:, j]))),
+        }
+        for j, c in enumerate(cols)
+    ]
     k_all = int(same.all(axis=1).sum())
     rows.append(
         {
@@ -176,24 +173,20 @@ def reading_agreement(
             "n_agree": k_all,
             "agreement": k_all / n,
             "n_disagree": n - k_all,
-            "abs_difference": float(np.abs(va - vb).sum()),
+            "abs_difference": float(np.nansum(np.abs(diff))),
         }
     )
     i, j = np.nonzero(~same)
-    dis = pd.DataFrame(
-        {
-            "station": np.asarray(common)[i],
-            "field": np.asarray(cols)[j],
-            "a": va[i, j],
-            "b": vb[i, j],
-            "difference": va[i, j] - vb[i, j],
-        }
-    )
+    va = a.stations.set_index("station")[cols]
+    dis = pd.DataFrame({"station": both["station"].to_numpy()[i], "field": np.asarray(cols)[j]})
+    dis["a"] = [float(va.at[st, f]) for st, f in zip(dis["station"], dis["field"], strict=True)]
+    dis["b"] = dis["a"] + diff[i, j]
+    dis["difference"] = diff[i, j]
     return ReadingAgreement(
         fields=pd.DataFrame(rows),
         disagreements=dis,
-        only_a=sorted(set(sa.index) - set(common)),
-        only_b=sorted(set(sb.index) - set(common)),
+        only_a=sorted(cmp.loc[cmp["status"] == "only in a", "station"].astype(str)),
+        only_b=sorted(cmp.loc[cmp["status"] == "only in b", "station"].astype(str)),
     )
 
 

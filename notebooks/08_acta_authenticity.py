@@ -350,6 +350,19 @@ print("wrote figures/08_forgery_bound.svg")
 # CNE's signed records (a risk-limiting audit in the sense of Lindeman and Stark, 2012)
 # would settle (F) with a few hundred tables.
 #
+# **Observers.** Two observers invited by the CNE reported on this point; both documents
+# are read here only through news reports of them (secondary sources). The Carter Center's
+# statement of 30 July 2024 said it could not verify or corroborate the results the CNE
+# declared, and that the failure to publish results by polling station was a serious
+# breach of electoral principles (reported by AP, e.g.
+# https://www.dtnext.in/news/world/carter-center-says-it-couldnt-verify-venezuela-election-results-after-maduro-was-declared-winner-797487,
+# and ANSA). The interim report of the UN Panel of Electoral Experts, dated 9 August 2024,
+# said that a small sample of the actas in the public domain, including those the
+# opposition published, exhibited all the security features of the original results
+# protocols (reported by EFE, via https://archyde.com/un-panel-finds-venezuelan-cne-processes-lack-transparency).
+# That is an inspection of a sample of images by experts, not a verification against the
+# CNE's records, and its sample size is not reported.
+#
 # **Which hypothesis each result speaks to.** Reading agreement: transcription of the
 # images, not (F) or (S). Internal checks and duplicates: careless or copied
 # fabrication under (F); silent about careful fabrication. Forgery bound: the size of the

@@ -42,7 +42,7 @@ def test_reading_agreement_by_hand():
     assert r.n_matched == 2
     assert r.agreement_all == 0.5
     assert r.disagreements.to_dict("records") == [
-        {"station": "c1-1", "field": "M", "a": 5.0, "b": 6.0, "difference": -1.0}
+        {"station": "c1-1", "field": "M", "a": 5.0, "b": 6.0, "difference": 1.0}
     ]
     assert r.only_a == ["c2-1"]
     assert r.only_b == ["c3-1"]
