@@ -668,9 +668,11 @@ with style():
 # bulletins cannot be reconciled with the actas. The bounds and the imputation hold
 # *if the actas are genuine*; they do not test (F). What speaks against (F) here is
 # indirect: the agreement of the actas with the independent polls, the Edison exit poll
-# and two quick counts, and (notebook 01) the exact agreement of the CSV with an
-# independent QR decoding of the same images. The digit and distribution tests of the
-# actas themselves are in notebooks 02–04.
+# and two quick counts, and (notebook 01) the near-exact agreement of the CSV with a QR
+# decoding of the same images by another project. Notebook 08 examines (F) directly:
+# internal consistency of each acta, copied vote vectors, and the fewest actas that
+# would have to be forged for each bulletin to be right. The digit and distribution
+# tests of the actas themselves are in notebooks 02–04.
 #
 # ## Limitations
 #
