@@ -504,6 +504,12 @@ def duplicate_vote_test(
         p = np.broadcast_to(x.sum(axis=0) / x.sum(), x.shape)
     else:
         g = st[group].to_numpy()[keep]
+        unknown = pd.isna(g)
+        if unknown.any():
+            raise DataError(
+                f"missing {group!r} at stations {stations[unknown][:5].tolist()}; "
+                "fill it or pass group=None"
+            )
         pooled = pd.DataFrame(x).groupby(g).transform("sum").to_numpy(float)
         p = pooled / pooled.sum(axis=1, keepdims=True)
     p = np.ascontiguousarray(p)

@@ -234,3 +234,8 @@ def test_duplicate_rejects_missing_counts():
     st.loc[0, "G"] = np.nan
     with pytest.raises(DataError, match="missing counts"):
         duplicate_vote_test(e.with_stations(st), rng=np.random.default_rng(0))
+    st = e.stations.copy()
+    st["centre"] = st["centre"].astype(object)
+    st.loc[1, "centre"] = None
+    with pytest.raises(DataError, match="missing 'centre'"):
+        duplicate_vote_test(e.with_stations(st), group="centre", rng=np.random.default_rng(0))
