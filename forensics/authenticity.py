@@ -1,4 +1,4 @@
-"""Checks the public data allow on whether tally sheets are genuine, and how much forgery a total needs.
+"""Are tally sheets genuine? Checks the public data allow, and the forgery a total needs.
 
 When announced totals contradict a set of published tally sheets (actas),
 the contradiction is decisive only if the actas are genuine. Station-level
@@ -249,8 +249,10 @@ def acta_checks(
     Raises
     ------
     KeyError
-        If a named column is missing; ``ValueError`` if a group of
-        ``code_levels`` is not in ``code_pattern``.
+        If a named column is missing.
+    ValueError
+        If ``code_column`` and ``code_pattern`` are not given together, or a
+        group of ``code_levels`` is not named in ``code_pattern``.
 
     Notes
     -----
@@ -272,6 +274,10 @@ def acta_checks(
        risk-limiting audits. IEEE Security & Privacy 10(5), 42-49.
        doi:10.1109/MSP.2012.56
     """
+    if (code_column is None) != (code_pattern is None):
+        raise ValueError("code_column and code_pattern go together: pass both or neither")
+    if code_levels and code_pattern is None:
+        raise ValueError("code_levels needs code_column and code_pattern")
     st = election.stations
     needed = [c for c in (code_column, *unique_columns) if c is not None]
     needed += list((code_levels or {}).values())

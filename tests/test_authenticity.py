@@ -93,6 +93,8 @@ def test_acta_checks_flags_and_counts_set_aside_rows():
         acta_checks(e, code_column="code", code_pattern=r"\d+", code_levels={"x": "centre"})
     with pytest.raises(KeyError, match="no column"):
         acta_checks(e, unique_columns=["nope"])
+    with pytest.raises(ValueError, match="together"):
+        acta_checks(e, code_column="code")
 
 
 def test_acta_checks_on_a_clean_table_flag_nothing():
