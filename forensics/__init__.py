@@ -52,7 +52,18 @@ from forensics.digits import (
     second_digit_test,
 )
 from forensics.election import COUNT_COLUMNS, DataError, Election, read_csv
-from forensics.history import SwingAssociationResult, swing, swing_association
+from forensics.history import (
+    ControlledAssociationResult,
+    ElectionJoin,
+    PersistenceResult,
+    SwingAssociationResult,
+    controlled_association,
+    join_elections,
+    persistence,
+    simulate_election_pair,
+    swing,
+    swing_association,
+)
 from forensics.klimek import KlimekFit, estimate_fair
 from forensics.klimek import fit as fit_klimek
 from forensics.klimek import simulate as simulate_klimek
@@ -116,12 +127,14 @@ __all__ = [
     "CleanModel",
     "CoarseShareResult",
     "Comparison",
+    "ControlledAssociationResult",
     "CoverageImputation",
     "DataError",
     "DigitPairResult",
     "DigitTestResult",
     "DuplicateResult",
     "Election",
+    "ElectionJoin",
     "Fingerprint",
     "FirstDigitResult",
     "ForensicsWarning",
@@ -130,6 +143,7 @@ __all__ = [
     "IntegerPercentageResult",
     "KlimekFit",
     "LastDigitResult",
+    "PersistenceResult",
     "ReadingAgreement",
     "RoundNumberResult",
     "RoundPercentageResult",
@@ -154,6 +168,7 @@ __all__ = [
     "compare",
     "compare_fingerprints",
     "compare_versions",
+    "controlled_association",
     "corner_rule",
     "coverage_bounds",
     "coverage_by_state",
@@ -173,12 +188,14 @@ __all__ = [
     "holm",
     "impute_uncovered",
     "integer_percentage_test",
+    "join_elections",
     "last_digit_test",
     "load_bulletins",
     "load_exit_polls",
     "load_polls",
     "load_pollsters",
     "maps",
+    "persistence",
     "poll_average",
     "power_study",
     "read_csv",
@@ -191,6 +208,7 @@ __all__ = [
     "second_digit_test",
     "shape_tests",
     "shpilkin",
+    "simulate_election_pair",
     "simulate_klimek",
     "small_station_test",
     "stuff_ballots",

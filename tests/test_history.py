@@ -5,10 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from forensics import datasets
 from forensics.election import DataError, Election
-from forensics.history import swing, swing_association
+from forensics.history import (
+    controlled_association,
+    join_elections,
+    persistence,
+    simulate_election_pair,
+    swing,
+    swing_association,
+)
 
 
 def _election(rows):
@@ -118,3 +126,152 @@ def test_venezuela_2013_totals(mirror):
     assert t["votes_before"].sum() == 8_136_964 + 6_499_575 - 3_825
     g = swing(e, ("Maduro", "Capriles"), ("chavez_2012", "capriles_2012"), level="centre")
     assert g["votes_now"].sum() == t["votes_now"].sum()
+
+
+# ---------------------------------------------------------------- joins across elections
+def _two(rows, cands):
+    df = pd.DataFrame(rows, columns=["state", "centre", "registered", "ballots", *cands])
+    df["invalid"] = df["ballots"] - df[list(cands)].sum(axis=1)
+    df["table"] = df.groupby("centre").cumcount() + 1
+    return Election.from_frame(
+        df,
+        candidates=list(cands),
+        registered="registered",
+        ballots="ballots",
+        invalid="invalid",
+        levels=["state", "centre", "table"],
+        leader=cands[0],
+    )
+
+
+def test_join_elections_by_hand():
+    before = _two(
+        [
+            ("s1", "c1", 100, 80, 40, 40),  # c1: 2 tables, 60/150 valid = .4, turnout 150/200
+            ("s1", "c1", 100, 70, 20, 50),
+            ("s1", "c2", 100, 50, 25, 25),  # c2: .5, turnout .5
+            ("s2", "c3", 100, 90, 45, 45),  # c3: only before
+        ],
+        ["M", "C"],
+    )
+    after = _two(
+        [
+            ("s1", "c1", 200, 100, 30, 60),  # c1 after: 30 of 90 valid = 1/3, turnout .5
+            ("s1", "c2", 50, 40, 30, 10),  # c2 after: .75, turnout .8
+            ("s2", "c4", 10, 5, 1, 4),  # only after
+        ],
+        ["M", "G"],
+    )
+    j = join_elections(before, after, on="centre", candidates="M", labels=("y1", "y2"), by="state")
+    t = j.table
+    assert t["unit"].tolist() == ["c1", "c2"]
+    np.testing.assert_allclose(t["share_y1"], [0.4, 0.5])
+    np.testing.assert_allclose(t["turnout_y1"], [0.75, 0.5])
+    np.testing.assert_allclose(t["share_y2"], [1 / 3, 0.75])
+    np.testing.assert_allclose(t["swing"], [1 / 3 - 0.4, 0.25])
+    np.testing.assert_allclose(t["turnout_change"], [-0.25, 0.3])
+    assert t["stations_y1"].tolist() == [2, 1]
+    assert t["state"].tolist() == ["s1", "s1"]
+    assert t["usable"].all()
+    rep = j.report.set_index("label")
+    assert rep.loc["y1", "units"] == 3
+    assert rep.loc["y1", "unmatched"] == 1
+    assert rep.loc["y2", "matched"] == 2
+    assert rep.loc["y2", "match_rate"] == pytest.approx(2 / 3)
+    assert rep.loc["y1", "stations_matched"] == 3
+    um = j.unmatched.set_index("unit")
+    assert um.loc["c3", "side"] == "y1"
+    assert um.loc["c3", "registered"] == 100
+    assert um.loc["c4", "side"] == "y2"
+    assert um.loc["c4", "stations"] == 1
+    assert "2 units matched" in j.summary()
+
+
+def test_join_elections_errors_and_unusable():
+    a = _two([("s1", "c1", 100, 80, 40, 40)], ["M", "C"])
+    b = _two([("s2", "c1", 100, 80, 40, 40)], ["M", "C"])
+    j = join_elections(a, b, candidates="M", by="state")
+    assert j.table["reason"].tolist() == ["by differs"]
+    with pytest.raises(DataError, match="unknown candidate 'X'"):
+        join_elections(a, b, candidates="X")
+    with pytest.raises(DataError, match="no column 'parish'"):
+        join_elections(a, b, on="parish", candidates="M")
+    with pytest.raises(ValueError, match="pairs"):
+        join_elections(a, b, candidates="M", labels=("x", "x"))
+
+
+def test_persistence_by_hand():
+    t = pd.DataFrame(
+        {"x": [0.2, 0.4, 0.6, 0.8, 0.5], "y": [0.1, 0.35, 0.5, 0.75, 0.9], "w": [1, 1, 1, 1, 0]}
+    )
+    t["usable"] = [True, True, True, True, False]
+    r = persistence(t, "x", "y", weights="w")
+    # y - x = -.1, -.05, -.1, -.05: mean -.075, SD (ddof 1) sqrt(4 * .025**2 / 3)
+    assert r.mean_swing == pytest.approx(-0.075)
+    assert r.sd_swing == pytest.approx(np.sqrt(4 * 0.025**2 / 3))
+    assert r.weighted_sd_swing == pytest.approx(0.025)
+    assert r.statistic == pytest.approx(
+        np.corrcoef([0.2, 0.4, 0.6, 0.8], [0.1, 0.35, 0.5, 0.75])[0, 1]
+    )
+    assert r.n == 4
+    assert r.n_excluded == 1
+
+
+def test_controlled_association_by_hand():
+    rng = np.random.default_rng(3)
+    n = 400
+    t = pd.DataFrame({"z": rng.normal(size=n), "g": np.repeat(np.arange(20), 20)})
+    t["x"] = 0.5 * t["z"] + rng.normal(size=n)
+    t["y"] = 2.0 * t["z"] + 0.3 * t["x"] + rng.normal(size=n)
+    r = controlled_association(t, "y", "x", controls=["z"], cluster="g")
+    X = np.column_stack([np.ones(n), t["x"], t["z"]])
+    beta = np.linalg.lstsq(X, t["y"], rcond=None)[0]
+    assert r.statistic == pytest.approx(beta[1])
+    # Liang-Zeger sandwich with the G/(G-1) (N-1)/(N-K) factor, by hand
+    e = t["y"].to_numpy() - X @ beta
+    bread = np.linalg.inv(X.T @ X)
+    s = np.vstack([(X[t["g"] == k] * e[t["g"] == k, None]).sum(axis=0) for k in range(20)])
+    cov = bread @ (s.T @ s) @ bread * 20 / 19 * (n - 1) / (n - 3)
+    assert r.se == pytest.approx(np.sqrt(cov[1, 1]))
+    half = r.ci_high - r.statistic
+    assert half == pytest.approx(stats.t.ppf(0.975, 19) * r.se)
+    assert r.n_clusters == 20
+    # without the control the slope picks up z: cov(x, 2z + .3x) / var(x) > .3
+    assert r.raw_slope > 0.9
+    with pytest.raises(ValueError, match="distinct"):
+        controlled_association(t, "y", "x", controls=["x"])
+    with pytest.raises(DataError, match="not in the table"):
+        controlled_association(t, "y", "x", controls=["nope"])
+
+
+def test_controlled_association_size_and_power():
+    # clean pair with persistent structure and coupling 0 (the null holds exactly):
+    # 200 simulations, rejection at 0.05 within 2 MC SE (0.031) of 0.05
+    reg = np.full(1200, 600)
+    cl = np.repeat(np.arange(24), 50)
+    rej = 0
+    for i in range(200):
+        d = simulate_election_pair(reg, cl, rng=i, coupling=0.0, share_persistence=0.9)
+        r = controlled_association(
+            d, "share_after", "turnout_after", controls=["share_before"], cluster="cluster"
+        )
+        rej += r.pvalue < 0.05
+    assert 0.05 - 0.031 <= rej / 200 <= 0.05 + 0.031
+    # stuffing 10 % of units (intensity 0.3): the test rejects almost always
+    hits = 0
+    for i in range(20):
+        d = simulate_election_pair(
+            reg, cl, rng=1000 + i, coupling=0.0, share_persistence=0.9, stuffing_fraction=0.1
+        )
+        r = controlled_association(
+            d, "share_after", "turnout_after", controls=["share_before"], cluster="cluster"
+        )
+        hits += (r.pvalue < 0.05) and r.statistic > 0
+    assert hits >= 17
+
+
+def test_simulate_election_pair_errors():
+    with pytest.raises(ValueError, match="same length"):
+        simulate_election_pair([10, 20], [1], rng=0)
+    with pytest.raises(ValueError, match="coupling"):
+        simulate_election_pair([10, 20], [1, 1], rng=0, coupling=1.0)
