@@ -14,7 +14,10 @@ pieces that are not drawing (the drawing is in :mod:`forensics.plots.maps`):
 * adjacency: :func:`adjacency` (shared boundary vertices);
 * clustering: :func:`morans_i` (global), :func:`local_morans_i` and
   :func:`getis_ord_gi_star` (local, conditional-randomisation permutation
-  p-values with Benjamini–Hochberg adjustment).
+  p-values with Benjamini–Hochberg adjustment). The statistics are computed
+  by ``esda`` (``Moran``, ``Moran_Local``, ``G_Local``) on ``libpysal``
+  weights built from the adjacency; the permutations are drawn here from an
+  explicit ``numpy.random.Generator`` (esda's own use numpy's global state).
 
 A spatial cluster of a statistic is a pattern, not an explanation: states
 that border each other share demography, party strength and administration,
@@ -639,6 +642,15 @@ def _rng(rng) -> np.random.Generator:
     return np.random.default_rng(rng)
 
 
+def _weights(binary: np.ndarray):
+    """Binary contiguity as a :class:`libpysal.weights.W` (ids 0..n-1, map order)."""
+    from libpysal.weights import W
+
+    n = len(binary)
+    neighbours = {i: [int(j) for j in np.flatnonzero(binary[i])] for i in range(n)}
+    return W(neighbours, id_order=list(range(n)), silence_warnings=True)
+
+
 def _check(permutations: int, alternative: str) -> None:
     if int(permutations) < 1:
         raise ValueError(f"permutations must be a positive integer, got {permutations}")
@@ -703,7 +715,8 @@ def morans_i(
     ``I = (n / S0) * sum_ij w_ij z_i z_j / sum_i z_i**2`` with
     ``S0 = sum_ij w_ij = n``. States without a value and states left
     without a neighbour (islands) are set aside before the weights are
-    built, and counted in ``n_excluded``.
+    built, and counted in ``n_excluded``. I and ``E[I]`` come from
+    :class:`esda.moran.Moran` on a :class:`libpysal.weights.W`.
 
     Null model: complete spatial randomisation, i.e. the observed values are
     placed on the units in random order; the p-value is
@@ -722,24 +735,29 @@ def morans_i(
        Geographical Analysis 27(2), 93–115.
        doi:10.1111/j.1538-4632.1995.tb00338.x (permutation inference)
     """
+    from esda.moran import Moran
+
     _check(permutations, alternative)
     prep = _prepare(values, adjacency)
     gen = _rng(rng)
     n = len(prep.units)
-    w = prep.binary / prep.binary.sum(axis=1, keepdims=True)
-    s0 = w.sum()
+    weights = _weights(prep.binary)
+    # esda computes I (and E[I]); its own permutations draw from numpy's global
+    # state, so the placements are drawn here from ``rng`` instead
+    moran = Moran(prep.x, weights, transformation="r", permutations=0)
+    stat = float(moran.I)
+    w = weights.sparse  # row-standardised by Moran
     z = prep.x - prep.x.mean()
-    denom = np.sum(z * z)
-    stat = n / s0 * (z @ w @ z) / denom
+    scale = n / weights.s0 / np.sum(z * z)
     r = int(permutations)
     null = np.empty(r)
     chunk = max(1, 2_000_000 // n)
     for start in range(0, r, chunk):
         m = min(chunk, r - start)
         zp = gen.permuted(np.broadcast_to(z, (m, n)), axis=1)
-        null[start : start + m] = n / s0 * np.einsum("ri,ri->r", zp @ w.T, zp) / denom
+        null[start : start + m] = scale * np.einsum("ri,ri->r", (w @ zp.T).T, zp)
     p = float(_perm_pvalue(stat, null, alternative))
-    expected = -1.0 / (n - 1)
+    expected = float(moran.EI)
     return MoranResult(
         statistic=as_float(stat),
         pvalue=p,
@@ -865,8 +883,10 @@ def local_morans_i(
     -----
     ``I_i = (z_i / m2) * sum_j w_ij z_j`` with ``z = x - mean(x)``,
     ``m2 = sum_j z_j**2 / n`` and row-standardised contiguity weights, so
-    ``sum_i I_i = n * I`` (global Moran's I). Units without a value or
-    without a neighbour are set aside first (``excluded``).
+    ``sum_i I_i = n * I`` (global Moran's I): :class:`esda.moran.Moran_Local`
+    times ``n / (n - 1)`` (esda divides by ``m2`` with divisor ``n - 1``). The
+    cluster labels are esda's quadrants. Units without a value or without a
+    neighbour are set aside first (``excluded``).
 
     Null model (conditional randomisation, Anselin 1995): ``x_i`` is held at
     its unit and the other ``n - 1`` values are placed at random; unit
@@ -886,25 +906,26 @@ def local_morans_i(
        discovery rate. JRSS B 57(1), 289–300.
        doi:10.1111/j.2517-6161.1995.tb02031.x
     """
+    from esda.moran import Moran_Local
+    from libpysal.weights import lag_spatial
+
     _check(permutations, alternative)
     prep = _prepare(values, adjacency)
     gen = _rng(rng)
     n = len(prep.units)
+    weights = _weights(prep.binary)
+    local = Moran_Local(prep.x, weights, transformation="r", permutations=0)
+    # esda scales I_i by (n - 1) / sum z^2 of the standardised values; n / sum z^2
+    # (Anselin 1995, m2 with divisor n) makes sum_i I_i = n I
+    stat = local.Is * n / (n - 1)
     z = prep.x - prep.x.mean()
     m2 = np.sum(z * z) / n
     k = prep.binary.sum(axis=1)
-    lag_z = (prep.binary @ z) / k
-    stat = z * lag_z / m2
     sums = _conditional_sums(z, prep.binary, int(permutations), gen)
     null = z[:, None] * (sums / k[:, None]) / m2
-    high = z > 0
-    high_lag = lag_z > 0
-    cluster = np.where(
-        high,
-        np.where(high_lag, "high-high", "high-low"),
-        np.where(high_lag, "low-high", "low-low"),
-    )
-    lag = (prep.binary @ prep.x) / k
+    quadrant = {1: "high-high", 2: "low-high", 3: "low-low", 4: "high-low"}
+    cluster = np.array([quadrant[int(q)] for q in local.q])
+    lag = lag_spatial(weights, prep.x)  # weights row-standardised by Moran_Local
     return _local_result(
         prep,
         stat,
@@ -948,8 +969,11 @@ def getis_ord_gi_star(
     With binary contiguity weights plus the unit itself (``w_ii = 1``),
     ``W_i = k_i + 1`` and ``S = sqrt(sum x**2 / n - mean(x)**2)``,
     ``Gi* = (sum_j w_ij x_j - mean(x) W_i) / (S sqrt((n W_i - W_i**2) / (n - 1)))``
-    (Ord & Getis 1995, eq. 14, with ``S1_i = W_i`` for binary weights).
-    Units without a value or without a neighbour are set aside first.
+    (Ord & Getis 1995, eq. 14, with ``S1_i = W_i`` for binary weights),
+    computed by :class:`esda.getisord.G_Local` (``star=True``, binary
+    weights) on the values shifted to be positive, which leaves Gi*
+    unchanged. Units without a value or without a neighbour are set aside
+    first.
 
     Null model: conditional randomisation as in :func:`local_morans_i`:
     ``x_i`` stays, the neighbours receive a random ``k_i``-subset of the
@@ -966,18 +990,25 @@ def getis_ord_gi_star(
        statistics: distributional issues and an application. Geographical
        Analysis 27(4), 286–306. doi:10.1111/j.1538-4632.1995.tb00912.x
     """
+    from esda.getisord import G_Local
+
     _check(permutations, alternative)
     prep = _prepare(values, adjacency)
     gen = _rng(rng)
     n = len(prep.units)
     x = prep.x
     k = prep.binary.sum(axis=1)
+    # esda's Gi* is a ratio to sum(x), undefined when the values sum to zero; the
+    # standardised Gi* is unchanged by adding a constant, so the values are shifted
+    # to be positive first
+    shifted = x - x.min() + np.ptp(x)
+    gi = G_Local(shifted, _weights(prep.binary), transform="B", star=True, permutations=0)
+    stat = np.asarray(gi.Zs, dtype=float)
+    # the permutation null, on the same scale: numerator and scale of Gi*
     wi = k + 1.0
     mean = x.mean()
     s = np.sqrt(np.mean(x * x) - mean**2)
     scale = s * np.sqrt((n * wi - wi**2) / (n - 1))
-    local_sum = x + prep.binary @ x
-    stat = (local_sum - mean * wi) / scale
     sums = _conditional_sums(x, prep.binary, int(permutations), gen)
     null = ((x[:, None] + sums) - mean * wi[:, None]) / scale[:, None]
     cluster = np.where(stat > 0, "hot", "cold")

@@ -1,9 +1,15 @@
-"""Multiple-testing corrections: Benjamini–Hochberg and Holm."""
+"""Multiple-testing corrections: Benjamini–Hochberg and Holm.
+
+Thin wrappers over :func:`scipy.stats.false_discovery_control` and
+:func:`statsmodels.stats.multitest.multipletests` that validate the input and
+leave NaN p-values out of the family (they stay NaN in the output).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
+from scipy import stats
 
 __all__ = ["adjust_pvalues", "benjamini_hochberg", "holm"]
 
@@ -21,48 +27,68 @@ def _prepare(pvalues: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
 def benjamini_hochberg(pvalues: ArrayLike) -> np.ndarray:
     """Benjamini–Hochberg adjusted p-values (false discovery rate).
 
-    NaN p-values are passed through and do not count as tests.
+    Parameters
+    ----------
+    pvalues : array_like, one-dimensional
+        P-values in [0, 1]; NaN (or infinite) entries are passed through as
+        NaN and do not count as tests.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``min(1, min_{j >= i} m p_(j) / j)`` at the position of ``p_(i)``,
+        with ``m`` the number of finite p-values, computed by
+        :func:`scipy.stats.false_discovery_control` (``method="bh"``).
 
     References
     ----------
     .. [1] Benjamini, Y., & Hochberg, Y. (1995). Controlling the false
        discovery rate. JRSS B 57(1), 289–300. doi:10.1111/j.2517-6161.1995.tb02031.x
+
+    Examples
+    --------
+    >>> benjamini_hochberg([0.01, 0.04, np.nan, 0.03, 0.005])
+    array([0.02, 0.04,  nan, 0.04, 0.02])
     """
     p, ok = _prepare(pvalues)
     out = np.full_like(p, np.nan)
-    q = p[ok]
-    m = q.size
-    if m == 0:
-        return out
-    order = np.argsort(q)
-    ranked = q[order] * m / np.arange(1, m + 1)
-    ranked = np.minimum.accumulate(ranked[::-1])[::-1]
-    adj = np.empty(m)
-    adj[order] = np.minimum(ranked, 1.0)
-    out[ok] = adj
+    if ok.any():
+        out[ok] = stats.false_discovery_control(p[ok], method="bh")
     return out
 
 
 def holm(pvalues: ArrayLike) -> np.ndarray:
     """Holm step-down adjusted p-values (family-wise error rate).
 
+    Parameters
+    ----------
+    pvalues : array_like, one-dimensional
+        P-values in [0, 1]; NaN (or infinite) entries are passed through as
+        NaN and do not count as tests.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``min(1, max_{j <= i} (m - j + 1) p_(j))`` at the position of
+        ``p_(i)``, with ``m`` the number of finite p-values, computed by
+        :func:`statsmodels.stats.multitest.multipletests` (``method="holm"``).
+
     References
     ----------
     .. [1] Holm, S. (1979). A simple sequentially rejective multiple test
        procedure. Scandinavian Journal of Statistics 6(2), 65–70.
+
+    Examples
+    --------
+    >>> holm([0.01, 0.04, np.nan, 0.03, 0.005])
+    array([0.03, 0.06,  nan, 0.06, 0.02])
     """
+    from statsmodels.stats.multitest import multipletests
+
     p, ok = _prepare(pvalues)
     out = np.full_like(p, np.nan)
-    q = p[ok]
-    m = q.size
-    if m == 0:
-        return out
-    order = np.argsort(q)
-    ranked = q[order] * (m - np.arange(m))
-    ranked = np.minimum(np.maximum.accumulate(ranked), 1.0)
-    adj = np.empty(m)
-    adj[order] = ranked
-    out[ok] = adj
+    if ok.any():
+        out[ok] = multipletests(p[ok], method="holm")[1]
     return out
 
 

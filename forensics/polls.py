@@ -160,16 +160,34 @@ def load_exit_polls(
 
 
 def _dersimonian_laird(y: np.ndarray, v: np.ndarray, random: bool) -> dict[str, float]:
-    w = 1.0 / v
+    """Pool ``y`` with within-study variances ``v`` (statsmodels ``combine_effects``).
+
+    The DerSimonian–Laird ``tau^2`` is truncated at 0 (statsmodels leaves it
+    negative when ``Q < k - 1``); the random-effects estimate then equals the
+    fixed-effect one. One poll: no heterogeneity, ``tau^2 = Q = I^2 = 0``.
+    """
+    from statsmodels.stats.meta_analysis import combine_effects
+
     k = len(y)
-    mu_fe = float((w * y).sum() / w.sum())
-    q = float((w * (y - mu_fe) ** 2).sum())
-    c = float(w.sum() - (w**2).sum() / w.sum())
-    tau2 = max(0.0, (q - (k - 1)) / c) if (random and k > 1 and c > 0) else 0.0
-    ws = 1.0 / (v + tau2)
-    mu = float((ws * y).sum() / ws.sum())
-    se = float(math.sqrt(1.0 / ws.sum()))
-    i2 = max(0.0, (q - (k - 1)) / q) if q > 0 and k > 1 else 0.0
+    if k == 1:
+        return {
+            "estimate": float(y[0]),
+            "se": float(math.sqrt(v[0])),
+            "tau2": 0.0,
+            "Q": 0.0,
+            "I2": 0.0,
+        }
+    # statsmodels also derives I^2 = 1 - (k - 1)/Q and the HKSJ scales, which divide by
+    # zero or take roots of negatives when Q = 0 or the raw tau^2 < 0: those are unused here
+    with np.errstate(divide="ignore", invalid="ignore"):
+        res = combine_effects(np.asarray(y, float), np.asarray(v, float), method_re="dl")
+    q = max(0.0, float(res.q))
+    tau2 = max(0.0, float(res.tau2)) if random else 0.0
+    if tau2 > 0:
+        mu, se = float(res.mean_effect_re), float(res.sd_eff_w_re)
+    else:
+        mu, se = float(res.mean_effect_fe), float(res.sd_eff_w_fe)
+    i2 = max(0.0, float(res.i2)) if q > 0 else 0.0
     return {"estimate": mu, "se": se, "tau2": tau2, "Q": q, "I2": i2}
 
 
@@ -232,8 +250,9 @@ def poll_average(
     DerSimonian–Laird estimate of the between-poll variance is
     ``tau^2 = max(0, (Q - (k - 1)) / (sum w - sum w^2 / sum w))`` with
     ``w = 1/v`` and Cochran's ``Q``; the pooled estimate weights each poll by
-    ``1 / (v + tau^2)`` and has standard error ``(sum 1/(v + tau^2))^(-1/2)``.
-    With one poll, ``tau^2 = 0`` and only sampling error remains. Between-
+    ``1 / (v + tau^2)`` and has standard error ``(sum 1/(v + tau^2))^(-1/2)``
+    (computed by :func:`statsmodels.stats.meta_analysis.combine_effects`
+    with ``method_re="dl"``, ``tau^2`` truncated at 0). With one poll, ``tau^2 = 0`` and only sampling error remains. Between-
     poll heterogeneity (house effects, question wording, timing) usually
     dominates, so the random-effects interval is the honest one; the
     fixed-effect interval describes sampling error alone.

@@ -145,22 +145,49 @@ def corner_rule(threshold: float = 0.95, min_mass: float = 0.002) -> BatteryTest
 def wilson_interval(
     successes: np.ndarray | int, trials: np.ndarray | int, *, level: float = 0.95
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for a binomial proportion (NaN where trials = 0).
+    """Wilson score interval for a binomial proportion (NaN where trials = 0 or NaN).
+
+    Parameters
+    ----------
+    successes, trials : int or array_like of int
+        Counts, broadcast against each other (``0 <= successes <= trials``).
+    level : float
+        Confidence level (default 0.95).
+
+    Returns
+    -------
+    (lower, upper) : numpy.ndarray (a scalar for scalar input)
+        The score interval without continuity correction, from
+        ``scipy.stats.binomtest(k, n).proportion_ci(method="wilson")``: the
+        lower bound is exactly 0 at ``k = 0`` and the upper exactly 1 at
+        ``k = n``.
 
     References
     ----------
     .. [1] Wilson, E. B. (1927). Probable inference, the law of succession,
        and statistical inference. JASA 22(158), 209–212.
        doi:10.1080/01621459.1927.10502953
+
+    Examples
+    --------
+    >>> lo, hi = wilson_interval(5, 100)
+    >>> print(f"{lo:.4f} {hi:.4f}")
+    0.0215 0.1118
     """
-    k = np.asarray(successes, dtype=float)
-    n = np.asarray(trials, dtype=float)
-    z = stats.norm.ppf(0.5 + level / 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = k / n
-        centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
-        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    k, n = np.broadcast_arrays(np.asarray(successes), np.asarray(trials))
+    lo = np.full(k.shape, np.nan)
+    hi = np.full(k.shape, np.nan)
+    for idx in np.ndindex(k.shape):
+        ki, ni = k[idx], n[idx]
+        if ni == 0 or not (np.isfinite(ki) and np.isfinite(ni)):
+            continue
+        if ki != np.round(ki) or ni != np.round(ni):
+            raise ValueError(f"successes and trials must be whole numbers, got {ki}/{ni}")
+        ci = stats.binomtest(int(ki), int(ni)).proportion_ci(
+            confidence_level=level, method="wilson"
+        )
+        lo[idx], hi[idx] = ci.low, ci.high
+    return lo[()], hi[()]
 
 
 # --------------------------------------------------------------------------- workers

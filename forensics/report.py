@@ -12,11 +12,8 @@ import json
 import warnings
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.figure import Figure
 
 from forensics import __version__
 from forensics.election import Election
@@ -107,14 +104,17 @@ def standard_figures(election: Election, outdir: str | Path) -> list[Path]:
         warnings.simplefilter("ignore", digits.ForensicsWarning)
         if has_turnout:
             fp = turnout.fingerprint(election)
-            fig, ax = plt.subplots(figsize=(5, 4.5))
+            fig = Figure(figsize=(5, 4.5))
+            ax = fig.subplots()
             P.fingerprint(fp, ax=ax)
             written.append(savefig(fig, outdir / "fingerprint.svg"))
             integer = spikes.integer_percentage_test(election)
-            fig, ax = plt.subplots(figsize=(7, 3.5))
+            fig = Figure(figsize=(7, 3.5))
+            ax = fig.subplots()
             P.integer_histogram(integer, ax=ax)
             written.append(savefig(fig, outdir / "integer_percentages.svg"))
-        fig, axes = plt.subplots(1, 2, figsize=(9, 3.5))
+        fig = Figure(figsize=(9, 3.5))
+        axes = fig.subplots(1, 2)
         for ax, cand in zip(axes, _top_two(election), strict=False):
             P.digits(digits.second_digit_test(election, column=cand), ax=ax)
             ax.set_title(f"Second digits: {cand}")

@@ -433,12 +433,15 @@ class ShapeResult(TestResult):
     n_boot: int
 
 
-def _moments(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Moment skewness m3/m2^1.5 and Pearson kurtosis m4/m2^2 along the last axis."""
-    d = x - x.mean(axis=-1, keepdims=True)
-    m2 = (d**2).mean(axis=-1)
-    with np.errstate(divide="ignore", invalid="ignore"):  # constant data: NaN
-        return (d**3).mean(axis=-1) / m2**1.5, (d**4).mean(axis=-1) / m2**2
+def _moments(x: np.ndarray) -> tuple[float, float]:
+    """Moment skewness m3/m2^1.5 and Pearson kurtosis m4/m2^2 (NaN for constant data)."""
+    with warnings.catch_warnings():
+        if np.ptp(x) == 0:  # scipy warns of precision loss, then gives NaN
+            warnings.simplefilter("ignore", RuntimeWarning)
+        return (
+            float(stats.skew(x, bias=True)),
+            float(stats.kurtosis(x, fisher=False, bias=True)),
+        )
 
 
 def shape_tests(
@@ -476,9 +479,11 @@ def shape_tests(
     uses R's ``moments`` package: moment skewness
     :math:`m_3/m_2^{3/2}` and Pearson kurtosis :math:`m_4/m_2^2` (3 for a
     normal distribution; not the excess kurtosis), with :math:`m_k` the
-    *biased* central sample moments. CIs are bootstrap percentile intervals
-    over stations. No normal null is tested: turnout and shares are bounded
-    and regionally mixed, so skew and fat tails also arise without fraud.
+    *biased* central sample moments (``scipy.stats.skew(x, bias=True)`` and
+    ``scipy.stats.kurtosis(x, fisher=False, bias=True)``). CIs are bootstrap
+    percentile intervals over stations. No normal null is tested: turnout and
+    shares are bounded and regionally mixed, so skew and fat tails also arise
+    without fraud.
 
     Stations without turnout or share are excluded (``n_excluded``).
 

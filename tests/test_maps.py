@@ -222,6 +222,33 @@ def test_local_statistics_by_hand_on_a_path():
     assert list(gi.table["cluster"]) == ["cold", "cold", "hot", "hot"]
 
 
+def test_gi_star_is_defined_for_values_summing_to_zero():
+    # Gi* is unchanged by adding a constant: x = -1.5, -0.5, 0.5, 1.5 (sum 0, where the
+    # ratio form sum_j w_ij x_j / sum_j x_j is undefined) gives the hand values of 1..4,
+    # and with the same draws the same permutation p-values.
+    gi0 = maps.getis_ord_gi_star([-1.5, -0.5, 0.5, 1.5], path4(), permutations=99, rng=0)
+    gi1 = maps.getis_ord_gi_star([1.0, 2.0, 3.0, 4.0], path4(), permutations=99, rng=0)
+    np.testing.assert_allclose(
+        gi0.table["statistic"], [-1.549193, -1.341641, 1.341641, 1.549193], rtol=1e-6
+    )
+    np.testing.assert_array_equal(gi0.table["pvalue"], gi1.table["pvalue"])
+
+
+def test_adjacency_equals_rook_contiguity_of_libpysal(states, adj):
+    # An independent construction of the same weights: libpysal's rook contiguity (a shared
+    # edge) of the polygons gives the 51 pairs of the shared-vertex rule (min_shared=2).
+    import shapely
+    from libpysal.weights import Rook
+
+    polygons = [shapely.MultiPolygon([shapely.Polygon(r) for r in unit]) for unit in states.rings]
+    rook = Rook.from_iterable(polygons, ids=list(range(len(polygons))), silence_warnings=True)
+    matrix = np.zeros_like(adj.matrix)
+    for i, neighbours in rook.neighbors.items():
+        matrix[i, neighbours] = True
+    assert int(matrix.sum()) // 2 == len(adj.pairs()) == 51
+    np.testing.assert_array_equal(matrix, adj.matrix)
+
+
 def test_local_conditional_null_by_enumeration():
     # Unit A of the path (one neighbour): with x_A held, its neighbour is one of the other
     # three values with probability 1/3 each. Observed Gi* numerator 1 + 2 = 3 is the

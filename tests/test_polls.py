@@ -59,6 +59,61 @@ def test_poll_average_matches_hand_calculation():
     )
 
 
+def test_dersimonian_laird_reproduces_the_published_bcg_meta_analysis():
+    # The 13 BCG vaccine trials (Colditz et al. 1994), log relative risks; published
+    # DerSimonian-Laird fit (metafor, rma(method="DL") on dat.bcg; Viechtbauer 2010):
+    # estimate -0.7141, se 0.1787, tau^2 0.3088, Q(df = 12) 152.2330, I^2 92.12 %;
+    # fixed effect -0.4303 (se 0.0405).
+    from forensics.polls import _dersimonian_laird
+
+    tpos = np.array([4, 6, 3, 62, 33, 180, 8, 505, 29, 17, 186, 5, 27])
+    tneg = np.array(
+        [119, 300, 228, 13536, 5036, 1361, 2537, 87886, 7470, 1699, 50448, 2493, 16886]
+    )
+    cpos = np.array([11, 29, 11, 248, 47, 372, 10, 499, 45, 65, 141, 3, 29])
+    cneg = np.array([128, 274, 209, 12619, 5761, 1079, 619, 87892, 7232, 1600, 27197, 2338, 17825])
+    y = np.log(tpos / (tpos + tneg)) - np.log(cpos / (cpos + cneg))
+    v = 1 / tpos - 1 / (tpos + tneg) + 1 / cpos - 1 / (cpos + cneg)
+    re_ = _dersimonian_laird(y, v, random=True)
+    assert re_["estimate"] == pytest.approx(-0.7141, abs=5e-5)
+    assert re_["se"] == pytest.approx(0.1787, abs=5e-5)
+    assert re_["tau2"] == pytest.approx(0.3088, abs=5e-5)
+    assert re_["Q"] == pytest.approx(152.2330, abs=5e-5)
+    assert re_["I2"] == pytest.approx(0.9212, abs=5e-5)
+    fe = _dersimonian_laird(y, v, random=False)
+    assert fe["estimate"] == pytest.approx(-0.4303, abs=5e-5)
+    assert fe["se"] == pytest.approx(0.0405, abs=5e-5)
+    assert fe["tau2"] == 0.0
+
+
+def test_homogeneous_polls_truncate_tau2_at_zero():
+    # Gonzalez 50 % and 51 %, n = 1000 each, deff 1: v = 0.25/1000 and 0.2499/1000,
+    # w = 4000 and 4001.6; mu = 0.505001, Q = sum w (y - mu)^2 = 0.200040 < k - 1 = 1,
+    # so the DerSimonian-Laird tau^2 = (Q - 1)/C < 0 is set to 0 and the random-effects
+    # average is the fixed-effect one, se = 8001.6**-0.5 = 0.0111792.
+    # Maduro 30 % in both: Q = 0 (no heterogeneity at all), margin 20 and 21 points.
+    polls = (
+        _three_polls()
+        .iloc[:2]
+        .assign(gonzalez_pct=[50.0, 51.0], maduro_pct=30.0, sample_size=1000.0)
+    )
+    out = {}
+    for method in ("random-effects", "fixed-effect"):
+        out[method] = poll_average(polls, method=method, design_effect=1.0)
+        r = out[method].set_index("quantity").loc["gonzalez"]
+        assert r["estimate"] == pytest.approx(50.5001, abs=1e-4)
+        assert r["se"] == pytest.approx(1.11792, abs=1e-5)
+        assert r["Q"] == pytest.approx(0.200040, abs=1e-6)
+        assert r["tau2"] == 0.0
+        assert r["I2"] == 0.0
+    maduro = out["random-effects"].set_index("quantity").loc["maduro"]
+    assert maduro["estimate"] == pytest.approx(30.0, abs=1e-12)
+    assert maduro["Q"] == pytest.approx(0.0, abs=1e-9)
+    assert maduro["I2"] == 0.0
+    num = ["estimate", "se", "lower", "upper", "tau2"]
+    np.testing.assert_allclose(out["random-effects"][num], out["fixed-effect"][num], rtol=1e-14)
+
+
 def test_single_poll_has_sampling_error_only():
     one = _three_polls().iloc[:1]
     r = poll_average(one, design_effect=1.0).set_index("quantity").loc["gonzalez"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import subprocess
 import sys
@@ -107,3 +108,28 @@ def test_nbval_fails_on_a_wrong_stored_output(tmp_path, stored, passes):
         timeout=300,
     )
     assert (proc.returncode == 0) == passes, proc.stdout[-2000:]
+
+
+def test_imports_leave_matplotlib_alone():
+    # Importing the package loads neither pyplot nor the spatial libraries, and importing
+    # the report module keeps the backend the user chose.
+    code = (
+        "import sys, matplotlib\n"
+        "matplotlib.use('svg')\n"
+        "import forensics\n"
+        "heavy = ('matplotlib.pyplot', 'esda', 'libpysal', 'geopandas')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+        "import forensics.report\n"
+        "print(matplotlib.get_backend())\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split("\n")[:2] == ["[]", "svg"], proc.stdout

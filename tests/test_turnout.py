@@ -12,7 +12,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
 
 from forensics import datasets
 from forensics.election import Election
@@ -102,9 +101,20 @@ def test_shape_moments_and_dip():
     x_e = _election([100] * 4, [10, 20, 30, 90], [5, 10, 15, 45])
     s = shape_tests(x_e, n_boot=50, rng=0)
     t = np.array([0.1, 0.2, 0.3, 0.9])
-    # moment skewness and Pearson kurtosis = scipy's biased skew and non-Fisher kurtosis
-    assert s.table.loc[0, "skewness"] == pytest.approx(stats.skew(t))
-    assert s.table.loc[0, "kurtosis"] == pytest.approx(stats.kurtosis(t, fisher=False))
+    # by hand: mean 0.375, deviations -0.275, -0.175, -0.075, 0.525;
+    # m2 = 0.3875/4 = 0.096875, m3 = 0.118125/4 = 0.02953125, m4 = 0.08265781/4 = 0.02066445;
+    # moment skewness m3/m2^1.5 = 0.979409, Pearson kurtosis m4/m2^2 = 2.201915
+    assert t.mean() == pytest.approx(0.375)
+    assert s.table.loc[0, "skewness"] == pytest.approx(0.9794094, abs=1e-6)
+    assert s.table.loc[0, "kurtosis"] == pytest.approx(2.2019147, abs=1e-6)
+    # constant data have no shape: NaN, without a warning
+    flat = shape_tests(_election([100] * 5, [50] * 5, [10, 20, 30, 40, 25]), n_boot=10, rng=0)
+    assert np.isnan(flat.table.loc[0, "skewness"])
+    assert np.isnan(flat.table.loc[0, "kurtosis"])
+    # shares 0.2, 0.4, 0.6, 0.8, 0.5: symmetric about 0.5, m2 = 0.2/5 = 0.04,
+    # m4 = 0.0164/5 = 0.00328 -> skewness 0, kurtosis 0.00328/0.0016 = 2.05
+    assert flat.table.loc[1, "skewness"] == pytest.approx(0.0, abs=1e-12)
+    assert flat.table.loc[1, "kurtosis"] == pytest.approx(2.05)
     rng = np.random.default_rng(9)
     n = 2000
     reg = np.full(n, 1000)
