@@ -5,7 +5,9 @@ ones; :func:`simulate` draws an :class:`~forensics.Election` from it and
 :func:`fit` estimates its fraud parameters from data by matching the
 distribution of the winner's vote share over stations. The model is weakly
 identified (see :func:`fit`): report its estimates with their spread, their
-bootstrap interval and their dependence on the fitting criterion.
+bootstrap interval and their dependence on the fitting criterion, and only
+where its goodness-of-fit check (``KlimekFit.gof_pvalue``) does not reject
+the model.
 """
 
 from __future__ import annotations
@@ -970,9 +972,11 @@ def fit(
     falsified stations). Fitting theta on a grid does not remove the
     bias. Read f_i as a lower bound of the model's incremental fraction.
 
-    **Cost.** Russia 2011 (91,081 stations, default grid of 2,000 points):
-    about 0.1 s per realisation or bootstrap replicate serially; see
-    ``benchmarks/RESULTS.md``.
+    **Cost.** Russia 2011 (91,081 stations, default grid of 20,500
+    points), serially: about 0.12 s per realisation, 0.14 s per bootstrap
+    replicate and 0.22 s per goodness-of-fit simulation, so about a minute
+    for the defaults; the ``"2d"`` criterion costs several seconds per
+    realisation at ``nbins=100``. See ``benchmarks/RESULTS.md``.
 
     References
     ----------
