@@ -973,9 +973,9 @@ def fit(
     bias. Read f_i as a lower bound of the model's incremental fraction.
 
     **Cost.** Russia 2011 (91,081 stations, default grid of 20,500
-    points), serially: about 0.12 s per realisation, 0.14 s per bootstrap
-    replicate and 0.22 s per goodness-of-fit simulation, so about a minute
-    for the defaults; the ``"2d"`` criterion costs several seconds per
+    points), serially on a loaded 2-core machine: about 0.1 s per
+    realisation, 0.1-0.15 s per bootstrap replicate and 0.1-0.2 s per
+    goodness-of-fit simulation, 43 s for the defaults; the ``"2d"`` criterion costs several seconds per
     realisation at ``nbins=100``. See ``benchmarks/RESULTS.md``.
 
     References
