@@ -5,16 +5,17 @@ ones; :func:`simulate` draws an :class:`~forensics.Election` from it and
 :func:`fit` estimates its fraud parameters from data by matching the
 distribution of the winner's vote share over stations. The model is weakly
 identified (see :func:`fit`): report its estimates with their spread, their
-bootstrap interval and their dependence on the fitting criterion.
+bootstrap interval and their dependence on the fitting criterion, and only
+where its goodness-of-fit check (``KlimekFit.gof_pvalue``) does not reject
+the model.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-import os
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from typing import Any
 
 import numpy as np
@@ -51,10 +52,14 @@ CRITERIA = {
 EXTREME_SD = 0.075
 
 _DEFAULT_GRID = {
-    "f_incremental": np.round(np.linspace(0.0, 0.95, 20), 4),
-    "f_extreme": np.round(np.linspace(0.0, 0.095, 20), 4),
+    "f_incremental": np.round(np.arange(0.0, 0.995, 0.01), 4),
+    "f_extreme": np.round(np.arange(0.0, 0.10001, 0.0025), 4),
     "alpha": np.array([1.0, 1.5, 2.0, 2.5, 3.0]),
 }
+#: Histogram cells held at once when scoring grid points (bounds memory).
+_BLOCK = 2_000_000
+#: Simulated elections averaged into a fitted model's expected fingerprint.
+_GOF_EXPECTED = 5
 
 
 def _rng(rng: Any) -> np.random.Generator:
@@ -81,6 +86,27 @@ def _fraud_x(z_inc: np.ndarray, z_ext: np.ndarray, theta: float) -> tuple[np.nda
     return np.clip(np.abs(z_inc) * theta, 0.0, 1.0), np.clip(
         1.0 - np.abs(z_ext) * EXTREME_SD, 0.0, 1.0
     )
+
+
+def _draw(
+    n: np.ndarray,
+    fair: FairParameters,
+    f_i: float,
+    f_e: float,
+    alpha: float,
+    theta: float,
+    gen: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Ballots, winner votes, extreme and incremental masks and x of one simulated election."""
+    size = n.size
+    a, v = fair.draw(size, gen)
+    u = gen.random(size)
+    x_inc, x_ext = _fraud_x(gen.standard_normal(size), gen.standard_normal(size), theta)
+    extreme = u < f_e
+    incremental = ~extreme & (u < f_e + f_i)
+    x = np.where(extreme, x_ext, np.where(incremental, x_inc, 0.0))
+    ballots, winner = _model(n, a, v, x, alpha)
+    return ballots, winner, extreme, incremental, x
 
 
 def _check_fractions(f_i: float, f_e: float) -> None:
@@ -184,13 +210,9 @@ def simulate(
     size = n.size
     if fair is None:
         fair = FairParameters(turnout_mean, turnout_sd, share_mean, share_sd, theta, False)
-    a, v = fair.draw(size, gen)
-    u = gen.random(size)
-    x_inc, x_ext = _fraud_x(gen.standard_normal(size), gen.standard_normal(size), theta)
-    extreme = u < f_extreme
-    incremental = ~extreme & (u < f_extreme + f_incremental)
-    x = np.where(extreme, x_ext, np.where(incremental, x_inc, 0.0))
-    ballots, winner = _model(n, a, v, x, alpha)
+    ballots, winner, extreme, incremental, x = _draw(
+        n, fair, f_incremental, f_extreme, alpha, theta, gen
+    )
     kind = np.where(extreme, "extreme", np.where(incremental, "incremental", "fair"))
     df = pd.DataFrame(
         {
@@ -390,13 +412,19 @@ def estimate_fair(
 
 
 # ----------------------------------------------------------------------- fit
+#: Default p-value threshold below which :class:`KlimekFit` reports that the
+#: fitted model does not describe the observed fingerprint.
+GOF_LEVEL = 0.05
+
+
 @dataclasses.dataclass(frozen=True)
 class KlimekFit(TestResult):
     """Fraud parameters of the Klimek et al. (2012) model fitted to an election.
 
     ``statistic`` is the fitting distance at the estimate (for the first
-    realisation); ``pvalue`` is NaN (an estimate, not a test);
-    ``effect_size`` is ``f_incremental``.
+    realisation); ``pvalue`` is NaN (an estimate, not a test: the model's
+    goodness of fit is in ``gof_pvalue``); ``effect_size`` is
+    ``f_incremental``.
 
     Attributes
     ----------
@@ -404,10 +432,38 @@ class KlimekFit(TestResult):
         Point estimates: the mean over realisations of the per-realisation
         grid minimiser.
     f_incremental_sd, f_extreme_sd, alpha_sd : float
-        Their SD over realisations (simulation noise).
+        SD of the per-realisation minimiser over realisations.
+    f_incremental_seed_sd, f_extreme_seed_sd : float
+        Seed-to-seed spread of the point estimate: ``*_sd /
+        sqrt(n_realizations)``, the SD of the mean of ``n_realizations``
+        independent realisations (Monte Carlo error of the estimate alone,
+        not its sampling error).
     f_incremental_ci, f_extreme_ci : (float, float)
-        Percentile bootstrap interval (stations resampled, see :func:`fit`).
+        Percentile bootstrap interval; every replicate re-estimates the fair
+        parameters and refits (see :func:`fit`). NaN when ``n_bootstrap``
+        is 0.
     ci_level : float
+    gof_statistic : float
+        Symmetric chi-square distance between the observed turnout x share
+        fingerprint (``gof_bins`` x ``gof_bins``) and the fitted model's
+        expected fingerprint (see :func:`fit`). NaN when ``n_gof`` is 0.
+    gof_pvalue : float
+        Parametric-bootstrap p-value of ``gof_statistic``: the share of
+        elections simulated from the fitted model, and refitted, that are at
+        least as far from their own fitted model's expected fingerprint
+        (with the usual +1 correction).
+    gof_null_median : float
+        Median distance of those simulated elections: ``gof_statistic``
+        many times larger says how badly the model fits, not only whether.
+    gof_tv, gof_tv_null : float
+        Total-variation distance between the observed and the expected
+        fingerprint (the share of stations that would have to change cell
+        for the data to match the model), and its median over the
+        simulated elections (what chance alone gives).
+    gof_bins, n_gof : int
+    gof_level : float
+        Below this ``gof_pvalue`` the model is reported as not describing
+        the data (:attr:`describes_data` is False).
     criterion : str
     n_realizations, n_bootstrap : int
     fair : FairParameters
@@ -415,9 +471,12 @@ class KlimekFit(TestResult):
         One row per realisation: ``f_incremental``, ``f_extreme``,
         ``alpha``, ``theta``, ``distance``.
     bootstrap : pandas.DataFrame
-        One row per bootstrap replicate, same columns.
+        One row per bootstrap replicate, same columns plus the replicate's
+        re-estimated fair ``turnout_mean`` and ``share_mean``.
+    gof_null : ndarray
+        The simulated elections' distances behind ``gof_pvalue``.
     grid : dict
-        The grid searched.
+        The grid searched (``theta`` at its full-data estimate unless given).
     turnout, share : ndarray
         Observed turnout and winner share of the stations used.
     registered : ndarray
@@ -431,9 +490,19 @@ class KlimekFit(TestResult):
     f_incremental_sd: float
     f_extreme_sd: float
     alpha_sd: float
+    f_incremental_seed_sd: float
+    f_extreme_seed_sd: float
     f_incremental_ci: tuple[float, float]
     f_extreme_ci: tuple[float, float]
     ci_level: float
+    gof_statistic: float
+    gof_pvalue: float
+    gof_null_median: float
+    gof_tv: float
+    gof_tv_null: float
+    gof_bins: int
+    n_gof: int
+    gof_level: float
     criterion: str
     n_realizations: int
     n_bootstrap: int
@@ -441,21 +510,59 @@ class KlimekFit(TestResult):
     fair: FairParameters
     estimates: pd.DataFrame
     bootstrap: pd.DataFrame
+    gof_null: np.ndarray
     grid: dict
     turnout: np.ndarray
     share: np.ndarray
     registered: np.ndarray
+
+    @property
+    def describes_data(self) -> bool | None:
+        """Whether the fitted model passes the fingerprint check (None if not run)."""
+        if not self.n_gof or math.isnan(self.gof_pvalue):
+            return None
+        return bool(self.gof_pvalue >= self.gof_level)
+
+    def gof_verdict(self) -> str:
+        """One sentence on the goodness of fit, for reports."""
+        if self.describes_data is None:
+            return "goodness of fit not checked (n_gof = 0)"
+        head = (
+            f"fingerprint distance {self.gof_statistic:.1f} against a median "
+            f"{self.gof_null_median:.1f} under the fitted model, p = {self.gof_pvalue:.3g} "
+            f"({self.n_gof} simulations; {100 * self.gof_tv:.1f}% of stations off the "
+            f"model's fingerprint, {100 * self.gof_tv_null:.1f}% by chance)"
+        )
+        if self.describes_data:
+            return f"{head}: the model is not rejected"
+        return (
+            f"{head}: the model does not describe the data (p < {self.gof_level:g}); "
+            "f_i and f_e should not be read as estimates"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """A one-row DataFrame of the scalar fields, the interval ends and the verdict."""
+        row = self.scalars()
+        pct = round(100 * self.ci_level)
+        for name in ("f_incremental", "f_extreme"):
+            lo, hi = getattr(self, f"{name}_ci")
+            row[f"{name}_ci_low"], row[f"{name}_ci_high"] = lo, hi
+        row["describes_data"] = self.describes_data
+        row["ci_percent"] = pct
+        return pd.DataFrame([row])
 
     def summary(self) -> str:
         lo_i, hi_i = self.f_incremental_ci
         lo_e, hi_e = self.f_extreme_ci
         pct = round(100 * self.ci_level)
         return (
-            f"{self.method}: f_i = {self.f_incremental:.3f} (SD {self.f_incremental_sd:.3f}, "
-            f"{pct}% CI {lo_i:.3f}-{hi_i:.3f}), f_e = {self.f_extreme:.4f} "
-            f"(SD {self.f_extreme_sd:.4f}, {pct}% CI {lo_e:.4f}-{hi_e:.4f}), "
-            f"alpha = {self.alpha:.2f}; criterion {self.criterion}, "
-            f"{self.n_realizations} realisations, n = {self.n:,} ({self.n_excluded:,} excluded)"
+            f"{self.method}: f_i = {self.f_incremental:.3f} (seed SD "
+            f"{self.f_incremental_seed_sd:.3f}, {pct}% CI {lo_i:.3f}-{hi_i:.3f}), "
+            f"f_e = {self.f_extreme:.4f} (seed SD {self.f_extreme_seed_sd:.4f}, "
+            f"{pct}% CI {lo_e:.4f}-{hi_e:.4f}), alpha = {self.alpha:.2f}; "
+            f"{self.gof_verdict()}; criterion {self.criterion}, "
+            f"{self.n_realizations} realisations, {self.n_bootstrap} bootstrap replicates, "
+            f"n = {self.n:,} ({self.n_excluded:,} excluded)"
         )
 
     def simulate(self, *, fair_only: bool = False, rng: Any = None) -> Election:
@@ -470,7 +577,7 @@ class KlimekFit(TestResult):
             f_incremental=0.0 if fair_only else self.f_incremental,
             f_extreme=0.0 if fair_only else self.f_extreme,
             alpha=self.alpha,
-            theta=float(self.estimates["theta"].iloc[0]),
+            theta=float(self.estimates["theta"].mean()),
             rng=rng,
             fair=p,
         )
@@ -478,6 +585,21 @@ class KlimekFit(TestResult):
 
 def _bins(values: np.ndarray, nbins: int) -> np.ndarray:
     return np.minimum((np.nan_to_num(values) * nbins).astype(np.int64), nbins - 1)
+
+
+def _cells(turnout: np.ndarray, share: np.ndarray, nbins: int, two_d: bool) -> np.ndarray:
+    """Histogram cell of each station: share bin, or turnout bin x share bin."""
+    idx = _bins(share, nbins)
+    return _bins(turnout, nbins) * nbins + idx if two_d else idx
+
+
+def _rates(
+    n: np.ndarray, ballots: np.ndarray, winner: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Turnout and winner share of simulated stations (0 where undefined)."""
+    turnout = np.where(n > 0, ballots / np.maximum(n, 1), 0.0)
+    share = np.where(ballots > 0, winner / np.maximum(ballots, 1), 0.0)
+    return turnout, share
 
 
 def _distance(sim: np.ndarray, obs: np.ndarray, criterion: str) -> np.ndarray:
@@ -490,59 +612,145 @@ def _distance(sim: np.ndarray, obs: np.ndarray, criterion: str) -> np.ndarray:
     return np.sum(diff**2 / (sim + obs + 1.0), axis=-1)
 
 
-def _realization(task: dict) -> tuple[np.ndarray, np.ndarray]:
-    """One realisation: the grid minimiser for the data and for each bootstrap histogram.
+def _grid_fit(
+    n: np.ndarray,
+    fair: FairParameters,
+    grid: Mapping[str, np.ndarray],
+    nbins: int,
+    criterion: str,
+    observed: np.ndarray,
+    gen: np.random.Generator,
+) -> np.ndarray:
+    """One realisation: the grid minimiser (f_i, f_e, alpha, theta, distance).
 
-    Common random numbers: the same draws are reused at every grid point, so
-    the distance surface is smooth within a realisation.
+    Common random numbers: the same draws serve every grid point, so the
+    distance surface is smooth within a realisation. A station is extreme
+    if u < f_e, incremental if f_e <= u < f_e + f_i, else fair; with the
+    stations grouped by the interval of u between consecutive thresholds,
+    the histogram at every (f_i, f_e) is a difference of cumulative
+    histograms, so a grid point costs O(bins), not O(stations).
     """
-    n = task["registered"]
-    p = task["fair"]
-    nb, crit = task["nbins"], task["criterion"]
-    gen = np.random.default_rng(task["seed"])
     size = n.size
-    a, v = p.draw(size, gen)
+    a, v = fair.draw(size, gen)
     u = gen.random(size)
     z_inc, z_ext = gen.standard_normal(size), gen.standard_normal(size)
-    two_d = crit == "2d"
-    n_cells = nb * nb if two_d else nb
+    two_d = criterion == "2d"
+    n_cells = nbins * nbins if two_d else nbins
 
-    def cells(x: np.ndarray, alpha: float) -> np.ndarray:
-        ballots, winner = _model(n, a, v, x, alpha)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            share = np.where(ballots > 0, winner / np.maximum(ballots, 1), 0.0)
-        idx = _bins(share, nb)
-        if two_d:
-            turnout = np.where(n > 0, ballots / np.maximum(n, 1), 0.0)
-            idx = _bins(turnout, nb) * nb + idx
-        return idx
+    fe_g, fi_g = (
+        g.ravel() for g in np.meshgrid(grid["f_extreme"], grid["f_incremental"], indexing="ij")
+    )
+    ok = fi_g + fe_g <= 1 + 1e-12
+    fe_g, fi_g = fe_g[ok], fi_g[ok]
+    tot_g = fe_g + fi_g
+    cuts = np.unique(np.concatenate([fe_g, tot_g]))
+    k_e, k_t = np.searchsorted(cuts, fe_g), np.searchsorted(cuts, tot_g)
+    # u < cuts[k]  <=>  seg <= k, with seg the number of cuts <= u
+    seg_offset = np.searchsorted(cuts, u, side="right") * n_cells
 
-    fair_cells = cells(np.zeros(size), 1.0)
-    grid = task["grid"]
-    rows = []
-    hists = []
+    def cumulative(x: np.ndarray, alpha: float) -> np.ndarray:
+        idx = _cells(*_rates(n, *_model(n, a, v, x, alpha)), nbins, two_d)
+        h = np.bincount(seg_offset + idx, minlength=(cuts.size + 1) * n_cells)
+        return np.cumsum(h.reshape(cuts.size + 1, n_cells), axis=0, dtype=float)
+
+    fair_cum = cumulative(np.zeros(size), 1.0)
+    fair_rest = fair_cum[-1] - fair_cum  # fair stations with u >= each cut
+    d = np.empty(fi_g.size)
+    best = np.full(5, np.nan)
+    best[4] = np.inf
     for theta in grid["theta"]:
         x_inc, x_ext = _fraud_x(z_inc, z_ext, theta)
         for alpha in grid["alpha"]:
-            inc_cells = cells(x_inc, alpha)
-            ext_cells = cells(x_ext, alpha)
-            for fe in grid["f_extreme"]:
-                for fi in grid["f_incremental"]:
-                    if fi + fe > 1 + 1e-12:
-                        continue
-                    idx = np.where(u < fe, ext_cells, np.where(u < fe + fi, inc_cells, fair_cells))
-                    hists.append(np.bincount(idx, minlength=n_cells))
-                    rows.append((fi, fe, alpha, theta))
-    sims = np.asarray(hists, dtype=float)
-    params = np.asarray(rows, dtype=float)
-    targets = task["observed"]  # (k, n_cells): the data, then bootstrap histograms
-    out = np.empty((targets.shape[0], 5))
-    for k, obs in enumerate(targets):
-        d = _distance(sims, obs, crit)
-        best = int(np.argmin(d))
-        out[k, :4] = params[best]
-        out[k, 4] = d[best]
-    return out[:1], out[1:]
+            inc_cum, ext_cum = cumulative(x_inc, alpha), cumulative(x_ext, alpha)
+            # cells empty in the data and in every simulated histogram add 0 to the distance
+            used = np.flatnonzero(
+                (observed > 0) | (fair_cum[-1] > 0) | (inc_cum[-1] > 0) | (ext_cum[-1] > 0)
+            )
+            # histogram at (f_i, f_e) = ext[k_e] - inc[k_e] + inc[k_t] + fair_rest[k_t]
+            ext_part = ext_cum[:, used] - inc_cum[:, used]
+            rest_part = inc_cum[:, used] + fair_rest[:, used]
+            obs_used = observed[used]
+            step = max(1, _BLOCK // used.size)  # grid points per block, to bound memory
+            for lo in range(0, fi_g.size, step):
+                sims = ext_part[k_e[lo : lo + step]] + rest_part[k_t[lo : lo + step]]
+                d[lo : lo + step] = _distance(sims, obs_used, criterion)
+            j = int(np.argmin(d))
+            if d[j] < best[4]:
+                best[:] = (fi_g[j], fe_g[j], alpha, theta, d[j])
+    return best
+
+
+def _bootstrap_replicate(task: dict, seed: np.random.SeedSequence) -> np.ndarray:
+    """Resample stations, re-estimate the fair parameters, re-simulate and refit."""
+    gen = np.random.default_rng(seed)
+    n, t, s = task["registered"], task["turnout"], task["share"]
+    j = gen.integers(0, n.size, n.size)
+    fair = estimate_fair(t[j], s[j], si_factors=task["si_factors"], model=task["fair_model"])
+    grid = dict(task["grid"])
+    if not task["theta_given"]:
+        grid["theta"] = np.array([fair.theta])
+    nb, crit = task["nbins"], task["criterion"]
+    n_cells = nb * nb if crit == "2d" else nb
+    observed = np.bincount(_cells(t[j], s[j], nb, crit == "2d"), minlength=n_cells)
+    row = _grid_fit(n[j], fair, grid, nb, crit, observed.astype(float), gen)
+    return np.concatenate([row, [fair.turnout_mean, fair.share_mean]])
+
+
+def _fingerprint_fit(
+    turnout: np.ndarray, share: np.ndarray, expected: np.ndarray, nb: int
+) -> np.ndarray:
+    """Chi-square and total-variation distances of a fingerprint from an expected one."""
+    fp = np.bincount(_cells(turnout, share, nb, True), minlength=nb * nb).astype(float)
+    return np.array(
+        [_distance(expected, fp, "chi2"), 0.5 * np.abs(fp - expected).sum() / turnout.size]
+    )
+
+
+def _expected_fingerprint(
+    n: np.ndarray, fair: FairParameters, params: Sequence[float], nb: int, gen: np.random.Generator
+) -> np.ndarray:
+    """Mean fingerprint of ``_GOF_EXPECTED`` elections simulated at ``params``."""
+    total = np.zeros(nb * nb)
+    for _ in range(_GOF_EXPECTED):
+        ballots, winner, *_ = _draw(n, fair, *params, gen)
+        total += np.bincount(_cells(*_rates(n, ballots, winner), nb, True), minlength=nb * nb)
+    return total / _GOF_EXPECTED
+
+
+def _gof_replicate(task: dict, seed: np.random.SeedSequence) -> np.ndarray:
+    """Fingerprint distances of one election simulated from the fitted model and refitted."""
+    gen = np.random.default_rng(seed)
+    n, nb = task["registered"], task["gof_bins"]
+    ballots, winner, *_ = _draw(n, task["fair"], *task["params"], gen)
+    t, s = _rates(n, ballots, winner)
+    fair = estimate_fair(t, s, si_factors=task["si_factors"], model=task["fair_model"])
+    grid = dict(task["grid"])
+    if not task["theta_given"]:
+        grid["theta"] = np.array([fair.theta])
+    crit, bins = task["criterion"], task["nbins"]
+    n_cells = bins * bins if crit == "2d" else bins
+    observed = np.bincount(_cells(t, s, bins, crit == "2d"), minlength=n_cells).astype(float)
+    row = _grid_fit(n, fair, grid, bins, crit, observed, gen)
+    expected = _expected_fingerprint(n, fair, row[:4], nb, gen)
+    return _fingerprint_fit(t, s, expected, nb)
+
+
+def _run(task: dict) -> np.ndarray:
+    """Run one chunk of independent jobs, each with its own seed (executor entry point)."""
+    job = {
+        "realization": lambda sd: _grid_fit(
+            task["registered"],
+            task["fair"],
+            task["grid"],
+            task["nbins"],
+            task["criterion"],
+            task["observed"],
+            np.random.default_rng(sd),
+        ),
+        "bootstrap": lambda sd: _bootstrap_replicate(task, sd),
+        "gof": lambda sd: _gof_replicate(task, sd),
+    }[task["kind"]]
+    return np.vstack([job(sd) for sd in task["seeds"]])
 
 
 def _progress(iterable: Any, total: int, desc: str) -> Any:
@@ -551,6 +759,16 @@ def _progress(iterable: Any, total: int, desc: str) -> Any:
     except ModuleNotFoundError:  # progress bars are optional
         return iterable
     return tqdm(iterable, total=total, desc=desc, disable=None, leave=False)
+
+
+def _execute(tasks: list[dict], executor: Executor | None, desc: str) -> list[np.ndarray]:
+    """Results of ``_run`` over ``tasks``, in order, serially or on ``executor``."""
+    runs = map(_run, tasks) if executor is None else executor.map(_run, tasks)
+    return list(_progress(runs, len(tasks), desc))
+
+
+def _chunks(base: dict, seeds: Sequence[np.random.SeedSequence], size: int) -> list[dict]:
+    return [{**base, "seeds": seeds[k : k + size]} for k in range(0, len(seeds), size)]
 
 
 def fit(
@@ -566,6 +784,9 @@ def fit(
     si_factors: bool = False,
     fair_model: str = "empirical",
     ci_level: float = 0.95,
+    n_gof: int = 100,
+    gof_bins: int = 20,
+    gof_level: float = GOF_LEVEL,
     rng: Any = None,
     executor: Executor | None = None,
 ) -> KlimekFit:
@@ -586,9 +807,11 @@ def fit(
         3 (5).
     n_realizations : int
         Independent simulations of the whole election; each gives one grid
-        minimiser. The point estimate is their mean, the spread their SD.
+        minimiser. The point estimate is their mean; its seed-to-seed
+        spread is their SD over ``sqrt(n_realizations)``.
     n_bootstrap : int
-        Bootstrap replicates for the interval (0 to skip).
+        Bootstrap replicates for the interval (0 to skip); each refits the
+        fair parameters (see Notes).
     criterion : str
         Distance between observed and simulated histograms, one of
         :data:`CRITERIA`: ``"chi2"`` (default: symmetric chi-square on the
@@ -610,12 +833,25 @@ def fit(
         :func:`estimate_fair` and the Notes.
     ci_level : float
         Level of the bootstrap interval.
+    n_gof : int
+        Elections simulated from the fitted model and refitted for the
+        goodness-of-fit check (0 to skip); see Notes.
+    gof_bins : int
+        Bins per axis of the turnout x share fingerprint of that check.
+    gof_level : float
+        Below this goodness-of-fit p-value the result reports that the
+        model does not describe the data.
     rng : numpy.random.Generator or int, optional
-        Seeds every realisation and the bootstrap.
+        Seeds every realisation, bootstrap replicate and goodness-of-fit
+        simulation: one child seed each is spawned up front.
     executor : concurrent.futures.Executor, optional
-        Runs the realisations (one task each). Default: a process pool on
-        the local cores; any executor works (a thread pool, or a Dask
-        ``client.get_executor()`` for a cluster).
+        Runs the work in parallel: realisations one task each, bootstrap
+        replicates in chunks of 10, goodness-of-fit simulations in chunks
+        of 25. Default None: everything runs serially in this process (no
+        pool is started). Pass e.g. a ``ProcessPoolExecutor`` (it must be
+        able to import :mod:`forensics`), a ``ThreadPoolExecutor`` or a
+        Dask ``client.get_executor()``. Every job has its own seed, so the
+        result is identical whichever executor runs it.
 
     Returns
     -------
@@ -634,12 +870,48 @@ def fit(
     3. For each realisation, the model is simulated on the real station
        sizes at every grid point with common random numbers, and the grid
        point minimising the distance between the simulated and observed
-       histograms of winner share (or of the 2D fingerprint) is kept.
-    4. Bootstrap: the observed histogram is recomputed from stations
-       resampled with replacement; replicate b is fitted against
-       realisation ``b mod n_realizations``, so the interval carries both
-       sampling and simulation noise. The fair parameters are held at their
-       full-data estimates (a conditional bootstrap).
+       histograms of winner share (or of the 2D fingerprint) is kept. The
+       estimate is the mean of the ``n_realizations`` minimisers.
+    4. Bootstrap (nonparametric, full refit): each replicate resamples the
+       stations with replacement (registered voters, turnout and share
+       together), re-estimates the fair parameters from the resample
+       (peaks, spreads, theta unless ``grid`` fixes it, and the empirical
+       fair sample), simulates one new realisation on the resampled station
+       sizes and refits every grid parameter to the resample's histogram.
+       The percentile interval therefore carries the sampling error of the
+       data, of the fair parameters and of the fit, plus the simulation
+       noise of one realisation (more than the point estimate's, which
+       averages ``n_realizations``: the interval is, if anything, wide).
+       Each grid point costs O(bins), not O(stations) (cumulative
+       histograms over the sorted fraud draws), so a replicate costs about
+       as much as simulating the election a few times per alpha value.
+    5. Goodness of fit (parametric bootstrap with refitting): the fitted
+       model's expected turnout x share fingerprint E (``gof_bins`` x
+       ``gof_bins`` cells on [0, 1]^2) is the mean of 5 elections simulated
+       at the point estimates (f_i, f_e, alpha, theta, the full-data fair
+       parameters, the real station sizes); ``gof_statistic`` is the
+       symmetric chi-square distance sum (O - E)^2 / (O + E + 1) of the
+       observed fingerprint O from E. For the null distribution, ``n_gof``
+       elections are simulated from the fitted model and each is put
+       through the same procedure: fair parameters re-estimated, one
+       realisation refitted, its own E from 5 simulations, its distance
+       computed; ``gof_pvalue = (1 + #{D_sim >= D_obs}) / (n_gof + 1)``.
+       The refit matters: without it the estimation error of the fair
+       parameters (peaks on a 0.01 grid, one-sided spreads) alone rejects
+       elections simulated from the model itself. The simulated elections
+       are refitted with one realisation, the data with
+       ``n_realizations``, so the p-value is, if anything, conservative: on
+       elections of 3,000 stations simulated from the model, fair or with
+       f_i = 0.2, f_e = 0.01, 0-5 % of 20 were rejected at 0.05. The check
+       uses the 2D fingerprint whatever ``criterion`` the fit used: a fit
+       can match the share histogram while missing how share varies with
+       turnout, which is what the model's fraud acts on. With ``gof_pvalue
+       < gof_level`` the summary states that the model does not describe
+       the data and that f_i and f_e should not be read as estimates. With
+       tens of thousands of stations the check detects small departures
+       too; ``gof_statistic / gof_null_median`` and ``gof_tv`` (the share
+       of stations off the model's fingerprint, against ``gof_tv_null`` for
+       elections simulated from the model) say how large the misfit is.
 
     **Weak identification.** Several (f_i, f_e, alpha, theta) combinations
     produce similar histograms, so the estimate depends on the fitting
@@ -658,19 +930,24 @@ def fit(
     as incremental fraud, and clean elections get f_i far from 0. The
     empirical fair model (:func:`estimate_fair`) takes the fair shares
     from the stations below the turnout peak, which the model's fraud
-    does not reach. Measured with the default grid and 2 realisations
-    (f_i, f_e):
+    does not reach. Measured with 10 realisations, the default grid
+    (``"2d"``: f_i in steps of 0.05, f_e of 0.005), (f_i, f_e):
 
-    ================  =============  =============  =============
+    ================  =============  =============  ===============
     election          normal, chi2   empirical, 2d  empirical, chi2
-    ================  =============  =============  =============
-    Russia 2011       0.65, 0.030    0.50, 0.025    0.55, 0.030
-    Russia 2012       0.30, 0.0075   0.40, 0.0225   0.40, 0.025
-    Uganda 2011       0.78, 0.028    0.05, 0.0075   0.35, 0.010
-    Poland 2020 r1    0.60, 0        0, 0           0, 0
-    Poland 2020 r2    0.53, 0        0, 0           0, 0
-    Germany 2024 EP   0.15, 0        0.05, 0        0.05, 0
-    ================  =============  =============  =============
+    ================  =============  =============  ===============
+    Russia 2011       0.67, 0.026    0.50, 0.023    0.55, 0.035
+    Russia 2012       0.33, 0.0057   0.40, 0.023    0.44, 0.035
+    Uganda 2011       0.78, 0.028    0.04, 0.0095   0.33, 0.0085
+    Poland 2020 r1    0.59, 0        0, 0           0, 0
+    Poland 2020 r2    0.54, 0.0017   0, 0           0, 0.0003
+    Germany 2024 EP   0.16, 0        0.07, 0        0.02, 0
+    ================  =============  =============  ===============
+
+    None of these fits passes the goodness-of-fit check (Notes, item 5):
+    the model, with either fair part, does not reproduce any of these
+    fingerprints, so the numbers describe the closest point of a
+    rejected model, not the share of falsified stations.
 
     (Germany: in-person districts.) The paper's published fits are
     Russia 2011 (0.64, 0.033) and Russia 2012 (0.39, 0.021). With the
@@ -679,21 +956,27 @@ def fit(
     empirical fair model carries the observed turnout-share association
     below the peak; in Uganda, where share rises with turnout on both
     sides of the peak, the 2D fit then attributes most of the upper
-    cloud to fair stations (f_i = 0.05), while the 1D fit reads it as
-    incremental fraud (0.35): how much of Uganda's turnout-share
+    cloud to fair stations (f_i = 0.04), while the 1D fit reads it as
+    incremental fraud (0.33): how much of Uganda's turnout-share
     association is fraud is exactly what the model cannot settle. f_e
     (stations near 100 % turnout and share) is the better identified
-    parameter: 0 for the clean elections and 0.0075-0.03 for the three
-    others under every combination.
+    parameter: 0 to 0.0017 for the clean elections and 0.0057-0.035 for
+    the three others under every combination.
 
     **Recovery.** On elections simulated from the model on Russia 2011's
     station sizes (normal fair part, alpha = 2) the default fit recovers
     f_e within 0.005 and does not invent fraud (f_i = f_e = 0 gives 0,
-    0), but f_i is biased low: true (0.1, 0.3, 0.5) give (0.05, 0.20,
-    0.45), because theta is estimated from the turnout spread above the
+    0), but f_i is biased low: true (0.1, 0.3, 0.5) give (0.06, 0.20,
+    0.40), because theta is estimated from the turnout spread above the
     peak, which fair stations widen (a larger theta needs fewer
     falsified stations). Fitting theta on a grid does not remove the
     bias. Read f_i as a lower bound of the model's incremental fraction.
+
+    **Cost.** Russia 2011 (91,081 stations, default grid of 20,500
+    points), serially on a loaded 2-core machine: about 0.1 s per
+    realisation, 0.1-0.15 s per bootstrap replicate and 0.1-0.2 s per
+    goodness-of-fit simulation, 43 s for the defaults; the ``"2d"`` criterion costs several seconds per
+    realisation at ``nbins=100``. See ``benchmarks/RESULTS.md``.
 
     References
     ----------
@@ -713,6 +996,12 @@ def fit(
         raise ValueError(f"n_bootstrap must be >= 0, got {n_bootstrap}")
     if not 0 < ci_level < 1:
         raise ValueError(f"ci_level must be in (0, 1), got {ci_level}")
+    if n_gof < 0:
+        raise ValueError(f"n_gof must be >= 0, got {n_gof}")
+    if gof_bins < 2:
+        raise ValueError(f"gof_bins must be >= 2, got {gof_bins}")
+    if not 0 < gof_level < 1:
+        raise ValueError(f"gof_level must be in (0, 1), got {gof_level}")
     cand = election.leader if candidate is None else candidate
     if cand not in election.candidates:
         raise DataError(f"candidate {cand!r} is not among {list(election.candidates)}")
@@ -749,53 +1038,35 @@ def fit(
         if np.any((full[key] < 0) | (full[key] > 1)):
             raise ValueError(f"grid[{key!r}] must lie in [0, 1]")
 
+    theta_given = "theta" in (grid or {})
+    # one child seed per job, spawned up front: the result does not depend on the executor
     gen = _rng(rng)
+    real_seeds = gen.spawn(n_realizations)
+    boot_seeds = gen.spawn(n_bootstrap)
+    gof_seeds = gen.spawn(n_gof + 1)
     two_d = criterion == "2d"
-    idx = _bins(s, nbins)
-    if two_d:
-        idx = _bins(t, nbins) * nbins + idx
     n_cells = nbins * nbins if two_d else nbins
-    observed = np.bincount(idx, minlength=n_cells).astype(float)
-    boot = [
-        np.bincount(idx[gen.integers(0, idx.size, idx.size)], minlength=n_cells)
-        for _ in range(n_bootstrap)
-    ]
-    seeds = gen.spawn(n_realizations)
-    tasks = []
-    for r in range(n_realizations):
-        mine = [b for k, b in enumerate(boot) if k % n_realizations == r]
-        targets = np.vstack([observed, *mine]) if mine else observed[None, :]
-        tasks.append(
-            {
-                "registered": n_reg,
-                "fair": fair,
-                "nbins": nbins,
-                "criterion": criterion,
-                "seed": seeds[r],
-                "grid": full,
-                "observed": targets,
-            }
-        )
-    own = executor is None and n_realizations > 1
-    pool = (
-        ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, n_realizations)) if own else None
+    observed = np.bincount(_cells(t, s, nbins, two_d), minlength=n_cells).astype(float)
+    common = {"registered": n_reg, "nbins": nbins, "criterion": criterion, "grid": full}
+    tasks = _chunks(
+        {**common, "kind": "realization", "fair": fair, "observed": observed}, real_seeds, 1
     )
-    try:
-        if executor is None and pool is None:
-            results = [_realization(tasks[0])]
-        else:
-            runner = executor if executor is not None else pool
-            results = list(
-                _progress(runner.map(_realization, tasks), n_realizations, "Klimek fit")
-            )
-    finally:
-        if pool is not None:
-            pool.shutdown()
+    boot_base = {
+        **common,
+        "kind": "bootstrap",
+        "turnout": t,
+        "share": s,
+        "si_factors": si_factors,
+        "fair_model": fair_model,
+        "theta_given": theta_given,
+    }
+    tasks += _chunks(boot_base, boot_seeds, 10)
+    results = _execute(tasks, executor, "Klimek fit")
     cols = ["f_incremental", "f_extreme", "alpha", "theta", "distance"]
-    est = pd.DataFrame(np.vstack([r[0] for r in results]), columns=cols)
-    bt = pd.DataFrame(
-        np.vstack([r[1] for r in results]) if n_bootstrap else np.empty((0, 5)), columns=cols
-    )
+    est = pd.DataFrame(np.vstack(results[:n_realizations]), columns=cols)
+    bcols = [*cols, "turnout_mean", "share_mean"]
+    rest = results[n_realizations:]
+    bt = pd.DataFrame(np.vstack(rest) if rest else np.empty((0, len(bcols))), columns=bcols)
 
     def ci(col: str) -> tuple[float, float]:
         if bt.empty:
@@ -807,6 +1078,31 @@ def fit(
         return as_float(est[col].std(ddof=1)) if len(est) > 1 else math.nan
 
     f_i = as_float(est["f_incremental"].mean())
+    f_e = as_float(est["f_extreme"].mean())
+    alpha = as_float(est["alpha"].mean())
+    theta = as_float(est["theta"].mean())
+    gof_stat = gof_p = gof_med = gof_tv = gof_tv_null = math.nan
+    gof_null = np.empty(0)
+    if n_gof:
+        params = (f_i, f_e, alpha, theta)
+        gof_base = {
+            **boot_base,
+            "kind": "gof",
+            "fair": fair,
+            "params": params,
+            "gof_bins": gof_bins,
+        }
+        null = np.vstack(
+            _execute(_chunks(gof_base, gof_seeds[1:], 10), executor, "Klimek goodness of fit")
+        )
+        expected = _expected_fingerprint(
+            n_reg, fair, params, gof_bins, np.random.default_rng(gof_seeds[0])
+        )
+        gof_stat, gof_tv = (as_float(x) for x in _fingerprint_fit(t, s, expected, gof_bins))
+        gof_null = null[:, 0]
+        gof_p = as_float((1 + np.sum(gof_null >= gof_stat)) / (n_gof + 1))
+        gof_med = as_float(np.median(gof_null))
+        gof_tv_null = as_float(np.median(null[:, 1]))
     return KlimekFit(
         statistic=as_float(est["distance"].iloc[0]),
         pvalue=math.nan,
@@ -818,14 +1114,24 @@ def fit(
         null="fair election (f_i = f_e = 0)",
         reference=REFERENCE,
         f_incremental=f_i,
-        f_extreme=as_float(est["f_extreme"].mean()),
-        alpha=as_float(est["alpha"].mean()),
+        f_extreme=f_e,
+        alpha=alpha,
         f_incremental_sd=sd("f_incremental"),
         f_extreme_sd=sd("f_extreme"),
         alpha_sd=sd("alpha"),
+        f_incremental_seed_sd=sd("f_incremental") / math.sqrt(n_realizations),
+        f_extreme_seed_sd=sd("f_extreme") / math.sqrt(n_realizations),
         f_incremental_ci=ci("f_incremental"),
         f_extreme_ci=ci("f_extreme"),
         ci_level=as_float(ci_level),
+        gof_statistic=gof_stat,
+        gof_pvalue=gof_p,
+        gof_null_median=gof_med,
+        gof_tv=gof_tv,
+        gof_tv_null=gof_tv_null,
+        gof_bins=int(gof_bins),
+        n_gof=int(n_gof),
+        gof_level=as_float(gof_level),
         criterion=criterion,
         n_realizations=int(n_realizations),
         n_bootstrap=int(n_bootstrap),
@@ -833,6 +1139,7 @@ def fit(
         fair=fair,
         estimates=est,
         bootstrap=bt,
+        gof_null=gof_null,
         grid={k: v.tolist() for k, v in full.items()},
         turnout=t,
         share=s,

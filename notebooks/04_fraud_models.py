@@ -35,15 +35,19 @@
 # Germany: in-person districts only (postal districts have no electorate), leader list
 # CDU/CSU.
 #
-# **Compute budget.** To run in well under three minutes the fits here use a grid of
-# f_i in steps of 0.05 (20 values) x f_e in steps of 0.005 (20 values) x alpha in
-# {1, 2, 3}, **2 realisations** and, for the bootstrap intervals of the default fit, 20
-# replicates. Klimek et al. used finer grids and ~100 realisations; the bootstrap
-# intervals below show how much that matters. All seeds are explicit and each
-# realisation has its own seed, so the parallel executor gives identical numbers
-# however the work is scheduled.
+# **Compute budget.** The comparisons of fair models and criteria use a grid of f_i in
+# steps of 0.05 (20 values) x f_e in steps of 0.005 (20 values) x alpha in {1, 2, 3}
+# and **10 realisations** per fit. The default fit (empirical fair model, `chi2`), whose
+# numbers we quote with intervals, uses a finer grid (f_i in steps of 0.01, f_e in steps
+# of 0.0025), 10 realisations, **100 bootstrap replicates** (each re-estimates the fair
+# parameters and refits) and the **goodness-of-fit check** with 50 simulated elections
+# (each refitted). The fits run on a two-process pool passed to `fit` (`executor=`;
+# without it `fit` runs serially); every realisation, replicate and simulation has its
+# own seed, so the numbers are identical however the work is scheduled.
 
 # %%
+from concurrent.futures import ProcessPoolExecutor
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -65,6 +69,14 @@ GRID = {
     "alpha": [1.0, 2.0, 3.0],
 }
 # (fair model, criterion) pairs compared below; the first is the default of `fit`
+FINE = {
+    "f_incremental": np.round(np.arange(0.0, 0.995, 0.01), 2),
+    "f_extreme": np.round(np.arange(0.0, 0.10001, 0.0025), 4),
+    "alpha": [1.0, 2.0, 3.0],
+}
+REAL = 10  # realisations per fit
+POOL = ProcessPoolExecutor(max_workers=2)  # same numbers as serial, in less time
+DEFAULT_KW = dict(grid=FINE, n_realizations=REAL, n_bootstrap=100, n_gof=50, executor=POOL)
 DEFAULT = ("empirical", "chi2")
 COMBOS = [DEFAULT, ("empirical", "2d"), ("normal", "klimek"), ("normal", "chi2"), ("normal", "2d")]
 LABELS = [f"{fm}, {crit}" for fm, crit in COMBOS]
@@ -127,7 +139,7 @@ for name, e in [*elections.items(), ("venezuela-2024-v1", ve)]:
 # %%
 rows = []
 for name, e in elections.items():
-    r = fit(e, grid=GRID, n_realizations=2, n_bootstrap=0, rng=1)
+    r = fit(e, grid=GRID, n_realizations=1, n_bootstrap=0, n_gof=0, rng=1)
     p = r.fair
     below = p.reference_turnout.size
     rows.append(
@@ -179,7 +191,15 @@ for k, (fi, fe, th) in enumerate(cases):
     e = simulate(sizes, **FAIR, f_incremental=fi, f_extreme=fe, alpha=2.0, theta=th, rng=100 + k)
     for fm, crit in (DEFAULT, ("normal", "klimek")):
         r = fit(
-            e, grid=GRID, n_realizations=2, n_bootstrap=0, criterion=crit, fair_model=fm, rng=k
+            e,
+            grid=GRID,
+            n_realizations=REAL,
+            n_bootstrap=0,
+            n_gof=0,
+            criterion=crit,
+            fair_model=fm,
+            rng=k,
+            executor=POOL,
         )
         rows.append((fi, fe, th, f"{fm}, {crit}", r.f_incremental, r.f_extreme, r.alpha))
 recovery = pd.DataFrame(
@@ -190,30 +210,42 @@ print(recovery.round(4).to_string(index=False))
 
 # %% [markdown]
 # In the fair election both fits find f_i = f_e = 0: neither invents fraud. The default
-# recovers f_e exactly on this grid (0.02 and 0.03); the normal model with the SI's
-# criterion finds 0.0125 for a true 0.02. f_i is biased **low** under both: the default
-# gives 0.20 for a true 0.3 and 0.50 for 0.6, the SI's criterion 0.20 and 0.575. The fair
-# peak, the fair spreads and theta are estimated from data that already contain the
-# falsified stations (theta absorbs the fair spread above the peak, so each falsified
-# station looks more falsified and fewer are needed). Read f_i as a lower-biased index,
-# f_e as the better identified number.
+# recovers f_e within 0.0015 (0.0195 for a true 0.02, 0.0285 for 0.03); the normal model
+# with the SI's criterion finds 0.0155 for 0.02 and 0.0315 for 0.03. f_i is biased **low**
+# under both: the default gives 0.20 for a true 0.3 and 0.50 for 0.6, the SI's criterion
+# 0.17 and 0.55. The fair peak, the fair spreads and theta are estimated from data that
+# already contain the falsified stations (theta absorbs the fair spread above the peak,
+# so each falsified station looks more falsified and fewer are needed). Read f_i as a
+# lower-biased index, f_e as the better identified number.
 #
 # ## 3. Controls: fair models, criteria, published values and the identifiability caveat
 #
 # Each control is fitted with five (fair model, criterion) combinations: the default
 # (empirical, `chi2`), the empirical model with the 2D criterion, and the paper's normal
 # model with the SI's criterion, with `chi2` and with `2d`. The default fit also gets a
-# 20-replicate bootstrap interval.
+# bootstrap interval and the goodness-of-fit check, on the finer grid.
+#
+# **The goodness-of-fit check.** `fit` simulates elections from the fitted model and
+# compares the observed turnout x share fingerprint (20 x 20 cells) with the model's
+# expected one (a symmetric chi-square distance, "GOF dist"). Each simulated election is
+# refitted the same way, which gives the distance's distribution when the model is true
+# ("null median") and the p-value; "off %" is the share of stations that lie in other
+# cells than the fitted model expects, "off % null" what chance alone gives. On elections
+# simulated from the model the check rejects at about its nominal rate or less (see the
+# docstring of `forensics.klimek.fit`). Where it rejects, the fitted f_i and f_e are the
+# closest point of a model that does not describe the data, not estimates of the share
+# of falsified stations.
 
 # %%
 fits = {}
 rows = []
 for name, e in elections.items():
     for fm, crit in COMBOS:
-        nb = 20 if (fm, crit) == DEFAULT else 0
-        r = fit(
-            e, grid=GRID, n_realizations=2, n_bootstrap=nb, criterion=crit, fair_model=fm, rng=2
-        )
+        if (fm, crit) == DEFAULT:
+            r = fit(e, **DEFAULT_KW, rng=2)
+        else:
+            kw = dict(grid=GRID, n_realizations=REAL, n_bootstrap=0, n_gof=0, executor=POOL)
+            r = fit(e, **kw, criterion=crit, fair_model=fm, rng=2)
         fits[name, fm, crit] = r
         rows.append((name, f"{fm}, {crit}", r.f_incremental, r.f_extreme, r.alpha))
 controls = pd.DataFrame(rows, columns=["election", "model", "f_i", "f_e", "alpha"])
@@ -222,17 +254,44 @@ for col in ("f_i", "f_e", "alpha"):
     tab.columns.name = f"{col} (fair model, criterion)"
     print(tab.round(4).to_string(), end="\n\n")
 
+
 # %%
-rows = []
-for name in CONTROLS:
-    r = fits[(name, *DEFAULT)]
-    (lo_i, hi_i), (lo_e, hi_e) = r.f_incremental_ci, r.f_extreme_ci
-    rows.append((name, r.f_incremental, lo_i, hi_i, r.f_extreme, lo_e, hi_e))
-ci = pd.DataFrame(
-    rows, columns=["election", "f_i", "f_i 2.5%", "f_i 97.5%", "f_e", "f_e 2.5%", "f_e 97.5%"]
+def default_table(results):
+    """f_i, f_e with seed SD and 95 % interval, and the goodness of fit, one row each."""
+    rows = []
+    for label, r in results.items():
+        (lo_i, hi_i), (lo_e, hi_e) = r.f_incremental_ci, r.f_extreme_ci
+        rows.append(
+            {
+                "fit": label,
+                "f_i": r.f_incremental,
+                "f_i seed SD": r.f_incremental_seed_sd,
+                "f_i 2.5%": lo_i,
+                "f_i 97.5%": hi_i,
+                "f_e": r.f_extreme,
+                "f_e seed SD": r.f_extreme_seed_sd,
+                "f_e 2.5%": lo_e,
+                "f_e 97.5%": hi_e,
+                "GOF dist": r.gof_statistic,
+                "null median": r.gof_null_median,
+                "GOF p": r.gof_pvalue,
+                "off %": 100 * r.gof_tv,
+                "off % null": 100 * r.gof_tv_null,
+                "model fits": r.describes_data,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+ci = default_table({name: fits[(name, *DEFAULT)] for name in CONTROLS})
+print(
+    "default (empirical, chi2): 10 realisations, 95 % bootstrap intervals (100 replicates),"
+    " goodness of fit (50 refitted simulations, 20 x 20 fingerprint)"
 )
-print("default (empirical, chi2), 95 % bootstrap intervals (20 replicates):")
-print(ci.round(4).to_string(index=False))
+with pd.option_context("display.width", 200):
+    print(ci.rename(columns={"fit": "election"}).round(4).to_string(index=False))
+for name in CONTROLS:
+    print(f"{name}: {fits[(name, *DEFAULT)].gof_verdict()}")
 
 # %%
 published = pd.DataFrame(
@@ -247,43 +306,61 @@ published = pd.DataFrame(
 print(published.to_string(index=False))
 
 # %% [markdown]
+# **The model does not describe any of the six controls.** The goodness-of-fit check
+# rejects every default fit with p = 0.0196, the smallest p-value 50 simulations can give:
+# 9.6 % (Germany) to 27.2 % (Uganda) of the stations lie off the fitted model's
+# fingerprint, against 1.7 % to 7.4 % for elections simulated from the fitted model. The
+# clean controls fail as clearly as the irregular ones (Poland 15.9 % and 14.6 %). Their
+# fingerprints break the model's fair part, which assumes that the share does not depend
+# on turnout and that the turnout is symmetric about its peak; regional blocs and
+# differential mobilisation break both. **So none of the f_i and f_e values below is an
+# estimate of the share of falsified stations**: each is the best-fitting point of a
+# model that does not fit, and we compare them only as descriptive indices of where the
+# model puts its fraud, with their seed-to-seed SD (0 to 0.006 for f_i) and bootstrap
+# intervals (which refit the fair parameters in every replicate) as measures of their
+# stability, not of their accuracy.
+#
 # **Published values** (Klimek et al. as transcribed by Kobak 2018; Mebane & Kalinin's
 # likelihood fits supplied to Kobak, `dkobak/elections/meduza2018`). For Russia 2011 the
 # two published fits differ about five-fold in f_i (0.64 against 0.12) from the same
 # data: the model is weakly identified. The default fit lands near Klimek et al.'s
-# values: (f_i, f_e) = (0.55, 0.025) for Russia 2011 against their (0.64, 0.033), and
-# (0.45, 0.040) for Russia 2012 against (0.39, 0.021). The five combinations give f_i
-# of 0.50-0.775 for 2011 and 0.30-0.45 for 2012, all far above Mebane & Kalinin's.
-# Differences from the published numbers come from (i) the criterion, (ii) the fair
-# model and the fair-parameter rules (Klimek et al.'s SI has two factors we do not keep,
-# see `estimate_fair`), (iii) the coarser grid and fewer realisations, and (iv) the data
-# vintage. The values for Uganda 2011 are in the PNAS SI table, which we have not
-# retrieved, so we do not compare them.
+# values: (f_i, f_e) = (0.546, 0.027) for Russia 2011 (interval 0.53-0.56 for f_i) against
+# their (0.64, 0.033), and (0.436, 0.0298) for Russia 2012 (interval 0.41-0.47) against
+# (0.39, 0.021). The five combinations give f_i of 0.50-0.805 for 2011 and 0.295-0.436
+# for 2012, all far above Mebane & Kalinin's. Differences from the published numbers come
+# from (i) the criterion, (ii) the fair model and the fair-parameter rules (Klimek et
+# al.'s SI has two factors we do not keep, see `estimate_fair`), (iii) the grid and the
+# number of realisations, and (iv) the data vintage. That our fit reproduces the
+# published order of magnitude does not make either an estimate: the model fails the
+# fingerprint check for both Russian elections. The values for Uganda 2011 are in the
+# PNAS SI table, which we have not retrieved, so we do not compare them.
 #
-# **Clean controls.** Under the empirical fair model Poland gets f_i = f_e = 0 in both
-# rounds with either criterion, and Germany f_i = 0.05, f_e = 0 (the default's bootstrap
-# intervals: 0-0 for Poland, 0.05-0.05 and 0-0 for Germany). Under the paper's normal
-# model the 1D criteria give them f_i far from 0: 0.55-0.65 for Poland, 0.15 (`chi2`)
-# and 0.725 (`klimek`) for Germany. A single normal fair share cannot represent regional
-# blocs (Duda's rural east, the CDU/CSU south), and the fit then reads the excess upper
-# tail of the share as incremental fraud. The normal model with the 2D criterion lies in
-# between (0.15-0.275). f_e is 0 for the clean controls under every combination but
-# one (Poland round 2, normal and `chi2`: 0.0025).
+# **Clean controls.** Under the empirical fair model Poland gets f_i = 0 in both rounds
+# with either criterion (f_e 0, and 0.0002 in round 2 under the default), and Germany
+# f_i = 0.028 (interval 0.0148-0.04) and 0.065 under `2d`, f_e = 0. Under the paper's
+# normal model the 1D criteria give them f_i far from 0: 0.55-0.645 for Poland, 0.15
+# (`chi2`) and 0.78 (`klimek`) for Germany. A single normal fair share cannot represent
+# regional blocs (Duda's rural east, the CDU/CSU south), and the fit then reads the excess
+# upper tail of the share as incremental fraud. The normal model with the 2D criterion
+# lies in between (0.15-0.295). f_e is 0 for the clean controls under every combination
+# but two (Poland round 2: 0.0002 under the default, 0.0005 under normal and `chi2`).
 #
 # **Positive controls.** f_e is above 0 for Russia 2011, Russia 2012 and Uganda 2011
-# under every combination (0.005-0.0425), and the default's bootstrap intervals exclude
-# 0 (lower ends 0.025, 0.030 and 0.005). Russia's f_i is large under every combination
-# (0.50-0.775 for 2011, 0.30-0.45 for 2012). Uganda's f_i depends on the criterion and
-# the fair model: 0.35 under the default, 0.05 with the empirical model and the 2D
-# criterion, 0.475-0.775 under the normal model. In Uganda the share rises with turnout
+# under every combination (0.0055-0.0415), and the default's bootstrap intervals exclude
+# 0 (lower ends 0.0225, 0.02 and 0.005). Russia's f_i is large under every combination
+# (0.50-0.805 for 2011, 0.295-0.436 for 2012). Uganda's f_i depends on the criterion and
+# the fair model: 0.335 under the default, 0.04 with the empirical model and the 2D
+# criterion, 0.455-0.785 under the normal model. In Uganda the share rises with turnout
 # on both sides of the turnout peak. A 1D criterion sees only the share histogram and
 # reads its excess of high shares as incremental fraud; the 2D criterion with the
 # empirical fair model, which carries the turnout-share association of the stations
 # below the peak into the fair part, attributes most of the upper cloud to fair
-# stations. How much of Uganda's turnout-share association is fraud is exactly what the
-# model cannot settle. In sum, f_e separates the positive from the clean controls under
-# every combination; f_i does so only under the empirical fair model, as a lower-biased
-# index whose value depends on the criterion.
+# stations. Uganda also has the worst fit of all (27.2 % of stations off the fitted
+# fingerprint). In sum, the model's f_e separates the positive from the clean controls
+# under every combination, and its f_i does so only under the empirical fair model; but
+# since the model describes none of these elections, these are differences in the
+# shape of the fingerprints (a cluster near 100 % turnout and share, a share rising
+# with turnout), not measured fractions of falsified stations.
 
 # %%
 with style():
@@ -296,7 +373,7 @@ with style():
         fill = None if label.startswith("empirical") else "none"
         for ax, col in zip(axes, ["f_i", "f_e"], strict=True):
             ax.plot(xj, sub[col], mk, mfc=fill, color=f"C{j}", label=label)
-    ci_i = ci.set_index("election").loc[CONTROLS]
+    ci_i = ci.set_index("fit").loc[CONTROLS]
     for ax, col in zip(axes, ["f_i", "f_e"], strict=True):
         lo, hi = ci_i[f"{col} 2.5%"], ci_i[f"{col} 97.5%"]
         ax.vlines(x - 0.26, lo, hi, color="C0", lw=1.5)
@@ -332,34 +409,22 @@ vfits = {}
 rows = []
 for cand in ("Maduro", "Gonzalez"):
     for fm, crit in COMBOS:
-        nb = 20 if (fm, crit) == DEFAULT else 0
-        r = fit(
-            ve,
-            cand,
-            grid=GRID,
-            n_realizations=2,
-            n_bootstrap=nb,
-            criterion=crit,
-            fair_model=fm,
-            rng=3,
-        )
+        if (fm, crit) == DEFAULT:
+            r = fit(ve, cand, **DEFAULT_KW, rng=3)
+        else:
+            kw = dict(grid=GRID, n_realizations=REAL, n_bootstrap=0, n_gof=0, executor=POOL)
+            r = fit(ve, cand, **kw, criterion=crit, fair_model=fm, rng=3)
         vfits[cand, fm, crit] = r
-        (lo_i, hi_i), (lo_e, hi_e) = r.f_incremental_ci, r.f_extreme_ci
-        rows.append((cand, f"{fm}, {crit}", r.f_incremental, lo_i, hi_i, r.f_extreme, lo_e, hi_e))
-ven = pd.DataFrame(
-    rows,
-    columns=[
-        "candidate",
-        "fair model, criterion",
-        "f_i",
-        "f_i 2.5%",
-        "f_i 97.5%",
-        "f_e",
-        "f_e 2.5%",
-        "f_e 97.5%",
-    ],
-)
+        rows.append((cand, f"{fm}, {crit}", r.f_incremental, r.f_extreme, r.alpha))
+ven = pd.DataFrame(rows, columns=["candidate", "fair model, criterion", "f_i", "f_e", "alpha"])
 print(ven.round(4).to_string(index=False))
+vci = default_table({cand: vfits[(cand, *DEFAULT)] for cand in ("Maduro", "Gonzalez")})
+print("\ndefault (empirical, chi2), as for the controls:")
+with pd.option_context("display.width", 200):
+    print(vci.rename(columns={"fit": "candidate"}).round(4).to_string(index=False))
+for cand in ("Maduro", "Gonzalez"):
+    print(f"{cand}: {vfits[(cand, *DEFAULT)].gof_verdict()}")
+POOL.shutdown()
 p = vfits[("Maduro", *DEFAULT)].fair
 n_ve = vfits[("Maduro", *DEFAULT)].n
 print(f"fair turnout {p.turnout_mean:.3f} +- {p.turnout_sd:.3f}; n = {n_ve:,}")
@@ -377,23 +442,34 @@ with style():
     savefig(fig, "../figures/04_klimek_fingerprints_venezuela.svg")
 
 # %% [markdown]
-# Under the default Maduro gets f_i = 0.40 (bootstrap interval 0.35-0.45) and f_e = 0
-# (0-0); González gets f_i = f_e = 0 under every combination. f_e is 0 for both
-# candidates under every combination: no tables near 100 % turnout and 100 % share,
-# unlike the three positive controls. Maduro's f_i depends on the fair model and the
-# criterion as Uganda's does: 0.35-0.40 under `chi2` with either fair model, 0.30 with
-# the normal model and `2d`, 0.95 (the grid's edge) with the normal model and the SI's
-# criterion, and 0.175, less than half the default's value, with the empirical model and
-# `2d`. The 1D fits read the rise of Maduro's share with turnout (notebook 03) as
-# incremental fraud; the 2D fit with the empirical fair model carries part of it as the
-# association already present among the 13,368 tables below the turnout peak.
+# **The model does not describe Venezuela's fingerprint either, for either candidate.**
+# The goodness-of-fit check rejects both default fits (p = 0.0196): 21.8 % of the tables
+# lie off the fitted model's fingerprint for Maduro and 18.2 % for González, against
+# 6.9 % and 2.8 % for elections simulated from the fitted models. Maduro's share rises
+# with turnout across the whole turnout range (notebook 03), a tilted cloud, and the
+# model's fair part (a share independent of turnout) cannot produce it; its fraud
+# component moves only some tables towards 100 %, so the fit places part of the tilt in
+# incremental fraud and misses the rest. **The f_i below is therefore not an estimate of
+# the share of falsified tables**; we report it only as the model's best-fitting value.
 #
-# The signature is on Maduro, not on González. On Maduro, a Klimek signature is what
-# ballot stuffing for Maduro would leave; on González it would be what fabricated actas
-# that inflated turnout for him would leave, and the fits find none for him. Regional
+# That value is f_i = 0.396 for Maduro under the default (seed-to-seed SD 0.0093,
+# bootstrap interval 0.37-0.48) and f_e = 0 (0-0); González gets f_i = f_e = 0 under
+# every combination. f_e is 0 for both candidates under every combination: no tables near
+# 100 % turnout and 100 % share, unlike the three positive controls. Maduro's f_i depends
+# on the fair model and the criterion as Uganda's does: 0.35-0.396 under `chi2` with
+# either fair model, 0.30 with the normal model and `2d`, 0.945 (the grid's edge) with
+# the normal model and the SI's criterion, and 0.175, less than half the default's
+# value, with the empirical model and `2d`. The 1D fits read the rise of Maduro's share
+# with turnout as incremental fraud; the 2D fit with the empirical fair model carries
+# part of it as the association already present among the 13,368 tables below the
+# turnout peak.
+#
+# The tilt is on Maduro's share, not on González's. On Maduro, a turnout-share rise is
+# what ballot stuffing for Maduro would leave; on González it would be what fabricated
+# actas that inflated turnout for him would leave, and there is none for him. Regional
 # mobilisation, and any regional pattern that ties Maduro's share to turnout, gives the
-# same signature on Maduro without fraud; the model does not separate them, and f_e, its
-# better identified parameter, is 0.
+# same rise without fraud; the model neither describes the data nor separates these
+# explanations, and f_e, its better identified parameter, is 0.
 #
 # ## 5. The Shpilkin estimate and its dependence on the reference
 #
@@ -461,6 +537,12 @@ with style():
 #
 # ## 6. Reading and limitations
 #
+# * **The model does not describe these elections.** The goodness-of-fit check rejects
+#   the fitted Klimek model for all six controls and for both Venezuelan candidates
+#   (sections 3 and 4): 9.6 % to 27.2 % of the stations lie off the fitted fingerprint,
+#   against 1.7 % to 7.4 % by chance. Its f_i and f_e are therefore not estimates of
+#   falsified fractions here, for the irregular and the clean elections alike; they
+#   index where the model puts its fraud.
 # * **What the numbers speak to.** A Klimek f_e above 0 says that some stations sit
 #   near 100 % turnout and 100 % share, more than the fair model allows; f_i says how
 #   much of a joint turnout-and-share shift the model needs. The Shpilkin estimate
@@ -469,24 +551,29 @@ with style():
 #   is what fabricated, turnout-inflated actas would leave, and what regional
 #   mobilisation leaves too.
 # * **Identifiability.** The model is weakly identified: two published fits for Russia
-#   2011 differ five-fold in f_i, and our own estimates move with the fair model and the
-#   criterion (sections 3 and 4): Uganda 2011's f_i ranges from 0.05 to 0.775 over the
-#   five combinations, Maduro's from 0.175 to 0.95. Report f_i only with its fair model
-#   and criterion. f_e is the more stable parameter: 0 for the clean controls (one
-#   exception, 0.0025) and for both Venezuelan candidates, 0.005-0.0425 for the positive
-#   controls, under every combination.
-# * **Recovery.** On simulated elections the default recovers f_e exactly on this grid
-#   and does not invent fraud, but f_i is biased low (0.20 for a true 0.3, 0.50 for 0.6;
+#   2011 differ five-fold in f_i, and our own values move with the fair model and the
+#   criterion (sections 3 and 4): Uganda 2011's f_i ranges from 0.04 to 0.785 over the
+#   five combinations, Maduro's from 0.175 to 0.945. Report f_i only with its fair model,
+#   its criterion and its goodness of fit. f_e is the more stable parameter: 0 for the
+#   clean controls (two exceptions, 0.0002 and 0.0005) and for both Venezuelan
+#   candidates, 0.0055-0.0415 for the positive controls, under every combination.
+# * **Stability is not accuracy.** The seed-to-seed SD of the default's f_i (at most
+#   0.0093) is smaller than its bootstrap interval, which re-estimates the fair
+#   parameters in every replicate; both are small next to the spread over criteria and
+#   fair models, and neither says whether the model fits.
+# * **Recovery.** On simulated elections the default recovers f_e within 0.0015 and does
+#   not invent fraud, but f_i is biased low (0.20 for a true 0.3, 0.50 for 0.6;
 #   section 2).
 # * **Fair model.** The paper's fair model (one normal turnout, one normal share) cannot
-#   represent regional heterogeneity: under it the clean controls get f_i of 0.15-0.725
+#   represent regional heterogeneity: under it the clean controls get f_i of 0.15-0.78
 #   with the 1D criteria. The empirical fair model (the default) takes the fair shares
-#   from the stations below the turnout peak and gives them 0-0.05. It keeps the paper's
+#   from the stations below the turnout peak and gives them 0-0.065. It keeps the paper's
 #   assumption that, absent fraud, the share does not depend on turnout: where the share
 #   rises with turnout for other reasons (regional blocs, mobilisation), the rise above
-#   the peak is still read as fraud, as the 1D fits do for Uganda and for Maduro.
+#   the peak is still read as fraud, as the 1D fits do for Uganda and for Maduro, and
+#   the fingerprint check rejects the fit.
 # * **Reference choice.** The Shpilkin estimate depends on the reference window (sweep);
 #   it assumes shares flat in turnout absent fraud, which mobilisation violates.
-# * **Compute.** Two realisations and 20 bootstrap replicates keep this notebook fast;
-#   the intervals are therefore rough. `forensics.klimek.fit` accepts any
-#   `concurrent.futures.Executor` for heavier runs.
+# * **Compute.** 10 realisations per fit, 100 bootstrap replicates and 50 refitted
+#   simulations for the fingerprint check; the fits run on a two-process
+#   `ProcessPoolExecutor` passed to `fit`, and give the same numbers serially.

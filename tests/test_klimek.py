@@ -95,7 +95,7 @@ def test_fair_parameters_recovered_on_clean_data():
 
 def test_fit_does_not_invent_fraud(serial):
     e = simulate(SIZES, **FAIR, rng=11)
-    r = fit(e, grid=GRID, n_realizations=4, n_bootstrap=40, rng=1, executor=serial)
+    r = fit(e, grid=GRID, n_realizations=4, n_bootstrap=40, n_gof=0, rng=1, executor=serial)
     assert r.f_incremental <= 0.05
     assert r.f_extreme <= 0.0025
     assert r.f_incremental_ci[1] <= 0.10
@@ -110,7 +110,7 @@ def test_fit_recovers_known_fraud(serial):
     # theta are estimated from contaminated data (a known feature of the
     # method, documented in fit's Notes): 0.15 below to 0.05 above.
     e = simulate(SIZES, **FAIR, f_incremental=0.3, f_extreme=0.02, alpha=2.0, theta=0.25, rng=12)
-    r = fit(e, grid=GRID, n_realizations=4, n_bootstrap=40, rng=2, executor=serial)
+    r = fit(e, grid=GRID, n_realizations=4, n_bootstrap=40, n_gof=0, rng=2, executor=serial)
     assert (r.criterion, r.fair.model) == ("chi2", "empirical")
     assert r.f_extreme == pytest.approx(0.02, abs=0.005)
     assert 0.15 <= r.f_incremental <= 0.35
@@ -139,7 +139,7 @@ def test_fit_with_true_fair_theta_is_close(serial):
     # theta on the grid at its true value isolates the f_i estimate.
     e = simulate(SIZES, **FAIR, f_incremental=0.4, f_extreme=0.01, alpha=2.0, theta=0.3, rng=13)
     grid = {**GRID, "theta": [0.3]}
-    r = fit(e, grid=grid, n_realizations=3, n_bootstrap=0, rng=3, executor=serial)
+    r = fit(e, grid=grid, n_realizations=3, n_bootstrap=0, n_gof=0, rng=3, executor=serial)
     assert r.f_extreme == pytest.approx(0.01, abs=0.005)
     assert r.f_incremental == pytest.approx(0.4, abs=0.15)
     assert np.isnan(r.f_incremental_ci[0])
@@ -207,13 +207,20 @@ def test_shpilkin_russia_2011_near_published(data_dir):
 )
 def test_recovery_on_russian_station_sizes(data_dir, serial, f_i, f_e, theta):
     # Known parameters simulated on Russia 2011's real station sizes. Measured
-    # with the default grid: (0, 0) -> (0, 0); (0.1, 0.01) -> (0.05, 0.010);
-    # (0.3, 0.02) -> (0.20, 0.020); (0.5, 0.03) -> (0.45, 0.030).
+    # with the default grid, alpha in {1, 1.5, ..., 3}, 10 realisations:
+    # (0, 0) -> (0.001, 0); (0.1, 0.01) -> (0.06, 0.010); (0.3, 0.02) ->
+    # (0.20, 0.019); (0.5, 0.03) -> (0.40, 0.026).
     reg = load_or_skip("russia-2011").counts("registered")
     reg = reg[reg >= 100].astype(np.int64)
     e = simulate(reg, **FAIR, f_incremental=f_i, f_extreme=f_e, alpha=2.0, theta=theta, rng=12)
     r = fit(
-        e, grid={"alpha": [1.0, 2.0, 3.0]}, n_realizations=2, n_bootstrap=0, rng=0, executor=serial
+        e,
+        grid={"alpha": [1.0, 2.0, 3.0]},
+        n_realizations=2,
+        n_bootstrap=0,
+        n_gof=0,
+        rng=0,
+        executor=serial,
     )
     assert r.f_extreme == pytest.approx(f_e, abs=0.005)
     assert f_i - 0.15 <= r.f_incremental <= f_i + 0.05
@@ -232,8 +239,9 @@ REAL_GRID = {
         # Default fit (empirical fair model, chi2 criterion). Published for
         # Russia (Klimek et al. 2012, as transcribed by Kobak; METHODS.md A-5):
         # 2011 f_i = 0.64, f_e = 0.033; 2012 f_i = 0.39, f_e = 0.021. Measured on
-        # the finer default grid: 2011 (0.55, 0.030), 2012 (0.40, 0.025), Uganda
-        # 2011 (0.35, 0.010), Poland 2020 r1 and r2 (0, 0), Germany 2024 (0.05, 0).
+        # the finer default grid, 10 realisations: 2011 (0.55, 0.035), 2012 (0.44,
+        # 0.035), Uganda 2011 (0.33, 0.0085), Poland 2020 r1 (0, 0) and r2 (0,
+        # 0.0003), Germany 2024 (0.02, 0).
         ("russia-2011", (0.4, 0.8), (0.02, 0.05)),
         ("russia-2012", (0.25, 0.6), (0.01, 0.04)),
         ("uganda-2011", (0.2, 0.6), (0.005, 0.03)),
@@ -247,7 +255,7 @@ def test_fit_real_controls(data_dir, serial, name, fi_range, fe_range):
     if "postal" in e.stations:  # Germany: postal districts have no electorate
         e = e.subset(~e.stations["postal"].astype(bool))
     grid = {**REAL_GRID, "alpha": [1.0, 2.0, 3.0]}
-    r = fit(e, grid=grid, n_realizations=2, n_bootstrap=0, rng=1, executor=serial)
+    r = fit(e, grid=grid, n_realizations=2, n_bootstrap=0, n_gof=0, rng=1, executor=serial)
     assert fi_range[0] <= r.f_incremental <= fi_range[1]
     assert fe_range[0] <= r.f_extreme <= fe_range[1]
 
@@ -259,7 +267,7 @@ def test_normal_fair_model_reads_regional_skew_as_fraud(data_dir, serial):
     # empirical fair model, drawn from stations below the turnout peak, does not.
     e = load_or_skip("poland-2020-r2")
     grid = {**REAL_GRID, "alpha": [1.0, 2.0, 3.0]}
-    kw = dict(grid=grid, n_realizations=2, n_bootstrap=0, rng=1, executor=serial)
+    kw = dict(grid=grid, n_realizations=2, n_bootstrap=0, n_gof=0, rng=1, executor=serial)
     normal = fit(e, fair_model="normal", **kw)
     empirical = fit(e, **kw)
     assert normal.f_incremental >= 0.3
@@ -278,7 +286,7 @@ def test_uganda_incremental_fraction_depends_on_the_criterion(data_dir, serial):
     # as incremental fraud (0.35). f_e stays above 0 under both.
     e = load_or_skip("uganda-2011")
     grid = {**REAL_GRID, "alpha": [1.0, 2.0, 3.0]}
-    kw = dict(grid=grid, n_realizations=2, n_bootstrap=0, rng=1, executor=serial)
+    kw = dict(grid=grid, n_realizations=2, n_bootstrap=0, n_gof=0, rng=1, executor=serial)
     one_d, two_d = fit(e, **kw), fit(e, criterion="2d", **kw)
     assert two_d.f_incremental <= 0.15 < 0.2 <= one_d.f_incremental
     assert min(one_d.f_extreme, two_d.f_extreme) >= 0.005
@@ -293,7 +301,7 @@ def test_plot_klimek_fit_draws_three_panels(serial):
     from forensics.plots.klimek import plot_klimek_fit, plot_shpilkin_sweep
 
     e = simulate(SIZES[:3000], **FAIR, f_incremental=0.3, f_extreme=0.02, theta=0.25, rng=31)
-    r = fit(e, grid=GRID, n_realizations=1, n_bootstrap=0, rng=1)
+    r = fit(e, grid=GRID, n_realizations=1, n_bootstrap=0, n_gof=0, rng=1)
     axes = plot_klimek_fit(r, bins=40)
     assert len(axes) == 3
     assert axes[2].get_title().startswith("fair")
@@ -316,3 +324,177 @@ def test_empirical_fair_draw_reflects_the_lower_half():
     assert np.mean(v - np.median(v) > 0.1) > 0.1
     with pytest.raises(ValueError, match="model must be one of"):
         estimate_fair(turnout, share, model="kde")
+
+
+# ------------------------------------------------ intervals, seed spread, fit check
+def test_grid_fit_matches_a_direct_loop():
+    # The cumulative-histogram shortcut must give, at every grid point, the
+    # histogram of the plain rule: extreme if u < f_e, incremental if
+    # f_e <= u < f_e + f_i, else fair. Checked against that loop on the same
+    # draws (distances and minimiser equal).
+    from forensics.klimek import _bins, _distance, _fraud_x, _grid_fit, _model
+
+    n = SIZES[:2000].astype(float)
+    e = simulate(n, **FAIR, f_incremental=0.3, f_extreme=0.02, theta=0.25, rng=40)
+    p = estimate_fair(e.turnout.to_numpy(), e.share().to_numpy())
+    grid = {
+        "f_incremental": np.array([0.0, 0.15, 0.3, 0.45, 0.9]),
+        "f_extreme": np.array([0.0, 0.01, 0.02, 0.2]),
+        "alpha": np.array([1.0, 2.0]),
+        "theta": np.array([0.2, 0.3]),
+    }
+    obs = np.bincount(_bins(e.share().to_numpy(), 50), minlength=50).astype(float)
+    best = _grid_fit(n, p, grid, 50, "chi2", obs, np.random.default_rng(9))
+    gen = np.random.default_rng(9)  # the same draws, in the same order
+    a, v = p.draw(n.size, gen)
+    u = gen.random(n.size)
+    z_inc, z_ext = gen.standard_normal(n.size), gen.standard_normal(n.size)
+    rows = []
+    for theta in grid["theta"]:
+        x_inc, x_ext = _fraud_x(z_inc, z_ext, theta)
+        for alpha in grid["alpha"]:
+            for fe in grid["f_extreme"]:
+                for fi in grid["f_incremental"]:
+                    if fi + fe > 1:
+                        continue
+                    x = np.where(u < fe, x_ext, np.where(u < fe + fi, x_inc, 0.0))
+                    b, w = _model(n, a, v, x, alpha)
+                    h = np.bincount(_bins(w / np.maximum(b, 1), 50), minlength=50)
+                    rows.append((fi, fe, alpha, theta, _distance(h.astype(float), obs, "chi2")))
+    rows = np.array(rows)
+    assert best.tolist() == pytest.approx(rows[np.argmin(rows[:, 4])].tolist(), rel=1e-12)
+
+
+def test_bootstrap_interval_has_width_and_covers_the_truth():
+    # theta given at its true value (the default estimate from contaminated
+    # data biases f_i low, see fit's Notes). Every replicate re-estimates the
+    # fair parameters, so the interval is not a point. Measured on the 0.01
+    # grid: f_i 0.39, 95 % interval 0.36-0.42; f_e 0.010, interval 0.0075-0.0125.
+    e = simulate(SIZES, **FAIR, f_incremental=0.4, f_extreme=0.01, theta=0.3, rng=41)
+    grid = {
+        "f_incremental": np.round(np.arange(0.0, 0.705, 0.01), 2),
+        "f_extreme": np.round(np.arange(0.0, 0.0301, 0.0025), 4),
+        "alpha": [2.0],
+        "theta": [0.3],
+    }
+    r = fit(e, grid=grid, fair_model="normal", n_bootstrap=60, n_gof=0, rng=5)
+    lo, hi = r.f_incremental_ci
+    assert hi - lo >= 0.02
+    assert lo <= 0.4 <= hi
+    lo_e, hi_e = r.f_extreme_ci
+    assert hi_e > lo_e
+    assert lo_e <= 0.01 <= hi_e
+    # the replicates' fair parameters vary (they are re-estimated)
+    assert r.bootstrap["share_mean"].nunique() > 1
+    assert r.n_realizations == 10  # the default
+    assert r.f_incremental_seed_sd < hi - lo
+
+
+def test_russia_2011_interval_has_width_and_covers_the_seed_spread(data_dir):
+    # Point estimates from five seeds (10 realisations each) all lie inside
+    # the bootstrap interval, whose width exceeds their spread several times.
+    e = load_or_skip("russia-2011")
+    grid = {"alpha": [2.0, 2.5]}
+    r = fit(e, grid=grid, n_bootstrap=40, n_gof=0, rng=1)
+    seeds = [fit(e, grid=grid, n_bootstrap=0, n_gof=0, rng=k).f_incremental for k in range(2, 6)]
+    lo, hi = r.f_incremental_ci
+    assert hi - lo >= 0.01
+    assert all(lo <= x <= hi for x in [r.f_incremental, *seeds])
+    assert 3 * np.std([r.f_incremental, *seeds], ddof=1) < hi - lo
+    assert r.f_incremental_seed_sd < hi - lo
+    assert lo <= 0.6  # Klimek et al.: 0.64; measured 0.55
+    assert hi >= 0.5
+    assert "does not describe the data" not in r.summary()  # not checked here (n_gof=0)
+
+
+SMALL_GRID = {
+    "f_incremental": np.round(np.arange(0.0, 0.61, 0.02), 2),
+    "f_extreme": np.round(np.arange(0.0, 0.041, 0.005), 3),
+    "alpha": [2.0],
+}
+
+
+def test_fit_check_accepts_elections_from_the_model_at_the_nominal_rate():
+    # 12 elections of 3,000 stations simulated from the model (f_i = 0.2,
+    # f_e = 0.01), each fitted and checked at 0.05. Measured on 20: none
+    # rejected, mean p 0.64 (the check is conservative). Allow 3 of 12
+    # (binomial(12, 0.05) tail 2 %).
+    pvalues = []
+    for k in range(12):
+        e = simulate(
+            SIZES[:3000], **FAIR, f_incremental=0.2, f_extreme=0.01, theta=0.25, rng=500 + k
+        )
+        r = fit(e, grid=SMALL_GRID, n_realizations=2, n_bootstrap=0, n_gof=39, rng=k)
+        pvalues.append(r.gof_pvalue)
+    assert sum(p < 0.05 for p in pvalues) <= 3
+    assert np.mean(pvalues) > 0.3  # roughly uniform or above, not piled near 0
+
+
+def tilted_election(n_stations=3000, slope=1.2, rng=7):
+    """Fair turnout, share rising linearly with turnout: outside the model."""
+    import pandas as pd
+
+    from forensics import Election
+
+    gen = np.random.default_rng(rng)
+    n = gen.integers(300, 3000, n_stations)
+    t = np.clip(gen.normal(0.6, 0.1, n.size), 0.05, 1)
+    s = np.clip(0.45 + slope * (t - 0.6) + gen.normal(0, 0.04, n.size), 0, 1)
+    b = np.rint(n * t).astype(int)
+    w = np.rint(b * s).astype(int)
+    df = pd.DataFrame(
+        {"station": np.arange(n.size).astype(str), "registered": n, "ballots": b, "A": w}
+    )
+    df["invalid"], df["B"] = 0, b - w
+    return Election.from_frame(
+        df,
+        candidates=["A", "B"],
+        registered="registered",
+        ballots="ballots",
+        invalid="invalid",
+        station="station",
+        leader="A",
+        name="tilted",
+    )
+
+
+def test_fit_check_rejects_a_tilted_cloud():
+    r = fit(tilted_election(), grid=SMALL_GRID, n_realizations=4, n_bootstrap=0, n_gof=39, rng=1)
+    assert r.gof_pvalue < 0.05
+    assert r.describes_data is False
+    assert r.gof_statistic > 1.5 * r.gof_null_median  # measured 1314 against 607
+    assert r.gof_tv > r.gof_tv_null
+    assert "does not describe the data" in r.summary()
+    assert "should not be read as estimates" in r.summary()
+    row = r.to_frame().iloc[0]
+    assert row["gof_pvalue"] == r.gof_pvalue
+    assert not row["describes_data"]
+    assert row["f_incremental_seed_sd"] == r.f_incremental_seed_sd
+
+
+def test_result_identical_serially_and_on_executors():
+    from concurrent.futures import ProcessPoolExecutor
+
+    e = simulate(SIZES[:4000], **FAIR, f_incremental=0.3, f_extreme=0.02, theta=0.25, rng=42)
+    kw = dict(grid=SMALL_GRID, n_realizations=3, n_bootstrap=12, n_gof=12, rng=8)
+    serial_fit = fit(e, **kw)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        threaded = fit(e, executor=pool, **kw)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        processes = fit(e, executor=pool, **kw)
+    for other in (threaded, processes):
+        assert other.estimates.equals(serial_fit.estimates)
+        assert other.bootstrap.equals(serial_fit.bootstrap)
+        assert np.array_equal(other.gof_null, serial_fit.gof_null)
+        assert other.summary() == serial_fit.summary()
+    assert serial_fit.bootstrap["f_incremental"].nunique() > 1
+
+
+def test_fit_check_options_are_validated():
+    e = simulate(SIZES[:200], **FAIR, rng=0)
+    with pytest.raises(ValueError, match="n_gof"):
+        fit(e, n_gof=-1)
+    with pytest.raises(ValueError, match="gof_bins"):
+        fit(e, gof_bins=1)
+    with pytest.raises(ValueError, match="gof_level"):
+        fit(e, gof_level=1.5)
