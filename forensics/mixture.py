@@ -1084,10 +1084,18 @@ def _diagnose(
                 f"flat likelihood: starting points within 2 log-likelihood units of the "
                 f"maximum give weights differing by up to {spread:.2f}"
             )
-    for c in CLASSES[1:]:
+    for c, w in zip(CLASSES, p.pi, strict=True):
         lo, hi = cis[c]
-        if np.isfinite(lo) and hi - lo > 0.3:
+        if not np.isfinite(lo):
+            continue
+        if hi - lo > 0.3:
             notes.append(f"pi_{c} is weakly identified: its interval is [{lo:.2f}, {hi:.2f}]")
+        elif not lo - 1e-3 <= w <= hi + 1e-3:
+            notes.append(
+                f"pi_{c} = {w:.3f} lies outside its bootstrap interval [{lo:.3f}, {hi:.3f}]: "
+                "refits of data drawn from the fit end elsewhere, so the likelihood is flat "
+                "or the estimate biased there"
+            )
     if np.isfinite(pvalue) and pvalue < 0.05:
         notes.append(
             f"the fitted mixture does not reproduce the turnout x share fingerprint "
