@@ -874,8 +874,14 @@ def fit_mixture(
 
     **Validation** (tests and ``benchmarks/bench_mixture.py``): recovery on
     elections simulated on 3,000 Russia 2011 station sizes at four truths,
-    and a coverage study of the 95 % percentile intervals (numbers in
-    ``benchmarks/RESULTS.md``).
+    and a coverage study of the 95 % percentile intervals (20 elections per
+    truth, 39 replicates; details in ``benchmarks/RESULTS.md``). The
+    extreme weight is unbiased (mean error <= 0.001) with coverage
+    0.85-1.00. The none / incremental split is the weak direction: on
+    clean data the incremental weight averages 0.033, and with incremental
+    fraud of 0.10-0.15 the intervals of pi_none and pi_incremental cover
+    at 0.75-0.80 only (0.95 at 0.30). The goodness-of-fit p-value is below
+    0.05 for 0-5 % of elections drawn from the model.
 
     References
     ----------
