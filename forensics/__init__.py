@@ -67,6 +67,7 @@ from forensics.history import (
 from forensics.klimek import KlimekFit, estimate_fair
 from forensics.klimek import fit as fit_klimek
 from forensics.klimek import simulate as simulate_klimek
+from forensics.mixture import MixtureFit, fit_mixture, mixture_loglik, simulate_mixture
 from forensics.multitest import adjust_pvalues, benjamini_hochberg, holm
 from forensics.polls import (
     Comparison,
@@ -143,6 +144,7 @@ __all__ = [
     "IntegerPercentageResult",
     "KlimekFit",
     "LastDigitResult",
+    "MixtureFit",
     "PersistenceResult",
     "ReadingAgreement",
     "RoundNumberResult",
@@ -184,6 +186,7 @@ __all__ = [
     "first_digit_test",
     "fit_clean_model",
     "fit_klimek",
+    "fit_mixture",
     "forgery_bound",
     "holm",
     "impute_uncovered",
@@ -195,6 +198,7 @@ __all__ = [
     "load_polls",
     "load_pollsters",
     "maps",
+    "mixture_loglik",
     "persistence",
     "poll_average",
     "power_study",
@@ -210,6 +214,7 @@ __all__ = [
     "shpilkin",
     "simulate_election_pair",
     "simulate_klimek",
+    "simulate_mixture",
     "small_station_test",
     "stuff_ballots",
     "swing",
