@@ -24,7 +24,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
 
 from forensics import digits, spikes, turnout
@@ -144,6 +143,8 @@ def _within_fit(y: np.ndarray, x: np.ndarray, strata: np.ndarray, clusters: np.n
     HC1 with ``n - 1 - strata`` df. Returns the fit, the within-strata
     Pearson r, the number of clusters (0 without) and of strata.
     """
+    import statsmodels.api as sm  # imported here: it is slow to import
+
     _, s = np.unique(strata, return_inverse=True)
     cnt = np.bincount(s).astype(float)
     yd = y - (np.bincount(s, weights=y) / cnt)[s]
