@@ -5,7 +5,8 @@ Usage (from the repository root, with the data mirror in ``FORENSICS_DATA_DIR``)
     python tools/make_calibration.py [--workers 2] [--out forensics/calibration_size.csv]
 
 Runs :func:`forensics.calibration.measure_calibration` with its defaults
-(about 4 minutes on 2 cores) and writes the table.
+and writes the table; it took about 45 minutes on 2 cores shared with other work (the
+simulator runs on each control's full set of stations, 200 elections each).
 """
 
 from __future__ import annotations
