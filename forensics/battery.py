@@ -1,12 +1,18 @@
 """Run every applicable test on one election, with multiple-testing control.
 
 :func:`battery` returns one tidy row per test, candidate (and group): the
-statistic, raw, Benjamini–Hochberg and Holm p-values, the effect size, and a
-``verdict`` that states only what the test can support. Which hypothesis a
-test speaks to is part of its entry in :data:`TESTS`: digit tests speak to
-how counts were produced (invented or rounded numbers), turnout–share tests
-to ballots added where turnout is high, integer tests to results written
-down as round percentages. None of them measures fraud directly.
+statistic, raw, Benjamini–Hochberg and Holm p-values, the effect size, the
+test's measured calibration, and a ``verdict`` that states only what the
+test can support. Which hypothesis a test speaks to is part of its entry in
+:data:`TESTS`: digit tests speak to how counts were produced (invented or
+rounded numbers), turnout–share tests to ballots added where turnout is
+high, integer tests to results written down as round percentages. None of
+them measures fraud directly.
+
+A p-value is read as evidence only for a test whose size on clean
+elections was measured to be at or below its level
+(:mod:`forensics.calibration`); the others are reported as descriptive
+statistics.
 """
 
 from __future__ import annotations
@@ -18,13 +24,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from forensics import digits, spikes, turnout
+from forensics.calibration import ALPHA as ALPHA_SIZE
+from forensics.calibration import CalibrationStatus, calibration_status
 from forensics.election import Election
 from forensics.multitest import benjamini_hochberg, holm
 from forensics.results import TestResult
 
-__all__ = ["TESTS", "BatteryTest", "battery", "verdict"]
+__all__ = ["MIN_CLUSTERS", "N_SIM_NULL", "TESTS", "BatteryTest", "battery", "verdict"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,9 @@ class BatteryTest:
     textbook_caution : str
         Added to the row's note when the test ran with its textbook null and
         that null is known to be miscalibrated on station counts.
+    default_null : str
+        The null a digit test uses in the battery unless ``null=`` says
+        otherwise: ``"textbook"`` or ``"simulated"``.
     """
 
     name: str
@@ -63,35 +75,161 @@ class BatteryTest:
     signature: str
     speaks_to: str
     textbook_caution: str = ""
+    default_null: str = "textbook"
+
+
+#: Simulated elections per simulated digit null in the battery (p-values >= 0.01).
+N_SIM_NULL = 99
+
+
+def _collapse(election: Election, candidate: str) -> Election:
+    """The election with every other candidate merged into one (for simulated nulls).
+
+    The simulated null of a digit test only needs the tested candidate's
+    counts; merging the rest keeps each simulation cheap on many-party
+    elections.
+    """
+    others = [c for c in election.candidates if c != candidate]
+    if len(others) <= 1:
+        return election
+    name = "_others" if "_others" not in election.stations.columns else "_others_"
+    st = election.stations.drop(columns=others)
+    st[name] = election.stations[others].sum(axis=1, min_count=1)
+    return election.with_stations(st, candidates=(candidate, name), leader=candidate)
 
 
 def _digit(test: Callable[..., TestResult], **fixed: Any) -> Callable[..., TestResult]:
     def run(election: Election, candidate: str, rng: np.random.Generator, null: str):
         kwargs = dict(fixed)
         if null == "simulated":
-            kwargs.update(null="simulated", n_sim=199, rng=rng)
+            kwargs.update(null="simulated", n_sim=N_SIM_NULL, rng=rng)
+            election = _collapse(election, candidate)
         return test(election, column=candidate, **kwargs)
 
     return run
 
 
+#: Fewest clusters for cluster-robust errors; with fewer, errors are heteroskedasticity-robust.
+MIN_CLUSTERS = 10
+
+
+def _strata(
+    election: Election, ok: np.ndarray
+) -> tuple[str | None, np.ndarray, np.ndarray | None]:
+    """Fixed-effect strata (first level with 2+ groups) and clusters (the next level's units).
+
+    Clusters are None (heteroskedasticity-robust errors) when there is no
+    finer level or it has fewer than :data:`MIN_CLUSTERS` units.
+    """
+    levels = [lv for lv in election.levels if lv in election.stations.columns]
+    for i, level in enumerate(levels):
+        codes = election.stations.groupby(levels[: i + 1], sort=False, dropna=True).ngroup()
+        codes = codes.to_numpy()
+        if np.unique(codes[ok & (codes >= 0)]).size >= 2:
+            clusters = None
+            if i + 1 < len(levels):
+                finer = election.stations.groupby(levels[: i + 2], sort=False, dropna=True)
+                clusters = finer.ngroup().to_numpy()
+                if np.unique(clusters[ok & (clusters >= 0)]).size < MIN_CLUSTERS:
+                    clusters = None
+            return level, codes, clusters
+    return None, np.zeros(len(election), dtype=np.int64), None
+
+
+def _within_fit(y: np.ndarray, x: np.ndarray, strata: np.ndarray, clusters: np.ndarray | None):
+    """OLS slope of y on x with stratum fixed effects (statsmodels).
+
+    Errors are cluster-robust (CR1, t with G - 1 df) with ``clusters``, else
+    HC1 with ``n - 1 - strata`` df. Returns the fit, the within-strata
+    Pearson r, the number of clusters (0 without) and of strata.
+    """
+    import statsmodels.api as sm  # imported here: it is slow to import
+
+    _, s = np.unique(strata, return_inverse=True)
+    cnt = np.bincount(s).astype(float)
+    yd = y - (np.bincount(s, weights=y) / cnt)[s]
+    xd = x - (np.bincount(s, weights=x) / cnt)[s]
+    model = sm.OLS(yd, xd[:, None])
+    if clusters is None:
+        model.df_resid = max(y.size - 1 - cnt.size, 1)
+        fit = model.fit(cov_type="HC1", use_t=True)
+        n_cl = 0
+    else:
+        _, g = np.unique(clusters, return_inverse=True)
+        fit = model.fit(
+            cov_type="cluster", cov_kwds={"groups": g, "df_correction": True}, use_t=True
+        )
+        n_cl = int(g.max() + 1)
+    denom = np.sqrt((xd**2).sum() * (yd**2).sum())
+    r = float((xd * yd).sum() / denom) if denom > 0 else float("nan")
+    return fit, r, n_cl, int(cnt.size)
+
+
+def _within_arrays(election: Election, candidate: str):
+    candidate, t, s, reg, votes, ok = turnout._station_arrays(
+        election, candidate, share_of="ballots"
+    )
+    ok &= np.isfinite(reg) & (reg > 0)
+    level, strata, clusters = _strata(election, ok)
+    ok &= strata >= 0
+    if clusters is not None:
+        ok &= clusters >= 0
+        clusters = clusters[ok]
+    if ok.sum() < 4:
+        raise ValueError(f"need at least 4 stations with turnout and share, got {int(ok.sum())}")
+    return t[ok], s[ok], reg[ok], votes[ok], strata[ok], clusters, level, int((~ok).sum())
+
+
+_SS_REFERENCE = (
+    "Sobyanin & Sukhovolsky (1995); Myagkov, Ordeshook & Shakin (2009), "
+    "Cambridge University Press, ISBN 978-0-521-74836-0; Cameron & Miller (2015), "
+    "J. Human Resources 50(2), 317-372, doi:10.3368/jhr.50.2.317"
+)
+
+
+def _where(level: str | None, n_strata: int, n_clusters: int) -> str:
+    fe = "no strata" if level is None else f"{level} fixed effects ({n_strata})"
+    if n_clusters:
+        return f"{fe}, errors clustered in {n_clusters} units"
+    return f"{fe}, heteroskedasticity-robust errors (HC1)"
+
+
 def _association(election: Election, candidate: str, rng: np.random.Generator, null: str):
-    return turnout.turnout_share_association(election, candidate)
+    t, s, _, _, strata, clusters, level, excluded = _within_arrays(election, candidate)
+    fit, r, n_cl, n_st = _within_fit(s, t, strata, clusters)
+    return {
+        "statistic": r,
+        "pvalue": float(fit.pvalues[0]),
+        "effect_size": r,
+        "effect_size_name": "Pearson r within strata",
+        "n": int(t.size),
+        "n_excluded": excluded,
+        "null": "no association within strata",
+        "method": "share on turnout within strata, OLS slope t-test; " + _where(level, n_st, n_cl),
+        "reference": _SS_REFERENCE,
+    }
 
 
 def _sobyanin(election: Election, candidate: str, rng: np.random.Generator, null: str):
-    r = turnout.turnout_share_association(election, candidate)
+    t, _, reg, votes, strata, clusters, level, excluded = _within_arrays(election, candidate)
+    y = votes / reg
+    fit, _, n_cl, n_st = _within_fit(y, t, strata, clusters)
+    mean_share = float(votes.sum() / (t * reg).sum())
+    slope, se = float(fit.params[0]), float(fit.bse[0])
+    diff = slope - mean_share
+    df = float(fit.df_resid) if not n_cl else n_cl - 1.0
+    p = float(2 * stats.t.sf(abs(diff) / se, df)) if se > 0 else np.nan
     return {
-        "statistic": r.ss_slope,
-        "pvalue": r.ss_pvalue,
-        "effect_size": r.ss_difference,
+        "statistic": slope,
+        "pvalue": p,
+        "effect_size": diff,
         "effect_size_name": "slope minus mean share",
-        "n": r.n,
-        "n_excluded": r.n_excluded,
-        "null": "slope = mean share",
-        "method": f"Sobyanin–Sukhovolsky regression ({r.ss_variant})",
-        "reference": "Sobyanin & Sukhovolsky (1995); Myagkov, Ordeshook & Shakin (2009), "
-        "Cambridge University Press, ISBN 978-0-521-74836-0",
+        "n": int(t.size),
+        "n_excluded": excluded,
+        "null": "slope = mean share, within strata",
+        "method": "Sobyanin–Sukhovolsky regression (votes/registered on turnout) within strata; "
+        + _where(level, n_st, n_cl),
+        "reference": _SS_REFERENCE,
     }
 
 
@@ -130,6 +268,7 @@ TESTS: tuple[BatteryTest, ...] = (
         "invented or altered counts (Mebane); also strategic voting, station-size limits",
         "the Benford null ignores bounded station sizes and rejects clean elections "
         "(measured in tests/test_digits.py); rerun with null='simulated'",
+        default_null="simulated",
     ),
     BatteryTest(
         "last_digit",
@@ -152,10 +291,10 @@ TESTS: tuple[BatteryTest, ...] = (
     BatteryTest(
         "digit_pairs",
         "digits",
-        _digit(digits.digit_pair_test),
+        _digit(digits.digit_pair_test, min_count=100),
         True,
         False,
-        "repeated or adjacent last-two-digit pairs are under- or over-represented",
+        "repeated or adjacent last-two-digit pairs (counts >= 100) are under- or over-represented",
         "human-invented numbers avoid repeats and favour adjacent digits (Beber & Scacco)",
     ),
     BatteryTest(
@@ -164,7 +303,7 @@ TESTS: tuple[BatteryTest, ...] = (
         _association,
         True,
         True,
-        "the candidate's share moves with turnout across stations (Pearson r)",
+        "the candidate's share moves with turnout across stations of the same region",
         "ballots added for the candidate where turnout is high if r > 0; "
         "also differential mobilisation and urban–rural differences",
     ),
@@ -174,7 +313,7 @@ TESTS: tuple[BatteryTest, ...] = (
         _sobyanin,
         True,
         True,
-        "the candidate gains more than their mean share per extra voter",
+        "the candidate gains more than their mean share per extra voter, within regions",
         "added ballots going to the candidate (Sobyanin–Sukhovolsky); "
         "also differential mobilisation",
     ),
@@ -208,17 +347,55 @@ TESTS: tuple[BatteryTest, ...] = (
 )
 
 
-def verdict(row: pd.Series, alpha: float, test: BatteryTest) -> str:
-    """A neutral one-line reading of one battery row."""
+def _fmt_size(size: float, ci: tuple[float, float]) -> str:
+    return f"{size:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]"
+
+
+def verdict(
+    row: pd.Series, alpha: float, test: BatteryTest, calibration: CalibrationStatus | None = None
+) -> str:
+    """A neutral one-line reading of one battery row.
+
+    A miscalibrated (or unmeasured) test gets no signature verdict: its
+    p-value is reported as a descriptive statistic, with the size that
+    disqualifies it. Otherwise the verdict reads the BH-adjusted p-value.
+    """
     p = row["p_bh"]
-    if not np.isfinite(p):
+    if not np.isfinite(row["pvalue"]):
         return "not computed"
+    status = calibration.status if calibration is not None else "calibrated"
+    if status == "miscalibrated":
+        source, size, ci = calibration.worst()
+        return (
+            f"descriptive only (miscalibrated: size {_fmt_size(size, ci)} on {source} "
+            f"at {ALPHA_SIZE:g}); the p-value is not evidence of a signature"
+        )
+    if status == "not measured":
+        return "descriptive only (size not measured for this null); not evidence of a signature"
+    tail = ""
+    if status == "conservative":
+        source, size, ci = calibration.worst()
+        tail = f" (conservative test: size {_fmt_size(size, ci)} on {source}; low power)"
     if p < alpha:
         return (
             f"signature at BH-adjusted p < {alpha:g}: {test.signature}; "
-            f"compatible with {test.speaks_to}"
+            f"compatible with {test.speaks_to}{tail}"
         )
-    return f"no signature at BH-adjusted p < {alpha:g}; does not rule out {test.speaks_to}"
+    return f"no signature at BH-adjusted p < {alpha:g}; does not rule out {test.speaks_to}{tail}"
+
+
+def _null_for(test: BatteryTest, null: str | None) -> str:
+    """The null a test runs with: its default, or ``null`` for digit tests; "-" otherwise."""
+    if test.family != "digits":
+        return "-"
+    if null in (None, "default"):
+        return test.default_null
+    return null
+
+
+def _pvalue_of(result: Any) -> float:
+    p = result["pvalue"] if isinstance(result, Mapping) else result.pvalue
+    return float(p) if p is not None else float("nan")
 
 
 def _default_candidates(election: Election) -> list[str]:
@@ -281,6 +458,7 @@ def _run_one(
     null: str,
     min_stations: int,
 ) -> dict[str, Any]:
+    """One row; ``null`` is the resolved null of this test ("-" for non-digit tests)."""
     if len(election) < min_stations:
         return _row(None, test, group, candidate, f"skipped: {len(election)} stations")
     if test.needs_registered:
@@ -293,7 +471,7 @@ def _run_one(
         warnings.simplefilter("always")
         try:
             result = test.run(election, candidate, rng, null)
-        except (ValueError, KeyError) as exc:
+        except (ValueError, KeyError, np.linalg.LinAlgError) as exc:
             return _row(None, test, group, candidate, f"not applicable: {exc}")
     notes = sorted({str(w.message) for w in caught})
     if null == "textbook" and test.textbook_caution:
@@ -307,9 +485,11 @@ def battery(
     by: str | None = None,
     candidates: Sequence[str] | None = None,
     tests: Sequence[str] | None = None,
-    null: str = "textbook",
+    null: str | None = None,
     alpha: float = 0.05,
     min_stations: int = 50,
+    rng: int | np.random.Generator | None = None,
+    calibration: pd.DataFrame | None = None,
     seed: int | np.random.Generator | None = None,
 ) -> pd.DataFrame:
     """Run every applicable test on one election (and by group).
@@ -327,34 +507,60 @@ def battery(
         always included), so that a test can speak to both sides.
     tests : sequence of str, optional
         Names from :data:`TESTS`; default all.
-    null : {"textbook", "simulated"}
-        Digit tests' null: the textbook digit law (fast), or one simulated
-        from the data's own station sizes (:mod:`forensics.simulate`; slower,
-        calibrated).
+    null : {None, "textbook", "simulated"}
+        Digit tests' null. None (default): each test's ``default_null``
+        (simulated from the data's own station sizes for the second digit,
+        whose textbook law rejects clean elections; textbook for the others).
+        ``"textbook"`` or ``"simulated"`` sets every digit test's null.
+        Simulated nulls use :data:`N_SIM_NULL` clean elections.
     alpha : float
         Level at which the verdict reads the BH-adjusted p-value.
     min_stations : int
         Fewest stations for a test to run.
-    seed : int or numpy.random.Generator, optional
+    rng : int or numpy.random.Generator, optional
         Randomness for bootstraps and simulated nulls.
+    calibration : pandas.DataFrame, optional
+        The size table the calibration status is read from; default the
+        shipped one (:func:`forensics.calibration.calibration_table`).
+    seed : int or numpy.random.Generator, optional
+        Deprecated alias of ``rng``.
 
     Returns
     -------
     pandas.DataFrame
         One row per group, test and candidate: ``level`` (``"national"`` or
-        the ``by`` level), ``group``, ``test``,
-        ``family``, ``candidate``, ``statistic``, ``pvalue``, ``p_bh``,
-        ``p_holm`` (adjusted over the whole table), ``effect_size``,
-        ``effect_size_name``, ``n``, ``n_excluded``, ``null``, ``method``,
-        ``verdict``, ``note`` (warnings raised, or why a test was skipped)
-        and ``reference``.
+        the ``by`` level), ``group``, ``test``, ``family``, ``candidate``,
+        ``statistic``, ``pvalue``, ``p_bh``, ``p_holm`` (adjusted over the
+        calibrated and conservative rows only; NaN for the others),
+        ``effect_size``, ``effect_size_name``, ``n``, ``n_excluded``,
+        ``null``, ``method``, ``calibration`` (``calibrated``,
+        ``conservative``, ``miscalibrated`` or ``not measured``), ``size``
+        (the larger of the two measured sizes) with ``size_low`` and
+        ``size_high`` (its Wilson 95 % interval), ``verdict``, ``note``
+        (warnings raised, or why a test was skipped) and ``reference``.
 
     Notes
     -----
-    The adjustment treats every row of the table as one family: with
-    ``by=``, a state's row is adjusted for all states and tests. A verdict
-    states a statistical signature and what it is compatible with; it never
-    states fraud.
+    Each test's size on clean elections was measured on simulated clean
+    elections with estimated confounders and on the clean controls' own
+    regions (:mod:`forensics.calibration`, rule in
+    :func:`forensics.calibration.status_from_counts`). Only tests whose size
+    is compatible with 0.05 (``calibrated``) or below it (``conservative``)
+    form the family that Benjamini–Hochberg and Holm adjust, and only they
+    can give a ``signature`` verdict; a miscalibrated test's p-value near 0
+    is what clean elections also produce, so it is reported as a
+    descriptive statistic with NaN adjusted p-values. With ``by=``, a
+    state's row is adjusted for all states and tests. A verdict states a
+    statistical signature and what it is compatible with; it never states
+    fraud.
+
+    The turnout–share tests take turnout and share as deviations from
+    their region's means (fixed effects of the first level with two or more
+    groups) with errors clustered in the next level's units (Cameron &
+    Miller 2015; heteroskedasticity-robust errors when that level is missing
+    or has fewer than :data:`MIN_CLUSTERS` units), and digit pairs use
+    counts of at least 100 (for smaller counts the penultimate digit is the
+    leading digit, which is not uniform).
 
     References
     ----------
@@ -362,9 +568,17 @@ def battery(
        discovery rate. JRSS B 57(1), 289–300. doi:10.1111/j.2517-6161.1995.tb02031.x
     .. [2] Hicken, A., & Mebane, W. R. (2017). A Guide to Elections Forensics.
        USAID DRG Center Research and Innovation Grants Working Paper.
+    .. [3] Cameron, A. C., & Miller, D. L. (2015). A practitioner's guide to
+       cluster-robust inference. Journal of Human Resources 50(2), 317–372.
+       doi:10.3368/jhr.50.2.317
     """
-    if null not in ("textbook", "simulated"):
-        raise ValueError(f"null must be 'textbook' or 'simulated', got {null!r}")
+    if seed is not None:
+        if rng is not None:
+            raise ValueError("give rng= only (seed= is its deprecated alias)")
+        warnings.warn("battery(seed=...) is deprecated; use rng=", DeprecationWarning, 2)
+        rng = seed
+    if null not in (None, "default", "textbook", "simulated"):
+        raise ValueError(f"null must be None, 'textbook' or 'simulated', got {null!r}")
     chosen = list(TESTS)
     if tests is not None:
         known = {t.name: t for t in TESTS}
@@ -378,21 +592,36 @@ def battery(
             raise KeyError(
                 f"unknown candidate {c!r}; the candidates are {list(election.candidates)}"
             )
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(rng)
     groups = [("national", election)] if by is None else list(election.by(by))
+    status = {t.name: calibration_status(t.name, _null_for(t, null), calibration) for t in chosen}
     rows = []
     for group, sub in groups:
         for test in chosen:
             for candidate in candidates if test.per_candidate else [None]:
-                rows.append(_run_one(sub, test, group, candidate, rng, null, min_stations))
+                rows.append(
+                    _run_one(sub, test, group, candidate, rng, _null_for(test, null), min_stations)
+                )
     table = pd.DataFrame(rows)
-    table.insert(table.columns.get_loc("pvalue") + 1, "p_bh", benjamini_hochberg(table["pvalue"]))
-    table.insert(table.columns.get_loc("p_bh") + 1, "p_holm", holm(table["pvalue"]))
+    cal = table["test"].map(lambda name: status[name].status)
+    family = cal.isin(["calibrated", "conservative"]).to_numpy()
+    p_family = np.where(family, table["pvalue"].to_numpy(dtype=float), np.nan)
+    table.insert(table.columns.get_loc("pvalue") + 1, "p_bh", benjamini_hochberg(p_family))
+    table.insert(table.columns.get_loc("p_bh") + 1, "p_holm", holm(p_family))
     by_name = {t.name: t for t in chosen}
+    at = table.columns.get_loc("method") + 1
+    worst = table["test"].map(lambda name: status[name].worst())
+    table.insert(at, "calibration", cal)
+    table.insert(at + 1, "size", [w[1] for w in worst])
+    table.insert(at + 2, "size_low", [w[2][0] for w in worst])
+    table.insert(at + 3, "size_high", [w[2][1] for w in worst])
     table.insert(
-        table.columns.get_loc("method") + 1,
+        at + 4,
         "verdict",
-        [verdict(row, alpha, by_name[row["test"]]) for _, row in table.iterrows()],
+        [
+            verdict(row, alpha, by_name[row["test"]], status[row["test"]])
+            for _, row in table.iterrows()
+        ],
     )
     table.insert(0, "level", by or "national")
     return table

@@ -58,9 +58,10 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--seed", type=int, default=20240728, help="seed for simulated nulls")
         p.add_argument(
             "--null",
-            choices=("textbook", "simulated"),
-            default="textbook",
-            help="digit tests' null: textbook (fast) or simulated from the data (calibrated)",
+            choices=("default", "textbook", "simulated"),
+            default="default",
+            help="digit tests' null: each test's default (simulated for the second digit), "
+            "textbook for all, or simulated from the data for all",
         )
         if name == "run":
             p.add_argument("--format", choices=FORMATS, default="md")
@@ -153,7 +154,7 @@ def _run(args: argparse.Namespace, *, html_report: bool) -> int:
                 election,
                 by=None if step == "national" else step,
                 null=args.null,
-                seed=args.seed,
+                rng=args.seed,
             )
         )
     import pandas as pd
@@ -165,15 +166,28 @@ def _run(args: argparse.Namespace, *, html_report: bool) -> int:
     else:
         path = _write_table(table, out / f"results.{args.format}", args.format)
     print(election.report())
-    flagged = table[table["p_bh"] < 0.05] if "p_bh" in table else table.iloc[0:0]
     print(
-        f"{len(table)} test rows, {len(flagged)} with a BH-adjusted p < 0.05; "
-        f"results in {path}; {len(figures)} figure(s) in {out / 'figures'}"
+        f"{summary_line(table)}; results in {path}; {len(figures)} figure(s) in {out / 'figures'}"
     )
     if len(election.set_aside):
         where = f" (written to {args.set_aside})" if args.set_aside else " (use --set-aside FILE)"
         print(f"{len(election.set_aside)} row(s) set aside{where}")
     return EXIT_OK
+
+
+def summary_line(table, alpha: float = 0.05) -> str:
+    """One plain sentence on a battery table: signatures among calibrated tests only."""
+    ran = table["pvalue"].notna()
+    cal = table.get("calibration")
+    family = ran if cal is None else ran & cal.isin(["calibrated", "conservative"])
+    flagged = int((table["p_bh"] < alpha).sum())
+    descriptive = int((ran & ~family).sum())
+    return (
+        f"{len(table)} test rows: {int(family.sum())} from tests calibrated on clean elections, "
+        f"{flagged} of them with a signature (BH-adjusted p < {alpha:g}); {descriptive} from "
+        "tests that reject clean elections too often (miscalibrated), reported as descriptive "
+        f"statistics only; {int((~ran).sum())} not run"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -37,7 +37,7 @@ __all__ = [
     "wilson_interval",
 ]
 
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ _COLUMNS = [
     "n",
     "n_excluded",
     "null",
+    "calibration",
+    "size",
     "verdict",
     "note",
 ]
@@ -44,6 +46,11 @@ def _display(table: pd.DataFrame) -> pd.DataFrame:
     out = table[[c for c in _COLUMNS if c in table.columns]].copy()
     for col in ("statistic", "effect_size"):
         out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{v:.4g}")
+    if {"size", "size_low", "size_high"} <= set(table.columns):
+        out["size"] = [
+            "" if pd.isna(s) else f"{s:.3f} [{lo:.3f}, {hi:.3f}]"
+            for s, lo, hi in zip(table["size"], table["size_low"], table["size_high"], strict=True)
+        ]
     for col in ("pvalue", "p_bh", "p_holm"):
         out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{v:.3g}")
     return out
@@ -138,8 +145,9 @@ def write_html(
 ) -> Path:
     """Write a self-contained HTML report: summary, results, figures, methods, provenance."""
     path = Path(path)
+    from forensics.cli import summary_line
+
     refs = sorted({r for r in table.get("reference", pd.Series(dtype=str)) if r})
-    flagged = table[table["p_bh"] < 0.05] if "p_bh" in table else table.iloc[0:0]
     e = html.escape
     parts = [
         "<!DOCTYPE html>",
@@ -156,8 +164,14 @@ def write_html(
         f"<pre>{e(election.report())}</pre>",
         f"<p>Source: {e(election.source or 'not stated')}</p>",
         '<h2 id="summary">Summary</h2>',
-        f"<p>{len(table)} test rows; {len(flagged)} with a Benjamini–Hochberg adjusted "
-        "p-value below 0.05.</p>",
+        f"<p>{e(summary_line(table))}.</p>",
+        "<p>Only tests whose rejection rate on clean elections was measured to be at or "
+        "below 0.05 (column <code>calibration</code>: calibrated or conservative; "
+        "<code>size</code>: the measured rate with its 95 % interval) can show a "
+        "signature; their p-values are adjusted together (Benjamini–Hochberg). Tests that "
+        "reject clean elections too often (miscalibrated) are shown as descriptive "
+        "statistics, without adjusted p-values: a small p-value from them is what clean "
+        "elections also produce.</p>",
         '<h2 id="results">Results</h2>',
         table_to(table, "html"),
         '<h2 id="figures">Figures</h2>',

@@ -168,7 +168,8 @@ class CleanModel:
         mean shares (Dirichlet) around the national means.
     mobilisation : float
         Log-odds shift of the leader's station share per standard deviation
-        of the station's turnout above its region's mean (0: none).
+        of the station's turnout above its region's mean (0: none; fitted to
+        the template with ``mobilisation="fit"``).
     """
 
     registered: np.ndarray
@@ -277,7 +278,7 @@ def fit_clean_model(
     shares: Mapping[str, float] | Sequence[float] | None = None,
     overdispersion: str | float | Mapping[str, float] = "fit",
     regions: bool | str = False,
-    mobilisation: float = 0.0,
+    mobilisation: float | str = 0.0,
 ) -> CleanModel:
     """Fit the clean-election model of :func:`clean_election` to a template.
 
@@ -363,11 +364,19 @@ def fit_clean_model(
     if disp["shares"] != "fit":
         s_phi = float(disp["shares"])
 
-    if not np.isfinite(mobilisation):
+    fit_kappa = isinstance(mobilisation, str)
+    if fit_kappa and mobilisation != "fit":
+        raise ValueError(f"mobilisation must be a number or 'fit', got {mobilisation!r}")
+    if not fit_kappa and not np.isfinite(mobilisation):
         raise ValueError(f"mobilisation must be a finite number, got {mobilisation!r}")
     region = _fit_regions(template, regions, registered, cast, counts, vsum, disp)
     if region is not None:
         t_phi, s_phi = region.pop("turnout_phi"), region.pop("shares_phi")
+    if fit_kappa:
+        codes = None if region is None else region["region_index"]
+        mobilisation = _fit_mobilisation(
+            cast, registered, counts, vsum, cands.index(template.leader), codes, t_phi
+        )
 
     return CleanModel(
         registered=registered,
@@ -384,6 +393,41 @@ def fit_clean_model(
         mobilisation=float(mobilisation),
         **(region or {}),
     )
+
+
+def _fit_mobilisation(
+    cast: np.ndarray,
+    registered: np.ndarray,
+    counts: np.ndarray,
+    vsum: np.ndarray,
+    leader: int,
+    codes: np.ndarray | None,
+    phi: float,
+) -> float:
+    """Moment estimate of ``kappa`` in ``logit s_leader = base + kappa z``.
+
+    ``z`` is the station's turnout in within-region SDs
+    (``sqrt(phi m_g (1 - m_g))``) above its region's mean ``m_g``; ``kappa``
+    is the OLS slope, within regions, of the leader's empirical log-odds
+    share (``(c + 0.5) / (v + 1)``) on ``z``. Binomial noise in the observed
+    turnout attenuates it slightly towards 0.
+    """
+    ok = np.isfinite(cast) & (registered > 0) & (vsum > 0)
+    if ok.sum() < 3 or phi <= 0:
+        return 0.0
+    t = cast[ok] / registered[ok]
+    share = (counts[ok, leader] + 0.5) / (vsum[ok] + 1.0)
+    y = np.log(share / (1 - share))
+    g = np.zeros(t.size, dtype=np.int64) if codes is None else codes[ok]
+    size = np.bincount(g).astype(float)
+    present = size > 0
+    m = np.bincount(g, weights=t) / np.where(present, size, 1.0)
+    ybar = np.bincount(g, weights=y) / np.where(present, size, 1.0)
+    sd = np.sqrt(np.maximum(phi * m[g] * (1 - m[g]), 1e-12))
+    z = (t - m[g]) / sd
+    dy = y - ybar[g]
+    zz = float((z * z).sum())
+    return float((z * dy).sum() / zz) if zz > 0 else 0.0
 
 
 def _fit_regions(
@@ -446,7 +490,7 @@ def clean_election(
     shares: Mapping[str, float] | Sequence[float] | None = None,
     overdispersion: str | float | Mapping[str, float] = "fit",
     regions: bool | str = False,
-    mobilisation: float = 0.0,
+    mobilisation: float | str = 0.0,
 ) -> Election:
     """Simulate a clean election with the template's stations and smooth rates.
 
@@ -475,11 +519,13 @@ def clean_election(
         region's mean turnout and mean shares from the spread seen between
         the template's regions at its first level (e.g. states); a string
         names another level column.
-    mobilisation : float
+    mobilisation : float or "fit"
         Innocent turnout–share correlation: the leader's station share is
         shifted by this many log-odds per standard deviation of the
         station's turnout above its region's mean (0, the default: none;
-        0.2 is a moderate effect). See Notes.
+        0.2 is a moderate effect). ``"fit"`` estimates it from the template
+        (the within-region slope of the leader's log-odds share on that
+        standardised turnout). See Notes.
 
     Returns
     -------

@@ -75,6 +75,15 @@ def test_run_on_a_csv_writes_table_and_figures(tmp_path, small_csv):
     figures = sorted(p.name for p in (tmp_path / "out" / "figures").iterdir())
     assert figures == ["fingerprint.svg", "integer_percentages.svg", "second_digits.svg"]
     assert f"{n:,} stations kept, 0 set aside" in proc.stdout
+    # the summary counts signatures among calibrated tests only, and says so
+    family = [r for r in rows if r["calibration"] in ("calibrated", "conservative")]
+    flagged = sum(r["p_bh"] is not None and r["p_bh"] < 0.05 for r in rows)
+    assert all(r["p_bh"] is None for r in rows if r not in family)
+    assert (
+        f"{len(rows)} test rows: {sum(r['pvalue'] is not None for r in family)} from tests "
+        f"calibrated on clean elections, {flagged} of them with a signature"
+    ) in proc.stdout
+    assert "reported as descriptive statistics only" in proc.stdout
 
 
 @pytest.mark.parametrize("fmt", ["md", "csv", "tex", "html"])
@@ -167,3 +176,5 @@ def test_report_is_self_contained_html(tmp_path, small_csv):
     text = " ".join(parser.text)
     assert "Kobak" in text  # method citations are listed
     assert "stations kept" in text  # data provenance
+    assert "reject clean elections too often (miscalibrated)" in text
+    assert "descriptive only (miscalibrated: size" in text
