@@ -54,7 +54,7 @@ class RemoteFile:
     Attributes
     ----------
     path : str
-        Path relative to the data mirror, e.g. ``"venezuela_2024/x.csv"``.
+        Path relative to the data mirror, e.g. ``"country_2024/x.csv"``.
     url : str
         Pinned public URL (a commit-pinned raw URL where one exists).
     sha256 : str
