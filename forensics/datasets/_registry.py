@@ -182,8 +182,8 @@ def fetch(remote: RemoteFile) -> Path:
 def load(name: str, **kwargs) -> Election | Any:
     """Load a registered dataset as a validated :class:`~forensics.Election`.
 
-    Station-level datasets give an Election; geometry datasets (such as
-    ``venezuela-states``) give the object their loader documents.
+    Station-level datasets give an Election; geometry datasets (state
+    boundaries) give the object their loader documents.
 
     Parameters
     ----------
