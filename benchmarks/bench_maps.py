@@ -10,7 +10,7 @@ import os
 
 import numpy as np
 
-import forensics.datasets._boundaries as _boundaries
+import forensics.cases.venezuela_2024._boundaries as _boundaries
 from forensics import datasets, maps
 
 CASES = []

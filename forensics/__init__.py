@@ -2,10 +2,12 @@
 
 The public namespace is flat: the data model (:class:`Election`,
 :func:`read_csv`, :mod:`forensics.datasets`), the tests, and the helpers to
-write results and figures.
+write results and figures. What is specific to one election (its candidates,
+dates, registries, compiled tables and datasets) lives in its case study under
+:mod:`forensics.cases`.
 """
 
-from forensics import datasets, maps
+from forensics import cases, datasets, maps
 from forensics.authenticity import (
     ActaChecks,
     DuplicateResult,
@@ -22,11 +24,9 @@ from forensics.bulletins import (
     RoundPercentageResult,
     SelectivityResult,
     acta_consistency,
-    bulletin_counts,
     coverage_bounds,
     coverage_selectivity_test,
     impute_uncovered,
-    load_bulletins,
     round_percentage_scan,
     round_percentage_test,
 )
@@ -72,11 +72,11 @@ from forensics.multitest import adjust_pvalues, benjamini_hochberg, holm
 from forensics.polls import (
     Comparison,
     classification_sensitivity,
-    compare,
-    load_exit_polls,
-    load_polls,
-    load_pollsters,
     poll_average,
+    read_exit_polls,
+    read_polls,
+    read_pollsters,
+    source_distances,
     two_party,
 )
 from forensics.power import (
@@ -163,11 +163,10 @@ __all__ = [
     "adjust_pvalues",
     "battery",
     "benjamini_hochberg",
-    "bulletin_counts",
+    "cases",
     "classification_sensitivity",
     "clean_election",
     "coarse_share_test",
-    "compare",
     "compare_fingerprints",
     "compare_versions",
     "controlled_association",
@@ -193,16 +192,15 @@ __all__ = [
     "integer_percentage_test",
     "join_elections",
     "last_digit_test",
-    "load_bulletins",
-    "load_exit_polls",
-    "load_polls",
-    "load_pollsters",
     "maps",
     "mixture_loglik",
     "persistence",
     "poll_average",
     "power_study",
     "read_csv",
+    "read_exit_polls",
+    "read_polls",
+    "read_pollsters",
     "reading_agreement",
     "reweighted_shares",
     "round_number_test",
@@ -216,6 +214,7 @@ __all__ = [
     "simulate_klimek",
     "simulate_mixture",
     "small_station_test",
+    "source_distances",
     "stuff_ballots",
     "swing",
     "swing_association",

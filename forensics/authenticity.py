@@ -670,10 +670,10 @@ def forgery_bound(
     actas must not exceed the registered voters of the forged actas plus
     those of the tables without an acta (``registered_total`` minus the
     actas' registered). This is where the registry figure enters: the
-    González bound does not depend on it.
+    bound on the candidate's count does not depend on it.
 
     The count is a lower bound on forgery under that hypothesis; any
-    González-like votes in the uncovered tables or in the true content of
+    votes for the candidate in the uncovered tables or in the true content of
     forged sheets raise it. It says nothing about whether the actas are
     genuine; it measures how large a fabrication the announcement requires.
 

@@ -1,7 +1,7 @@
 """Announced totals against the tally sheets: round percentages, consistency, coverage.
 
-Four questions about the totals the CNE announced for the Venezuelan
-presidential election of 28 July 2024, each usable on any election:
+Four questions about the totals an electoral authority announces, set against
+the tally sheets published for part of the tables:
 
 * :func:`round_percentage_test`: are the announced counts exactly a total
   times round percentages, a pattern genuine counts almost never show?
@@ -14,9 +14,10 @@ presidential election of 28 July 2024, each usable on any election:
   model-based estimate of the uncovered tables from an earlier election at the
   same centres, and a test of whether coverage is selective.
 
-:func:`load_bulletins` reads the compiled table ``data/official_bulletins.csv``
-(CNE bulletins, the registry, the opposition's totals), and
-:func:`bulletin_counts` turns one of its rows into counts.
+Every function takes the candidates and the registry as parameters; the
+announced totals and registries of one election belong to its case study
+(:mod:`forensics.cases`). :func:`data_file` locates the compiled tables that
+the case studies read from the repository's ``data/`` folder.
 """
 
 from __future__ import annotations
@@ -38,28 +39,18 @@ __all__ = [
     "RoundPercentageResult",
     "SelectivityResult",
     "acta_consistency",
-    "bulletin_counts",
     "coverage_bounds",
     "coverage_selectivity_test",
     "data_file",
     "impute_uncovered",
-    "load_bulletins",
     "round_percentage_scan",
     "round_percentage_test",
 ]
 
-#: CNE definitive registry (Gaceta Electoral, 2 June 2024), including the
-#: 69,211 electors registered abroad; row "CNE definitive electoral registry"
-#: of ``data/official_bulletins.csv`` (source: lapatilla.com 2024-06-04 via
-#: aperturaven.blogspot.com).
-REGISTRY_2024 = 21_392_464
-REGISTRY_ABROAD_2024 = 69_211
-
-_GELMAN = (
-    "Gelman, A. (2024), post on the blog 'Statistical Modeling, Causal Inference, and Social "
-    "Science', quoted by CNN ('After Venezuela's contested presidential vote, experts say "
-    "government results are a statistical improbability', 2024-08-09) and Caracas Chronicles "
-    "('What are the chances that Maduro actually won?', 2024-08-01): about 1 in 100 million"
+_REFERENCE_ROUND = (
+    "Beber, B. & Scacco, A. (2012). What the numbers say: a digit-based test for election "
+    "fraud. Political Analysis 20(2), 211-234 (announced numbers against the arithmetic of "
+    "genuine counts)"
 )
 
 
@@ -70,7 +61,7 @@ def data_file(name: str, path: str | Path | None = None) -> Path:
     Parameters
     ----------
     name : str
-        File name, e.g. ``"official_bulletins.csv"``.
+        File name, e.g. ``"polls.csv"``.
     path : path-like, optional
         An explicit file to use instead.
 
@@ -94,81 +85,6 @@ def data_file(name: str, path: str | Path | None = None) -> Path:
             "folder, next to the forensics package. Pass path= to read a copy elsewhere."
         )
     return p
-
-
-def _numeric(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    for col in columns:
-        text = df[col].astype(str).str.strip()
-        values = pd.to_numeric(text, errors="coerce")
-        bad = values.isna() & (text != "")
-        if bad.any():
-            raise DataError(
-                f"non-numeric value(s) in column {col!r}: "
-                f"{text[bad].tolist()[:5]} (rows {list(np.flatnonzero(bad))[:5]})"
-            )
-        df[col] = values.astype(float)
-    return df
-
-
-def load_bulletins(path: str | Path | None = None) -> pd.DataFrame:
-    """Read ``official_bulletins.csv``: CNE bulletins, registry, opposition totals.
-
-    Parameters
-    ----------
-    path : path-like, optional
-        Default: ``data/official_bulletins.csv`` next to the package.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per item, counts and percentages as float (NaN where the
-        source does not state them), ``date`` as datetime, ``source`` and
-        ``notes`` kept as text.
-    """
-    df = pd.read_csv(data_file("official_bulletins.csv", path), dtype=str, keep_default_na=False)
-    num = [
-        "actas_counted_pct",
-        "maduro_votes",
-        "maduro_pct",
-        "gonzalez_votes",
-        "gonzalez_pct",
-        "others_votes",
-        "others_pct",
-        "valid_votes",
-        "null_votes",
-        "total_votes",
-        "turnout_pct",
-        "registered_electors",
-        "mesas",
-        "centres",
-    ]
-    missing = [c for c in ["item", "date", *num] if c not in df.columns]
-    if missing:
-        raise DataError(f"official_bulletins: missing column(s) {missing}")
-    df = _numeric(df, num)
-    df["date"] = pd.to_datetime(df["date"], errors="coerce")
-    return df
-
-
-def bulletin_counts(bulletins: pd.DataFrame, item: str) -> dict[str, float]:
-    """Counts of one row of the bulletins table, found by a case-insensitive prefix.
-
-    Returns ``{"Maduro", "Gonzalez", "others", "valid"}`` (float, NaN where
-    not stated).
-    """
-    hit = bulletins[bulletins["item"].str.lower().str.startswith(item.lower())]
-    if len(hit) != 1:
-        raise KeyError(
-            f"{len(hit)} row(s) of the bulletins table start with {item!r}; items are "
-            f"{bulletins['item'].tolist()}"
-        )
-    row = hit.iloc[0]
-    return {
-        "Maduro": float(row["maduro_votes"]),
-        "Gonzalez": float(row["gonzalez_votes"]),
-        "others": float(row["others_votes"]),
-        "valid": float(row["valid_votes"]),
-    }
 
 
 # ------------------------------------------------------ round percentages
@@ -300,12 +216,13 @@ def round_percentage_test(
     continuous uniform for the integer counts, whose error is of order
     ``1/s``. ``q`` is capped at 1 (very small totals always hit).
 
-    For the CNE's first bulletin of 29 July 2024 (Maduro 5,150,092, González
-    4,445,978, others 462,704 of 10,058,774) all three counts hit:
-    ``q = 1000 / 10,058,774 = 9.94e-5`` and ``P = 0.75 q**2 = 7.4e-9``, about
-    one in 135 million; the cruder ``q**2 = 9.9e-9`` is Gelman's "about 1 in
-    100 million" [1]_. The second bulletin (6,408,844, 5,326,104, 600,936 of
-    12,335,884 valid votes) has no hit.
+    For example, the three counts 5,150,092, 4,445,978 and 462,704 of
+    10,058,774 all hit: ``q = 1000 / 10,058,774 = 9.94e-5`` and
+    ``P = 0.75 q**2 = 7.4e-9``, about one in 135 million (the cruder
+    ``q**2 = 9.9e-9`` ignores the sum constraint). The counts 6,408,844,
+    5,326,104 and 600,936 of 12,335,884 have no hit. (These are the two
+    bulletins of a case study in :mod:`forensics.cases`, which cites the
+    observation.)
 
     What the test speaks to: whether the counts were derived from
     percentages rather than summed from tally sheets. It says nothing by
@@ -313,13 +230,7 @@ def round_percentage_test(
 
     References
     ----------
-    .. [1] Gelman, A. (2024). Blog post on the first CNE bulletin, reported by
-       CNN, "After Venezuela's contested presidential vote, experts say
-       government results are a 'statistical improbability'", 9 August 2024,
-       https://amp.cnn.com/cnn/2024/08/09/americas/venezuela-election-results-experts-improbability-intl-latam
-       and Caracas Chronicles, "What are the chances that Maduro actually
-       won?", 1 August 2024.
-    .. [2] Beber, B. & Scacco, A. (2012). What the numbers say: a digit-based
+    .. [1] Beber, B. & Scacco, A. (2012). What the numbers say: a digit-based
        test for election fraud. Political Analysis 20(2), 211-234.
        doi:10.1093/pan/mps003 (the general logic of testing announced
        numbers against the arithmetic of genuine counts).
@@ -368,7 +279,7 @@ def round_percentage_test(
         effect_size_name="largest |count - total x round pct| among hits (votes)",
         method=f"round-percentage test ({decimals} decimal(s))",
         null=null,
-        reference=_GELMAN,
+        reference=_REFERENCE_ROUND,
         counts=c.astype(np.int64),
         total=as_int(T),
         decimals=int(decimals),
@@ -384,7 +295,7 @@ def round_percentage_scan(
     election: Election,
     level: str,
     *,
-    candidates: Sequence[str] = ("Gonzalez", "Maduro"),
+    candidates: Sequence[str],
     decimals: int = 1,
 ) -> pd.DataFrame:
     """The round-percentage test applied to the totals of every unit of a level.
@@ -491,8 +402,8 @@ def acta_consistency(
     announced: Mapping[str, float],
     actas: Election,
     *,
-    registered_total: float = REGISTRY_2024,
-    candidates: Sequence[str] = ("Gonzalez", "Maduro"),
+    registered_total: float,
+    candidates: Sequence[str],
 ) -> pd.DataFrame:
     """Votes the announced totals imply for the tables without an acta.
 
@@ -500,13 +411,12 @@ def acta_consistency(
     ----------
     announced : mapping
         Announced totals: one entry per name in ``candidates``, plus
-        ``"others"`` and ``"valid"`` (e.g. :func:`bulletin_counts`).
+        ``"others"`` and ``"valid"`` (e.g. one row of a table of bulletins).
     actas : Election
         The tables with a published tally sheet.
     registered_total : float
-        Registered voters in the whole election. Default: the CNE's
-        definitive registry, 21,392,464 electors including 69,211 abroad
-        (Gaceta Electoral, 2 June 2024; ``data/official_bulletins.csv``).
+        Registered voters in the whole election (the official registry,
+        voters abroad included when their tables are part of the count).
     candidates : sequence of str
         Candidates reported separately; the rest are summed as ``"others"``.
 
@@ -564,8 +474,8 @@ def acta_consistency(
 def coverage_bounds(
     actas: Election,
     *,
-    registered_total: float = REGISTRY_2024,
-    candidates: Sequence[str] = ("Gonzalez", "Maduro"),
+    registered_total: float,
+    candidates: Sequence[str],
 ) -> pd.DataFrame:
     """National outcomes the uncovered tables allow, at the extremes.
 
@@ -574,8 +484,8 @@ def coverage_bounds(
     actas : Election
         The covered tables.
     registered_total : float
-        Registered voters in the whole election (default: the CNE's
-        definitive 2024 registry, see :func:`acta_consistency`).
+        Registered voters in the whole election (see
+        :func:`acta_consistency`).
     candidates : sequence of two str
         The two candidates whose extremes are computed, ``(A, B)``.
 
@@ -642,7 +552,7 @@ class CoverageImputation:
     Attributes
     ----------
     table : pandas.DataFrame
-        One row per 2024 quantity (candidates, ``others``, ``valid``):
+        One row per current quantity (candidates, ``others``, ``valid``):
         ``actas`` (covered total), ``imputed`` (uncovered units, predicted),
         ``se``, ``lower``, ``upper``, and ``national`` = actas + imputed with
         its ``national_lower``/``national_upper``.
@@ -693,16 +603,16 @@ def impute_uncovered(
     history: Election,
     *,
     level: str = "centre",
-    candidates: Sequence[str] = ("Gonzalez", "Maduro"),
+    candidates: Sequence[str],
     history_candidates: Sequence[str] | None = None,
     cluster: str | None = None,
     confidence: float = 0.95,
 ) -> CoverageImputation:
     """Predict the uncovered units from an earlier election at the same units.
 
-    The history election (e.g. ``venezuela-2013``) defines the universe of
-    units at ``level`` (``"centre"``, or ``"station"`` for table-by-table
-    matching on the shared station id). Units present in ``actas`` are
+    The history election (an earlier election at the same centres) defines
+    the universe of units at ``level`` (``"centre"``, or ``"station"`` for
+    table-by-table matching on the shared station id). Units present in ``actas`` are
     covered; units of the history absent from ``actas`` are imputed.
 
     Parameters
@@ -762,8 +672,8 @@ def impute_uncovered(
        doi:10.2307/2088121
     .. [2] Jiménez, R., Hidalgo, M. & Klimek, P. (2017). Testing for voter
        rigging in small polling stations. Science Advances 3(6), e1602363.
-       doi:10.1126/sciadv.1602363 (Venezuelan tables compared with their
-       neighbours; the same centre codes across elections).
+       doi:10.1126/sciadv.1602363 (tables compared with their neighbours;
+       the same centre codes across elections).
     """
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be in (0, 1), got {confidence}")
@@ -949,7 +859,7 @@ def coverage_selectivity_test(
     whether the process that left some uncovered was independent of how
     they vote). A small p-value says coverage is selective on past votes, so
     a naive extrapolation from covered tables would be biased; it does not
-    say in which direction the 2024 votes of the uncovered tables differ.
+    say in which direction the current votes of the uncovered tables differ.
 
     References
     ----------

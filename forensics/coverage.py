@@ -1,6 +1,6 @@
 """Coverage and cross-version agreement of partial station-level data.
 
-Tally-sheet collections (such as the Venezuelan opposition's actas of 2024)
+Tally-sheet collections (such as those gathered by an opposition's witnesses)
 cover only part of the stations, and circulate in several versions. These
 tools describe the data before any test is run on them:
 
@@ -164,8 +164,8 @@ def table_number_floor(
 
     Notes
     -----
-    The bound assumes consecutive numbering from 1 within each centre (true
-    of every centre in the official 2013 Venezuelan results). It says nothing
+    The bound assumes consecutive numbering from 1 within each centre (check
+    it on a complete official file of the same authority). It says nothing
     about centres the data do not reach, nor about tables numbered above the
     highest one seen.
     """

@@ -1,7 +1,7 @@
 """Two elections on the same stations: the swing from one to the next.
 
 When a data set carries an earlier election's votes at the same stations
-(the Venezuelan 2013 file keeps the 2012 Chávez and Capriles votes),
+(some official files keep the previous election's votes per table),
 :func:`swing` computes, per station or per group, the change in a side's
 two-candidate share and the change in its two-candidate votes, and
 :func:`swing_association` tests whether that swing moves with turnout or
@@ -38,8 +38,8 @@ __all__ = [
 ]
 
 _REF = (
-    "Jiménez, R. & Hidalgo, M. (2014). Forensic analysis of Venezuelan elections during the "
-    "Chávez presidency. PLOS ONE 9(6), e100884. doi:10.1371/journal.pone.0100884"
+    "Myagkov, M., Ordeshook, P. C. & Shakin, D. (2009). The Forensics of Election Fraud: "
+    "Russia and Ukraine. Cambridge University Press (ISBN 9780521748360)"
 )
 
 
@@ -58,10 +58,10 @@ def swing(
         The later election, with the earlier votes kept as extra columns.
     now : pair of str
         The two candidate columns of the later election, the side whose
-        share is followed first (e.g. ``("Maduro", "Capriles")``).
+        share is followed first (e.g. ``("A", "B")``).
     before : pair of str
         The two columns of the earlier election, same side first (e.g.
-        ``("chavez_2012", "capriles_2012")``).
+        ``("a_before", "b_before")``).
     level : str, optional
         Aggregate to this level (e.g. ``"centre"``) before computing shares:
         counts are summed within each group.
@@ -208,10 +208,7 @@ def swing_association(
 
     References
     ----------
-    .. [1] Jiménez, R. & Hidalgo, M. (2014). Forensic analysis of Venezuelan
-       elections during the Chávez presidency. PLOS ONE 9(6), e100884.
-       doi:10.1371/journal.pone.0100884
-    .. [2] Myagkov, M., Ordeshook, P. C. & Shakin, D. (2009). The Forensics
+    .. [1] Myagkov, M., Ordeshook, P. C. & Shakin, D. (2009). The Forensics
        of Election Fraud: Russia and Ukraine. Cambridge University Press
        (ISBN 9780521748360).
     """
@@ -409,9 +406,9 @@ def join_elections(
 
     References
     ----------
-    .. [1] Jiménez, R. & Hidalgo, M. (2014). Forensic analysis of Venezuelan
-       elections during the Chávez presidency. PLOS ONE 9(6), e100884.
-       doi:10.1371/journal.pone.0100884
+    .. [1] Myagkov, M., Ordeshook, P. C. & Shakin, D. (2009). The Forensics
+       of Election Fraud: Russia and Ukraine. Cambridge University Press
+       (ISBN 9780521748360) (the same precincts compared across elections).
     """
     for e in (earlier, later):
         if not isinstance(e, Election):
@@ -568,9 +565,9 @@ def persistence(
 
     References
     ----------
-    .. [1] Jiménez, R. & Hidalgo, M. (2014). Forensic analysis of Venezuelan
-       elections during the Chávez presidency. PLOS ONE 9(6), e100884.
-       doi:10.1371/journal.pone.0100884
+    .. [1] Myagkov, M., Ordeshook, P. C. & Shakin, D. (2009). The Forensics
+       of Election Fraud: Russia and Ukraine. Cambridge University Press
+       (ISBN 9780521748360) (the same precincts compared across elections).
     """
     from forensics.turnout import _fisher_ci
 

@@ -4,13 +4,15 @@ Forensic results are read on a map: where the missing tally sheets are, where
 turnout or digit anomalies sit, whether they cluster. This module holds the
 pieces that are not drawing (the drawing is in :mod:`forensics.plots.maps`):
 
-* state names: :func:`normalize_state_name` folds the spellings of the CNE
-  files ("EDO. ZULIA", "DTTO. CAPITAL", "EDO.NVA.ESPARTA", "Vargas") and of
-  the boundary file ("Zulia", "Distrito Capital", "Nueva Esparta", "La
-  Guaira") to one key; :func:`join_states` joins values to the map and
-  raises on any name it cannot place;
-* polygons: :class:`StateBoundaries` (read by the ``venezuela-states``
-  dataset) and :func:`simplify_ring` (Douglas–Peucker);
+* state names: :class:`StateNames` holds a country's rules (abbreviations,
+  leading words to drop, aliases of former or truncated names, units with
+  votes but no polygon) and :func:`normalize_state_name` applies them, so that
+  the spellings of results files and of a boundary file fold to one key;
+  :func:`join_states` joins values to the map and raises on any name it
+  cannot place;
+* polygons: :class:`StateBoundaries` (read by a boundaries dataset, which
+  carries its country's :class:`StateNames`) and :func:`simplify_ring`
+  (Douglas–Peucker);
 * adjacency: :func:`adjacency` (shared boundary vertices);
 * clustering: :func:`morans_i` (global), :func:`local_morans_i` and
   :func:`getis_ord_gi_star` (local, conditional-randomisation permutation
@@ -43,13 +45,12 @@ from forensics.multitest import benjamini_hochberg
 from forensics.results import TestResult, as_float
 
 __all__ = [
-    "OFF_MAP",
-    "STATE_ALIASES",
     "Adjacency",
     "LocalClusterResult",
     "MoranResult",
     "StateBoundaries",
     "StateJoin",
+    "StateNames",
     "adjacency",
     "getis_ord_gi_star",
     "join_states",
@@ -61,66 +62,83 @@ __all__ = [
 
 Alternative = Literal["two-sided", "greater", "less"]
 
+
 # ------------------------------------------------------------------ names
-#: Abbreviations of the CNE files, expanded token by token.
-_TOKENS = {
-    "EDO": "ESTADO",
-    "EST": "ESTADO",
-    "DTTO": "DISTRITO",
-    "DTO": "DISTRITO",
-    "DIST": "DISTRITO",
-    "NVA": "NUEVA",
-    "STA": "SANTA",
-}
+@dataclasses.dataclass(frozen=True)
+class StateNames:
+    """A country's rules for folding state names to join keys.
 
-#: Whole-name aliases, after accents, case, punctuation and the abbreviations
-#: above are folded: truncated names of the acta files and former names.
-STATE_ALIASES = {
-    "DELTA AMAC": "DELTA AMACURO",
-    "DELTA": "DELTA AMACURO",
-    "VARGAS": "LA GUAIRA",  # renamed La Guaira in 2019
-    "DISTRITO FEDERAL": "DISTRITO CAPITAL",  # name before 1999
-    "CAPITAL": "DISTRITO CAPITAL",
-    "DEPENDENCIAS": "DEPENDENCIAS FEDERALES",
-}
+    Applied by :func:`normalize_state_name` after accents, case and
+    punctuation are folded (every rule is written in upper-case ASCII).
 
-#: CNE units with votes but no polygon: voting abroad and the "inhospitable
-#: zones" circuit. :func:`join_states` sets their values apart (never drops
-#: them) so that maps can state them beside the map.
-OFF_MAP = {
-    "EMBAJADAS": "voting abroad (embassies and consulates)",
-    "ZONAS INHOSPITAS": "remote areas voting as a separate CNE circuit",
-}
+    Attributes
+    ----------
+    abbreviations : mapping of str to str
+        Abbreviated words expanded token by token (e.g. ``{"ST": "SAINT"}``).
+    prefixes : tuple of str
+        Leading words dropped when more words follow (e.g. ``("STATE",)``
+        turns "STATE OF X" into "OF X"; "STATE" alone stays).
+    aliases : mapping of str to str
+        Whole-name aliases applied last: truncated names, former names.
+    off_map : mapping of str to str
+        Keys of units that have votes but no polygon (voting abroad, say),
+        each with a description. :func:`join_states` sets their values apart
+        (never drops them) so that maps can state them beside the map.
+
+    Examples
+    --------
+    >>> names = StateNames(abbreviations={"ST": "SAINT"}, aliases={"OLD NAME": "NEW NAME"})
+    >>> names.key("St. Andrew"), names.key("old name"), names.key("Néw-Name")
+    ('SAINT ANDREW', 'NEW NAME', 'NEW NAME')
+    """
+
+    abbreviations: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    prefixes: tuple[str, ...] = ()
+    aliases: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    off_map: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    def key(self, name: str) -> str:
+        """The join key of ``name``: :func:`normalize_state_name` with these rules."""
+        return normalize_state_name(name, self)
 
 
-def normalize_state_name(name: str) -> str:
-    """Fold a Venezuelan state name to a join key.
+def normalize_state_name(name: str, names: StateNames | None = None) -> str:
+    """Fold a state name to a join key.
 
-    Accents and case are removed, punctuation becomes a space, the CNE
-    abbreviations ``EDO.``, ``DTTO.``, ``NVA.`` are expanded, a leading
-    ``ESTADO`` is dropped and :data:`STATE_ALIASES` is applied. "EDO. ZULIA",
-    "Zulia" and "zulia" give ``"ZULIA"``; "DTTO. CAPITAL" gives ``"DISTRITO
-    CAPITAL"``; "EDO.NVA.ESPARTA" gives ``"NUEVA ESPARTA"``; "EDO. DELTA AMAC"
-    gives ``"DELTA AMACURO"``; "Vargas" gives ``"LA GUAIRA"``.
+    Accents and case are removed and punctuation becomes a space; then the
+    rules of ``names`` are applied: its abbreviations are expanded, a
+    leading word among its prefixes is dropped and its aliases are applied.
 
     Parameters
     ----------
     name : str
+    names : StateNames, optional
+        The country's rules. Default: no rules (accents, case and
+        punctuation only).
 
     Returns
     -------
     str
         The key (upper-case ASCII words separated by single spaces).
+
+    Examples
+    --------
+    >>> normalize_state_name("São  Paulo")
+    'SAO PAULO'
+    >>> normalize_state_name("Prov. Norte", StateNames(abbreviations={"PROV": "PROVINCE"},
+    ...                                                prefixes=("PROVINCE",)))
+    'NORTE'
     """
     if not isinstance(name, str):
         raise TypeError(f"a state name must be a string, got {name!r}")
+    rules = StateNames() if names is None else names
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     tokens = re.sub(r"[^A-Za-z0-9]+", " ", folded).upper().split()
-    tokens = [_TOKENS.get(t, t) for t in tokens]
-    if len(tokens) > 1 and tokens[0] == "ESTADO":
+    tokens = [rules.abbreviations.get(t, t) for t in tokens]
+    if len(tokens) > 1 and tokens[0] in rules.prefixes:
         tokens = tokens[1:]
     key = " ".join(tokens)
-    return STATE_ALIASES.get(key, key)
+    return rules.aliases.get(key, key)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -134,7 +152,7 @@ class StateJoin:
         where the input had no value.
     off_map : pandas.Series
         Values of the input's units that exist but have no polygon
-        (:data:`OFF_MAP`: voting abroad, remote areas), index as given.
+        (the ``off_map`` units of the :class:`StateNames`), index as given.
     missing : tuple of str
         Map units without a value (NaN in ``values``).
     """
@@ -144,18 +162,26 @@ class StateJoin:
     missing: tuple[str, ...]
 
 
-def join_states(values: Mapping[str, float] | pd.Series, units: Sequence[str]) -> StateJoin:
+def join_states(
+    values: Mapping[str, float] | pd.Series,
+    units: Sequence[str],
+    names: StateNames | None = None,
+) -> StateJoin:
     """Join values keyed by state name to the units of a map.
 
-    Names are matched by :func:`normalize_state_name`, so the CNE spellings
-    and the boundary file's spellings meet.
+    Names are matched by :func:`normalize_state_name` with the rules
+    ``names``, so the spellings of a results file and of the boundary file
+    meet.
 
     Parameters
     ----------
     values : mapping or pandas.Series
-        Numbers keyed by state name (any spelling the normaliser folds).
+        Numbers keyed by state name (any spelling the rules fold).
     units : sequence of str
         The map's unit names (e.g. ``StateBoundaries.names``).
+    names : StateNames, optional
+        The country's rules (e.g. ``StateBoundaries.naming``). Default: no
+        rules beyond accents, case and punctuation.
 
     Returns
     -------
@@ -169,7 +195,8 @@ def join_states(values: Mapping[str, float] | pd.Series, units: Sequence[str]) -
         is not numeric.
     """
     series = pd.Series(values) if not isinstance(values, pd.Series) else values
-    unit_keys = {normalize_state_name(u): u for u in units}
+    rules = StateNames() if names is None else names
+    unit_keys = {rules.key(u): u for u in units}
     if len(unit_keys) != len(units):
         raise DataError("the map's unit names are not distinct after normalisation")
     try:
@@ -181,7 +208,7 @@ def join_states(values: Mapping[str, float] | pd.Series, units: Sequence[str]) -
     off: dict[str, float] = {}
     unknown: list[str] = []
     for name, value in zip(series.index, numbers.to_numpy(), strict=True):
-        key = normalize_state_name(str(name))
+        key = rules.key(str(name))
         if key in unit_keys:
             unit = unit_keys[key]
             if unit in placed:
@@ -190,7 +217,7 @@ def join_states(values: Mapping[str, float] | pd.Series, units: Sequence[str]) -
                 )
             placed[unit] = float(value)
             source[unit] = str(name)
-        elif key in OFF_MAP:
+        elif key in rules.off_map:
             off[str(name)] = float(value)
         else:
             unknown.append(str(name))
@@ -198,8 +225,8 @@ def join_states(values: Mapping[str, float] | pd.Series, units: Sequence[str]) -
         raise DataError(
             f"{len(unknown)} state name(s) match no map unit: {', '.join(map(repr, unknown))}. "
             f"Map units: {', '.join(units)}; known off-map units: "
-            f"{', '.join(OFF_MAP)}. Add an alias to forensics.maps.STATE_ALIASES if the "
-            "name is a spelling of a mapped state."
+            f"{', '.join(rules.off_map) or 'none'}. Add an alias to the map's StateNames if "
+            "the name is a spelling of a mapped state."
         )
     joined = pd.Series([placed.get(u, np.nan) for u in units], index=list(units), dtype=float)
     missing = tuple(u for u in units if not np.isfinite(joined[u]))
@@ -286,12 +313,13 @@ class StateBoundaries:
     Attributes
     ----------
     names : tuple of str
-        Unit names as in the boundary file (``ADM1_ES``, with accents).
+        Unit names as in the boundary file (with accents).
     keys : tuple of str
-        The names normalised by :func:`normalize_state_name` (join keys).
+        The names normalised by :func:`normalize_state_name` with
+        ``naming`` (join keys).
     pcodes : tuple of str
-        P-codes (``""`` where the file has none, e.g. the Dependencias
-        Federales). They do not follow the CNE numbering; join by ``keys``.
+        P-codes (``""`` where the file has none). They need not follow the
+        numbering of a results file; join by ``keys``.
     rings : tuple of tuple of numpy.ndarray
         Per unit, its rings (outer rings and holes, shape (k, 2), closed) as
         read: used for adjacency.
@@ -305,6 +333,8 @@ class StateBoundaries:
         Coordinate system (longitude/latitude degrees, WGS 84).
     source : str
         Citation of the boundary data.
+    naming : StateNames
+        The country's rules for folding state names (default: none).
     """
 
     names: tuple[str, ...]
@@ -316,6 +346,7 @@ class StateBoundaries:
     tolerance: float = 0.0
     crs: str = "EPSG:4326 (longitude, latitude in degrees)"
     source: str = ""
+    naming: StateNames = dataclasses.field(default_factory=StateNames)
 
     def __len__(self) -> int:
         return len(self.names)
@@ -337,8 +368,8 @@ class StateBoundaries:
         return np.array([b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()])
 
     def index(self, name: str) -> int:
-        """Position of a unit, by any spelling :func:`normalize_state_name` folds."""
-        key = normalize_state_name(name)
+        """Position of a unit, by any spelling ``naming`` folds."""
+        key = self.naming.key(name)
         try:
             return self.keys.index(key)
         except ValueError:
@@ -370,6 +401,8 @@ class Adjacency:
         Shared vertices needed for a pair to be neighbours.
     links : tuple of tuple of str
         Pairs added by hand (e.g. an island and the nearest mainland state).
+    naming : StateNames
+        The rules that fold unit names (from the boundaries).
     """
 
     units: tuple[str, ...]
@@ -378,6 +411,7 @@ class Adjacency:
     tolerance: float = 0.0
     min_shared: int = 2
     links: tuple[tuple[str, str], ...] = ()
+    naming: StateNames = dataclasses.field(default_factory=StateNames)
 
     def neighbours(self, name: str) -> tuple[str, ...]:
         """Names of the neighbours of ``name`` (any spelling), in map order."""
@@ -398,8 +432,8 @@ class Adjacency:
         return pd.DataFrame(self.matrix.astype(int), index=self.units, columns=self.units)
 
     def _index(self, name: str) -> int:
-        key = normalize_state_name(name)
-        keys = [normalize_state_name(u) for u in self.units]
+        key = self.naming.key(name)
+        keys = [self.naming.key(u) for u in self.units]
         try:
             return keys.index(key)
         except ValueError:
@@ -424,10 +458,10 @@ def adjacency(
     ----------
     boundaries : StateBoundaries
     tolerance : float
-        Distance in degrees (default ``1e-6``, about 0.1 m). The OCHA/INE
-        boundaries of Venezuela are topologically clean (bordering states
-        share identical vertices), and the 51 neighbour pairs are the same
-        for every tolerance from 0 to 0.01 degrees.
+        Distance in degrees (default ``1e-6``, about 0.1 m): enough for a
+        topologically clean file, where bordering states share identical
+        vertices. Check that the neighbour pairs do not change over a range
+        of tolerances.
     min_shared : int
         Shared vertices required: 2 (default) asks for a shared edge (rook
         contiguity), 1 also accepts units touching at a single point (queen).
@@ -441,8 +475,7 @@ def adjacency(
 
     Notes
     -----
-    Islands have no land neighbours and stay isolated unless linked: on the
-    Venezuelan map, Nueva Esparta and the Dependencias Federales. The
+    Islands have no land neighbours and stay isolated unless linked. The
     clustering tests exclude isolated units (and say so) because their
     spatial lag is undefined.
     """
@@ -487,7 +520,7 @@ def adjacency(
     keys = list(boundaries.keys)
     for a, b in links:
         try:
-            ia, ib = keys.index(normalize_state_name(a)), keys.index(normalize_state_name(b))
+            ia, ib = keys.index(boundaries.naming.key(a)), keys.index(boundaries.naming.key(b))
         except ValueError:
             raise KeyError(f"link ({a!r}, {b!r}) names a unit not on the map") from None
         if ia == ib:
@@ -502,6 +535,7 @@ def adjacency(
         tolerance=float(tolerance),
         min_shared=int(min_shared),
         links=tuple(added),
+        naming=boundaries.naming,
     )
 
 
@@ -598,10 +632,10 @@ def _prepare(values, adj: Adjacency) -> _Prepared:
     if not isinstance(adj, Adjacency):
         raise TypeError(f"adjacency must be a forensics.maps.Adjacency, got {type(adj).__name__}")
     if isinstance(values, (Mapping, pd.Series)):
-        join = join_states(values, adj.units)
+        join = join_states(values, adj.units, adj.naming)
         x = join.values.to_numpy()
         off = [
-            (name, "off the map: " + OFF_MAP[normalize_state_name(name)])
+            (name, "off the map: " + adj.naming.off_map[adj.naming.key(name)])
             for name in join.off_map.index
         ]
     else:
@@ -689,9 +723,9 @@ def morans_i(
     Parameters
     ----------
     values : mapping, pandas.Series or array_like
-        A number per state, keyed by name (any spelling
-        :func:`normalize_state_name` folds; off-map units such as
-        "Embajadas" are set aside and listed) or an array in the order of
+        A number per state, keyed by name (any spelling the adjacency's
+        :class:`StateNames` fold; its off-map units, such as voting abroad,
+        are set aside and listed) or an array in the order of
         ``adjacency.units``. NaN marks a state without a value.
     adjacency : Adjacency
         From :func:`adjacency`.

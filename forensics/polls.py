@@ -1,14 +1,20 @@
 """Pre-election polls against the announced and documented results.
 
-* :func:`load_polls` reads ``data/polls_2024.csv`` and joins the pollster
-  classification ``data/pollsters.csv`` (independent, government-aligned or
-  unknown, each with its basis and source).
+* :func:`read_polls` reads a table of polls (one row per poll, a column
+  ``<key>_pct`` per candidate) and joins a pollster classification read by
+  :func:`read_pollsters` (independent, government-aligned or unknown, each
+  with its basis and source); :func:`read_exit_polls` reads exit polls and
+  quick counts.
 * :func:`poll_average` pools polls per class of pollster with a
   random-effects (DerSimonian–Laird) or fixed-effect weighted average of the
-  González–Maduro margin and of each share.
-* :func:`compare` sets side by side the poll averages, the exit polls, the
-  opposition's acta totals and their QR decoding, and the CNE's bulletins,
-  with how many standard errors each lies from the others.
+  margin between two candidates and of each share.
+* :func:`source_distances` sets side by side poll averages, exit polls and
+  counts, with how many standard errors each lies from the others
+  (a :class:`Comparison`).
+
+Every function takes the two candidates' keys (``candidates=("a", "b")``:
+columns ``a_pct`` and ``b_pct``, margin ``a - b``); the tables, keys and dates
+of one election belong to its case study (:mod:`forensics.cases`).
 
 The shares are as the sources report them: polls give percentages of all
 respondents (undecided included), results give percentages of valid votes.
@@ -20,7 +26,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,35 +34,77 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from forensics.bulletins import bulletin_counts, data_file, load_bulletins
-from forensics.election import DataError, Election
+from forensics.election import DataError
 
 __all__ = [
     "Comparison",
     "classification_sensitivity",
-    "compare",
-    "load_exit_polls",
-    "load_polls",
-    "load_pollsters",
+    "count_rows",
     "poll_average",
+    "quantities",
+    "read_exit_polls",
+    "read_polls",
+    "read_pollsters",
+    "source_distances",
     "two_party",
 ]
 
-#: Election day of the 2024 Venezuelan presidential election.
-ELECTION_DAY = "2024-07-28"
-QUANTITIES = ("gonzalez", "maduro", "margin")
 CLASSES = ("independent", "government-aligned", "unknown")
 _DUPLICATE = re.compile(r"may duplicate|probably the", re.IGNORECASE)
 _ISO = re.compile(r"(20\d\d-\d\d-\d\d)")
 
 
-def load_pollsters(path: str | Path | None = None) -> pd.DataFrame:
-    """Read the pollster classification ``data/pollsters.csv``.
+def _two(candidates: Sequence[str]) -> tuple[str, str]:
+    if isinstance(candidates, str) or len(candidates) != 2:
+        raise ValueError(f"candidates must name two candidate keys, got {candidates!r}")
+    a, b = candidates
+    if a == b or "margin" in (a, b):
+        raise ValueError(
+            f"candidates must be two distinct keys other than 'margin', got {a!r}, {b!r}"
+        )
+    return str(a), str(b)
 
-    Columns ``pollster``, ``class`` (one of ``independent``,
-    ``government-aligned``, ``unknown``), ``basis`` and ``source``.
+
+def quantities(candidates: Sequence[str]) -> tuple[str, str, str]:
+    """The quantities reported for two candidates: their keys and ``"margin"``.
+
+    Examples
+    --------
+    >>> quantities(("a", "b"))
+    ('a', 'b', 'margin')
     """
-    df = pd.read_csv(data_file("pollsters.csv", path), dtype=str, keep_default_na=False)
+    a, b = _two(candidates)
+    return a, b, "margin"
+
+
+def _read_table(path: str | Path) -> pd.DataFrame:
+    p = Path(path)
+    if not p.is_file():
+        raise FileNotFoundError(f"{p} does not exist")
+    return pd.read_csv(p, dtype=str, keep_default_na=False)
+
+
+def read_pollsters(path: str | Path) -> pd.DataFrame:
+    """Read a pollster classification table.
+
+    Parameters
+    ----------
+    path : path-like
+        A CSV with columns ``pollster``, ``class`` (one of ``independent``,
+        ``government-aligned``, ``unknown``), ``basis`` and ``source``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table as text.
+
+    Raises
+    ------
+    forensics.DataError
+        A column is missing, a class is unknown (the rows are named) or a
+        pollster is listed twice.
+    """
+    df = _read_table(path)
     need = ["pollster", "class", "basis", "source"]
     missing = [c for c in need if c not in df.columns]
     if missing:
@@ -88,48 +136,65 @@ def _to_float(df: pd.DataFrame, columns: Sequence[str], table: str) -> None:
 
 
 def _classify(df: pd.DataFrame, pollsters: pd.DataFrame | None) -> pd.DataFrame:
-    cls = load_pollsters() if pollsters is None else pollsters
-    lookup = cls.set_index("pollster")
+    if pollsters is None:
+        df["class"] = "unknown"
+        df["class_basis"] = "not in the classification"
+        return df
+    lookup = pollsters.set_index("pollster")
     df["class"] = df["pollster"].map(lookup["class"]).fillna("unknown")
     df["class_basis"] = df["pollster"].map(lookup["basis"]).fillna("not in the classification")
     return df
 
 
-def load_polls(
-    path: str | Path | None = None, *, pollsters: pd.DataFrame | None = None
+def read_polls(
+    path: str | Path,
+    *,
+    candidates: Sequence[str],
+    pollsters: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Read the pre-election polls with the pollster classification joined.
+    """Read a table of pre-election polls with the pollster classification joined.
 
     Parameters
     ----------
-    path : path-like, optional
-        Default: ``data/polls_2024.csv`` next to the package.
+    path : path-like
+        A CSV with one row per poll: ``pollster``, ``fieldwork_start``,
+        ``fieldwork_end`` (ISO dates or empty), ``sample_size``, ``<key>_pct``
+        for each of the two candidates, ``other_pct``, ``undecided_pct``,
+        ``source`` and ``notes``.
+    candidates : sequence of two str
+        The two candidates' keys, e.g. ``("a", "b")`` for columns ``a_pct``
+        and ``b_pct``; the margin is the first minus the second.
     pollsters : pandas.DataFrame, optional
-        A classification table like :func:`load_pollsters` (default: the
-        shipped one). Pollsters absent from it are ``unknown``.
+        A classification table like :func:`read_pollsters`. Pollsters absent
+        from it, and all pollsters when it is not given, are ``unknown``.
 
     Returns
     -------
     pandas.DataFrame
         The table's columns (percentages and ``sample_size`` as float, dates
-        as datetime) plus ``margin`` (González minus Maduro, points),
+        as datetime) plus ``margin`` (first minus second candidate, points),
         ``date`` (fieldwork end, else start, else the first ISO date in
         ``notes``, e.g. the publication date), ``date_source`` (``fieldwork``,
         ``notes`` or ``missing``), ``possible_duplicate`` (the notes say the
         row may repeat a dated row), ``class`` and ``class_basis``.
+
+    Raises
+    ------
+    forensics.DataError
+        A column is missing or a number is not numeric (the values are
+        named).
     """
-    df = pd.read_csv(data_file("polls_2024.csv", path), dtype=str, keep_default_na=False)
-    need = ["pollster", "fieldwork_start", "fieldwork_end", "sample_size", "maduro_pct"]
-    need += ["gonzalez_pct", "other_pct", "undecided_pct", "source", "notes"]
+    a, b = _two(candidates)
+    df = _read_table(path)
+    need = ["pollster", "fieldwork_start", "fieldwork_end", "sample_size", f"{b}_pct"]
+    need += [f"{a}_pct", "other_pct", "undecided_pct", "source", "notes"]
     missing = [c for c in need if c not in df.columns]
     if missing:
         raise DataError(f"polls table: missing column(s) {missing}")
-    _to_float(
-        df, ["sample_size", "maduro_pct", "gonzalez_pct", "other_pct", "undecided_pct"], "polls"
-    )
+    _to_float(df, ["sample_size", f"{b}_pct", f"{a}_pct", "other_pct", "undecided_pct"], "polls")
     for col in ("fieldwork_start", "fieldwork_end"):
         df[col] = pd.to_datetime(df[col].replace("", None), errors="raise")
-    df["margin"] = df["gonzalez_pct"] - df["maduro_pct"]
+    df["margin"] = df[f"{a}_pct"] - df[f"{b}_pct"]
     from_notes = pd.to_datetime(df["notes"].str.extract(_ISO)[0], errors="coerce")
     date = df["fieldwork_end"].fillna(df["fieldwork_start"])
     df["date_source"] = np.where(
@@ -140,22 +205,50 @@ def load_polls(
     return _classify(df, pollsters)
 
 
-def load_exit_polls(
-    path: str | Path | None = None, *, pollsters: pd.DataFrame | None = None
+def read_exit_polls(
+    path: str | Path,
+    *,
+    candidates: Sequence[str],
+    pollsters: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Read ``data/exit_polls_2024.csv`` with the classification joined.
+    """Read a table of exit polls and quick counts with the classification joined.
 
-    Qualified cells (``<14``, ``8 (Ecarri)``) become NaN in the numeric
-    column and are kept verbatim in ``<column>_as_published``; ``n`` is the
-    sample size where it is a plain number of voters.
+    Parameters
+    ----------
+    path : path-like
+        A CSV with ``type``, ``pollster``, ``sample_size``,
+        ``polling_stations``, ``<key>_pct`` for each of the two candidates
+        and ``other_pct``.
+    candidates : sequence of two str
+        The two candidates' keys (see :func:`read_polls`).
+    pollsters : pandas.DataFrame, optional
+        A classification table like :func:`read_pollsters`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Qualified cells (``<14``, ``8 (name)``) become NaN in the numeric
+        column and are kept verbatim in ``<column>_as_published``; ``n`` is
+        the sample size where it is a plain number of voters; ``margin`` is
+        the first minus the second candidate.
+
+    Raises
+    ------
+    forensics.DataError
+        A column is missing.
     """
-    df = pd.read_csv(data_file("exit_polls_2024.csv", path), dtype=str, keep_default_na=False)
-    for col in ("maduro_pct", "gonzalez_pct", "other_pct"):
+    a, b = _two(candidates)
+    df = _read_table(path)
+    need = ["type", "pollster", "sample_size", "polling_stations", f"{a}_pct", f"{b}_pct"]
+    missing = [c for c in [*need, "other_pct"] if c not in df.columns]
+    if missing:
+        raise DataError(f"exit polls table: missing column(s) {missing}")
+    for col in (f"{b}_pct", f"{a}_pct", "other_pct"):
         df[f"{col}_as_published"] = df[col]
         df[col] = pd.to_numeric(df[col].str.strip(), errors="coerce")
     df["n"] = pd.to_numeric(df["sample_size"].str.strip(), errors="coerce")
     df["polling_stations"] = pd.to_numeric(df["polling_stations"].str.strip(), errors="coerce")
-    df["margin"] = df["gonzalez_pct"] - df["maduro_pct"]
+    df["margin"] = df[f"{a}_pct"] - df[f"{b}_pct"]
     return _classify(df, pollsters)
 
 
@@ -194,12 +287,13 @@ def _dersimonian_laird(y: np.ndarray, v: np.ndarray, random: bool) -> dict[str, 
 def poll_average(
     polls: pd.DataFrame,
     *,
+    candidates: Sequence[str],
     method: str = "random-effects",
     window: int | None = None,
     design_effect: float = 1.5,
     default_n: float | None = None,
     drop_possible_duplicates: bool = True,
-    election_day: str = ELECTION_DAY,
+    election_day: str | None = None,
     by: str = "class",
     confidence: float = 0.95,
 ) -> pd.DataFrame:
@@ -208,8 +302,11 @@ def poll_average(
     Parameters
     ----------
     polls : pandas.DataFrame
-        As from :func:`load_polls` (columns ``gonzalez_pct``, ``maduro_pct``,
-        ``sample_size``, ``date``, ``possible_duplicate`` and ``by``).
+        As from :func:`read_polls` (columns ``<key>_pct`` of both
+        candidates, ``sample_size``, ``date``, ``possible_duplicate`` and
+        ``by``).
+    candidates : sequence of two str
+        The two candidates' keys; the margin is the first minus the second.
     method : {"random-effects", "fixed-effect"}
         DerSimonian–Laird random effects (default) or inverse-variance fixed
         effect.
@@ -221,12 +318,11 @@ def poll_average(
         default, a typical value for clustered face-to-face samples).
     default_n : float, optional
         Sample size assumed where the source gives none. Default: the
-        median of the stated sample sizes of all polls passed (1,200 for the
-        2024 table).
+        median of the stated sample sizes of all polls passed.
     drop_possible_duplicates : bool
         Drop rows whose notes say they may repeat a dated row (default).
-    election_day : str
-        ISO date the window counts back from.
+    election_day : str, optional
+        ISO date the window counts back from (required with ``window``).
     by : str
         Column to group by (default the pollster class).
     confidence : float
@@ -235,8 +331,8 @@ def poll_average(
     Returns
     -------
     pandas.DataFrame
-        One row per group and quantity (``gonzalez``, ``maduro``, ``margin``,
-        in percentage points): ``estimate``, ``se``, ``lower``, ``upper``,
+        One row per group and quantity (the two keys and ``margin``, in
+        percentage points): ``estimate``, ``se``, ``lower``, ``upper``,
         ``tau2`` (between-poll variance), ``Q``, ``I2``, ``k`` (polls
         pooled), ``n_default`` (polls given ``default_n``), ``n_undated``
         (undated polls excluded by the window), ``n_duplicates`` (dropped as
@@ -246,7 +342,7 @@ def poll_average(
     -----
     Within-poll variance of a share ``p`` (a proportion) with sample size
     ``n`` and design effect ``d``: ``d p (1 - p) / n``; of the margin
-    ``p_G - p_M`` (multinomial): ``d (p_G + p_M - (p_G - p_M)^2) / n``. The
+    ``p_A - p_B`` (multinomial): ``d (p_A + p_B - (p_A - p_B)^2) / n``. The
     DerSimonian–Laird estimate of the between-poll variance is
     ``tau^2 = max(0, (Q - (k - 1)) / (sum w - sum w^2 / sum w))`` with
     ``w = 1/v`` and Cochran's ``Q``; the pooled estimate weights each poll by
@@ -260,7 +356,7 @@ def poll_average(
     The average speaks to what the polls of each class said, not to the
     result: polls measure stated intention among respondents, weighted by
     each firm's own methods, and all of them share the risk of non-response
-    in a polarised, fearful climate.
+    where answering is risky.
 
     References
     ----------
@@ -276,10 +372,13 @@ def poll_average(
         raise ValueError(f"design_effect must be >= 1, got {design_effect}")
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be in (0, 1), got {confidence}")
-    need = ["gonzalez_pct", "maduro_pct", "sample_size", by]
+    a, b = _two(candidates)
+    need = [f"{a}_pct", f"{b}_pct", "sample_size", by]
     missing = [c for c in need if c not in polls.columns]
     if missing:
-        raise DataError(f"polls: missing column(s) {missing}; see load_polls")
+        raise DataError(f"polls: missing column(s) {missing}; see read_polls")
+    if window is not None and election_day is None:
+        raise ValueError("window= needs election_day= (the ISO date the window counts back from)")
     df = polls.copy()
     n_dup = pd.Series(0, index=df.index)
     if drop_possible_duplicates and "possible_duplicate" in df.columns:
@@ -307,12 +406,12 @@ def poll_average(
         if use.empty:
             continue
         n = use["sample_size"].fillna(default_n).to_numpy(float)
-        pg = use["gonzalez_pct"].to_numpy(float) / 100
-        pm = use["maduro_pct"].to_numpy(float) / 100
+        pa = use[f"{a}_pct"].to_numpy(float) / 100
+        pb = use[f"{b}_pct"].to_numpy(float) / 100
         series = {
-            "gonzalez": (pg, pg * (1 - pg)),
-            "maduro": (pm, pm * (1 - pm)),
-            "margin": (pg - pm, pg + pm - (pg - pm) ** 2),
+            a: (pa, pa * (1 - pa)),
+            b: (pb, pb * (1 - pb)),
+            "margin": (pa - pb, pa + pb - (pa - pb) ** 2),
         }
         for quantity, (y, var1) in series.items():
             v = design_effect * np.maximum(var1, 1e-12) / n
@@ -340,22 +439,24 @@ def poll_average(
     return pd.DataFrame(rows)
 
 
-def two_party(polls: pd.DataFrame) -> pd.DataFrame:
-    """Rescale each poll to the two leading candidates: González + Maduro = 100.
+def two_party(polls: pd.DataFrame, *, candidates: Sequence[str]) -> pd.DataFrame:
+    """Rescale each poll to the two leading candidates: A + B = 100.
 
     Parameters
     ----------
     polls : pandas.DataFrame
-        As from :func:`load_polls` (``gonzalez_pct``, ``maduro_pct``,
+        As from :func:`read_polls` (``<key>_pct`` of both candidates,
         ``sample_size``).
+    candidates : sequence of two str
+        The two candidates' keys ``(A, B)``.
 
     Returns
     -------
     pandas.DataFrame
-        A copy with ``gonzalez_pct`` and ``maduro_pct`` replaced by their
-        two-party shares ``100 G / (G + M)`` and ``100 M / (G + M)``,
-        ``sample_size`` replaced by the respondents who chose one of the two
-        (``n (G + M) / 100``; missing stays missing) and ``margin`` by the
+        A copy with ``A_pct`` and ``B_pct`` replaced by their two-party
+        shares ``100 A / (A + B)`` and ``100 B / (A + B)``, ``sample_size``
+        replaced by the respondents who chose one of the two
+        (``n (A + B) / 100``; missing stays missing) and ``margin`` by the
         two-party margin.
 
     Notes
@@ -365,28 +466,30 @@ def two_party(polls: pd.DataFrame) -> pd.DataFrame:
     both to the two leading candidates puts them on one footing, under the
     assumption that the undecided split like the decided. Passed to
     :func:`poll_average`, the average is then of the two-party shares among
-    decided respondents, comparable with ``G / (G + M)`` of a count.
+    decided respondents, comparable with ``A / (A + B)`` of a count.
     """
-    need = ["gonzalez_pct", "maduro_pct", "sample_size"]
+    a, b = _two(candidates)
+    need = [f"{a}_pct", f"{b}_pct", "sample_size"]
     missing = [c for c in need if c not in polls.columns]
     if missing:
-        raise DataError(f"polls: missing column(s) {missing}; see load_polls")
+        raise DataError(f"polls: missing column(s) {missing}; see read_polls")
     out = polls.copy()
-    both = out["gonzalez_pct"] + out["maduro_pct"]
+    both = out[f"{a}_pct"] + out[f"{b}_pct"]
     if not (both > 0).all():
         raise DataError(
             f"polls: rows {np.flatnonzero(~(both > 0)).tolist()} have no share for either candidate"
         )
-    out["gonzalez_pct"] = 100 * polls["gonzalez_pct"] / both
-    out["maduro_pct"] = 100 * polls["maduro_pct"] / both
+    out[f"{a}_pct"] = 100 * polls[f"{a}_pct"] / both
+    out[f"{b}_pct"] = 100 * polls[f"{b}_pct"] / both
     out["sample_size"] = polls["sample_size"] * both / 100
-    out["margin"] = out["gonzalez_pct"] - out["maduro_pct"]
+    out["margin"] = out[f"{a}_pct"] - out[f"{b}_pct"]
     return out
 
 
 def classification_sensitivity(
     polls: pd.DataFrame,
     *,
+    candidates: Sequence[str],
     move: str = "unknown",
     to: Sequence[str] = ("government-aligned", "independent"),
     quantity: str = "margin",
@@ -397,13 +500,15 @@ def classification_sensitivity(
     Parameters
     ----------
     polls : pandas.DataFrame
-        As from :func:`load_polls` (columns ``pollster`` and ``class``).
+        As from :func:`read_polls` (columns ``pollster`` and ``class``).
+    candidates : sequence of two str
+        The two candidates' keys (see :func:`poll_average`).
     move : str
         The class whose pollsters are moved (default ``"unknown"``).
     to : sequence of str
         The classes they are moved to, one scenario each.
-    quantity : {"margin", "gonzalez", "maduro"}
-        The quantity reported.
+    quantity : str
+        The quantity reported: ``"margin"`` or one of the two keys.
     **kwargs
         Passed to :func:`poll_average` (e.g. ``method``, ``window``).
 
@@ -418,17 +523,18 @@ def classification_sensitivity(
     Notes
     -----
     The classification is a judgement with a stated basis per pollster
-    (``data/pollsters.csv``). This function shows what rides on it: each
+    (see :func:`read_pollsters`). This function shows what rides on it: each
     pollster of the class ``move`` is moved, alone and then all together,
     into each class of ``to``, and :func:`poll_average` is recomputed for
     the classes of ``to``. The results themselves are never a basis for
     the classification; this is a sensitivity analysis, not a fit.
     """
-    if quantity not in QUANTITIES:
-        raise ValueError(f"quantity must be one of {QUANTITIES}, got {quantity!r}")
+    allowed = quantities(candidates)
+    if quantity not in allowed:
+        raise ValueError(f"quantity must be one of {allowed}, got {quantity!r}")
     for col in ("pollster", "class"):
         if col not in polls.columns:
-            raise DataError(f"polls: missing column {col!r}; see load_polls")
+            raise DataError(f"polls: missing column {col!r}; see read_polls")
     names = sorted(polls.loc[polls["class"] == move, "pollster"].unique())
     if not names:
         raise ValueError(f"no pollster of class {move!r} in the polls")
@@ -444,7 +550,7 @@ def classification_sensitivity(
             scenarios.append((f"{name} -> {target}", one))
     rows = []
     for label, df in scenarios:
-        avg = poll_average(df, **kwargs)
+        avg = poll_average(df, candidates=candidates, **kwargs)
         avg = avg[(avg["quantity"] == quantity) & avg["class"].isin(targets)]
         for _, r in avg.iterrows():
             rows.append(
@@ -464,12 +570,12 @@ def classification_sensitivity(
 
 @dataclass(frozen=True)
 class Comparison:
-    """Result of :func:`compare`.
+    """Sources side by side: the result of :func:`source_distances`.
 
     Attributes
     ----------
     table : pandas.DataFrame
-        Tidy: one row per source and quantity (``gonzalez``, ``maduro``,
+        Tidy: one row per source and quantity (the two candidates' keys and
         ``margin``, percentage points) with ``kind``, ``estimate``, ``se``
         (0 for counts, NaN where unknown), ``lower``, ``upper``, ``n`` and
         ``note``.
@@ -497,64 +603,82 @@ class Comparison:
         )
 
 
-def _count_rows(source: str, kind: str, g: float, m: float, valid: float, note: str) -> list:
-    out = []
-    for q, val in (("gonzalez", g), ("maduro", m), ("margin", g - m)):
-        est = 100 * val / valid
-        out.append((source, kind, q, est, 0.0, est, est, valid, note))
-    return out
-
-
-def compare(
-    polls: pd.DataFrame | None = None,
+def count_rows(
+    source: str,
+    kind: str,
+    counts: Mapping[str, float],
     *,
-    actas: Election | None = None,
-    actas_v1: Election | None = None,
-    qr: Election | None = None,
-    bulletins: pd.DataFrame | None = None,
-    exit_polls: pd.DataFrame | None = None,
-    design_effect: float = 1.5,
-    exit_design_effect: float = 2.0,
-    window: int | None = None,
-    confidence: float = 0.95,
-) -> Comparison:
-    """Poll averages, exit polls, acta totals and CNE bulletins side by side.
+    candidates: Sequence[str],
+    valid: float,
+    note: str = "",
+) -> pd.DataFrame:
+    """Rows of a complete count for :func:`source_distances`: shares of valid votes.
 
     Parameters
     ----------
-    polls : pandas.DataFrame, optional
-        Default :func:`load_polls`. Averaged per class with
-        :func:`poll_average` (random effects); the ``independent`` and
-        ``government-aligned`` classes are reported.
-    actas, actas_v1 : Election, optional
-        The opposition's acta files (``venezuela-2024`` = V2 and
-        ``venezuela-2024-v1``). When not given, their totals are taken from
-        the bulletins table rows "Opposition website dataset V2/V1".
-    qr : Election, optional
-        The QR-code decoding (``venezuela-2024-qr``); omitted when not given
-        (its totals are not in the bulletins table).
-    bulletins, exit_polls : pandas.DataFrame, optional
-        Default :func:`load_bulletins` and :func:`load_exit_polls`.
-    design_effect, window : see :func:`poll_average`.
-    exit_design_effect : float
-        Design effect for exit polls with a stated number of voters (a
-        cluster sample of polling places; 2 by default).
-    confidence : float
-        Level of the intervals.
+    source, kind : str
+        Labels of the count (e.g. ``"announced"``, ``"actas"``).
+    counts : mapping
+        Votes of each of the two candidates, by key.
+    candidates : sequence of two str
+        The two keys ``(A, B)``; the margin is ``A - B``.
+    valid : float
+        Valid votes, the denominator.
+    note : str
+        Kept in the ``note`` column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Three rows (``A``, ``B``, ``margin``) with ``se = 0`` (a count is not
+        a sample) and ``lower = upper = estimate``.
+
+    Examples
+    --------
+    >>> count_rows("x", "announced", {"a": 60, "b": 30}, candidates=("a", "b"), valid=100)[
+    ...     ["quantity", "estimate"]].to_numpy().tolist()
+    [['a', 60.0], ['b', 30.0], ['margin', 30.0]]
+    """
+    a, b = _two(candidates)
+    va, vb = float(counts[a]), float(counts[b])
+    rows = []
+    for q, val in ((a, va), (b, vb), ("margin", va - vb)):
+        est = 100 * val / float(valid)
+        rows.append((source, kind, q, est, 0.0, est, est, float(valid), note))
+    return pd.DataFrame(rows, columns=list(_TABLE_COLUMNS))
+
+
+_TABLE_COLUMNS = ("source", "kind", "quantity", "estimate", "se", "lower", "upper", "n", "note")
+
+
+def source_distances(table: pd.DataFrame, quantities: Sequence[str] | None = None) -> Comparison:
+    """Pairwise distances between sources, in standard errors.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Tidy, one row per source and quantity: ``source``, ``kind``,
+        ``quantity``, ``estimate``, ``se`` (0 for a complete count, NaN
+        where unknown), ``lower``, ``upper``, ``n`` and ``note`` (e.g. rows
+        of :func:`poll_average` and :func:`count_rows`).
+    quantities : sequence of str, optional
+        Quantities compared, in order. Default: those of ``table``, in order
+        of appearance.
 
     Returns
     -------
     Comparison
+        ``table`` as given; ``distances`` has one row per quantity and
+        ordered pair of sources: ``difference`` (a minus b), ``se``
+        (``sqrt(se_a^2 + se_b^2)``) and ``z`` (NaN when both are exact counts
+        or either se is unknown).
 
     Notes
     -----
-    Counts (actas, QR, bulletins) are shares of valid votes with ``se = 0``:
-    they are complete tallies of what they cover, not samples, though each
-    covers a different set of tables (the CNE's first bulletin about 80 %,
-    V2 83.5 %). Their distance to a poll average is in units of the poll's
-    standard error; between two counts no standard error exists and ``z``
-    is NaN (the difference itself is reported). Exit polls without a stated
-    number of voters get ``se = NaN``. Poll shares are of all respondents,
+    Counts are complete tallies of what they cover, not samples: their
+    distance to a poll average is in units of the poll's standard error;
+    between two counts no standard error exists and ``z`` is NaN (the
+    difference itself is reported). Poll shares are of all respondents,
     count shares of valid votes (see the module docstring).
 
     References
@@ -563,102 +687,12 @@ def compare(
        trials. Controlled Clinical Trials 7(3), 177-188.
        doi:10.1016/0197-2456(86)90046-2
     """
-    polls = load_polls() if polls is None else polls
-    bulletins = load_bulletins() if bulletins is None else bulletins
-    exit_polls = load_exit_polls() if exit_polls is None else exit_polls
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
-    rows: list[tuple] = []
-    avg = poll_average(polls, design_effect=design_effect, window=window, confidence=confidence)
-    for cls in ("independent", "government-aligned"):
-        sub = avg[avg["class"] == cls]
-        for _, r in sub.iterrows():
-            note = (
-                f"{r['k']} polls, random effects, tau2 {r['tau2']:.1f}; "
-                f"{r['n_default']} with default n, {r['n_duplicates']} possible duplicates dropped"
-            )
-            rows.append(
-                (
-                    f"polls: {cls}",
-                    "poll average",
-                    r["quantity"],
-                    r["estimate"],
-                    r["se"],
-                    r["lower"],
-                    r["upper"],
-                    float(r["k"]),
-                    note,
-                )
-            )
-    for _, r in exit_polls.iterrows():
-        n = r["n"]
-        vals = {
-            "gonzalez": r["gonzalez_pct"],
-            "maduro": r["maduro_pct"],
-            "margin": r["margin"],
-        }
-        pg, pm = r["gonzalez_pct"] / 100, r["maduro_pct"] / 100
-        var1 = {
-            "gonzalez": pg * (1 - pg),
-            "maduro": pm * (1 - pm),
-            "margin": pg + pm - (pg - pm) ** 2,
-        }
-        for q in QUANTITIES:
-            est = vals[q]
-            se = 100 * math.sqrt(exit_design_effect * var1[q] / n) if n > 0 else math.nan
-            rows.append(
-                (
-                    f"{r['type']}: {r['pollster']}",
-                    r["type"],
-                    q,
-                    est,
-                    se,
-                    est - z * se,
-                    est + z * se,
-                    n,
-                    f"class {r['class']}",
-                )
-            )
-    for label, e, item in (
-        ("actas V2 (opposition)", actas, "Opposition website dataset V2"),
-        ("actas V1 (opposition)", actas_v1, "Opposition website dataset V1"),
-    ):
-        if e is not None:
-            tot = e.stations[list(e.candidates)].sum()
-            rows += _count_rows(
-                label,
-                "actas",
-                float(tot["Gonzalez"]),
-                float(tot["Maduro"]),
-                float(tot.sum()),
-                f"computed from {len(e):,} actas",
-            )
-        else:
-            c = bulletin_counts(bulletins, item)
-            rows += _count_rows(
-                label, "actas", c["Gonzalez"], c["Maduro"], c["valid"], "from the bulletins table"
-            )
-    if qr is not None:
-        tot = qr.stations[list(qr.candidates)].sum()
-        rows += _count_rows(
-            "actas QR decoding",
-            "actas",
-            float(tot["Gonzalez"]),
-            float(tot["Maduro"]),
-            float(tot.sum()),
-            f"computed from {len(qr):,} QR-decoded actas (share of candidate votes)",
-        )
-    for label, item in (
-        ("CNE first bulletin", "CNE first bulletin"),
-        ("CNE second bulletin", "CNE second bulletin"),
-    ):
-        c = bulletin_counts(bulletins, item)
-        rows += _count_rows(label, "announced", c["Gonzalez"], c["Maduro"], c["valid"], item)
-    table = pd.DataFrame(
-        rows,
-        columns=["source", "kind", "quantity", "estimate", "se", "lower", "upper", "n", "note"],
-    )
+    missing = [c for c in _TABLE_COLUMNS if c not in table.columns]
+    if missing:
+        raise DataError(f"comparison table: missing column(s) {missing}")
+    qs = list(table["quantity"].unique()) if quantities is None else list(quantities)
     dist = []
-    for q in QUANTITIES:
+    for q in qs:
         sub = table[table["quantity"] == q]
         for _, a in sub.iterrows():
             for _, b in sub.iterrows():

@@ -925,8 +925,8 @@ def small_station_test(
     comparable with the paper's.
 
     Caveats: the binomial null ignores table-to-table heterogeneity within
-    a centre (in Venezuela voters are assigned to tables by identity-card
-    number, hence by age; small tables often hold the newest registrants),
+    a centre (where voters are assigned to tables by identity-card number,
+    hence by age, small tables often hold the newest registrants),
     which makes it anti-conservative; prefer ``null="permutation"`` to
     check. Where no centre level exists (Russia: ``region``/``tik``/``uik``),
     ``level="tik"`` compares small and large stations of one territorial

@@ -493,6 +493,7 @@ panels_map = [
     ("last-digit χ²", "p_simulated_bh", "last digit χ², simulated null"),
     ("C05s", "p_simulated_bh", "C05s, simulated null"),
 ]
+state_map = datasets.load("venezuela-states")
 with style():
     fig, axes = plt.subplots(2, 4, figsize=(15.0, 7.6), layout="constrained")
     for row, col in enumerate(("Maduro", "Gonzalez")):
@@ -500,6 +501,7 @@ with style():
             sel = by_state[(by_state["column"] == col) & (by_state["statistic"] == stat)]
             choropleth(
                 sel.set_index("state")[pcol],
+                boundaries=state_map,
                 ax=ax,
                 kind="pvalue",
                 title=f"{'González' if col == 'Gonzalez' else col}: {title}",

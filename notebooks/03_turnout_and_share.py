@@ -294,12 +294,14 @@ n_sig = int(((table["r Maduro"] > 0) & (table["p_BH Maduro"] < 0.05)).sum())
 print(f"r(Maduro share, turnout) > 0 in {n_pos} of {len(table)} states; BH p < 0.05 in {n_sig}")
 
 # %%
+state_map = datasets.load("venezuela-states")
 with style():
     fig, axes = plt.subplots(2, 2, figsize=(10.0, 8.6), layout="constrained")
     for row, (cand, shown) in enumerate((("Maduro", "Maduro"), ("Gonzalez", "González"))):
         g = by_state[cand]
         plots.choropleth(
             g["pearson"],
+            boundaries=state_map,
             ax=axes[row, 0],
             kind="value",
             cmap="RdBu_r",
@@ -310,6 +312,7 @@ with style():
         )
         plots.choropleth(
             g["pearson_p_bh"],
+            boundaries=state_map,
             ax=axes[row, 1],
             kind="pvalue",
             label="p-value, BH-adjusted over 24 states",

@@ -54,26 +54,29 @@ from scipy import stats
 
 from forensics import datasets
 from forensics.bulletins import (
-    REGISTRY_2024,
     acta_consistency,
-    bulletin_counts,
     coverage_bounds,
     coverage_selectivity_test,
     impute_uncovered,
-    load_bulletins,
     round_percentage_scan,
     round_percentage_test,
 )
-from forensics.figures import savefig, style
-from forensics.plots.polls import plot_comparison, plot_polls
-from forensics.polls import (
-    classification_sensitivity,
+from forensics.cases.venezuela_2024 import (
+    CANDIDATE_NAMES,
+    CANDIDATES,
+    ELECTION_DAY,
+    POLL_CANDIDATES,
+    POLL_MARKS,
+    REGISTRY_2024,
+    bulletin_counts,
     compare,
+    load_bulletins,
     load_exit_polls,
     load_polls,
-    poll_average,
-    two_party,
 )
+from forensics.figures import savefig, style
+from forensics.plots.polls import plot_comparison, plot_polls
+from forensics.polls import classification_sensitivity, poll_average, two_party
 
 pd.set_option("display.width", 120)
 
@@ -120,7 +123,7 @@ print(f"exit polls and quick counts: {len(exits)}")
 # dropped. Shares are of all respondents (undecided included), as published.
 
 # %%
-avg = poll_average(polls)
+avg = poll_average(polls, candidates=POLL_CANDIDATES)
 cols = ["class", "quantity", "estimate", "se", "lower", "upper", "tau2", "I2", "k"]
 cols += ["n_default", "n_duplicates"]
 print(
@@ -152,12 +155,12 @@ variants = [
     ("fixed effect, deff 1.5", {"method": "fixed-effect"}),
     ("random effects, deff 1.0", {"design_effect": 1.0}),
     ("random effects, deff 2.5", {"design_effect": 2.5}),
-    ("last 45 days (undated polls excluded)", {"window": 45}),
+    ("last 45 days (undated polls excluded)", {"window": 45, "election_day": ELECTION_DAY}),
     ("possible duplicates kept", {"drop_possible_duplicates": False}),
 ]
 rows = []
 for label, kw in variants:
-    a = poll_average(polls, **kw)
+    a = poll_average(polls, candidates=POLL_CANDIDATES, **kw)
     a = a[(a["quantity"] == "margin") & (a["class"] != "unknown")]
     for r in a.itertuples():
         rows.append(
@@ -186,7 +189,7 @@ print(
 # averages recomputed:
 
 # %%
-sens = classification_sensitivity(polls)
+sens = classification_sensitivity(polls, candidates=POLL_CANDIDATES)
 print(
     sens.to_string(
         index=False,
@@ -207,7 +210,7 @@ print(
 # footing, assuming the undecided split like the decided:
 
 # %%
-tp = poll_average(two_party(polls))
+tp = poll_average(two_party(polls, candidates=POLL_CANDIDATES), candidates=POLL_CANDIDATES)
 tp = tp[(tp["quantity"] == "margin") & (tp["class"] != "unknown")]
 print(
     tp[["class", "estimate", "se", "lower", "upper", "tau2", "k"]].to_string(
@@ -281,7 +284,9 @@ print(
 # %%
 with style():
     fig, ax = plt.subplots(figsize=(8.0, 4.0))
-    plot_polls(polls, comp, ax=ax)
+    plot_polls(
+        polls, comp, candidates=POLL_CANDIDATES, names=CANDIDATE_NAMES, marks=POLL_MARKS, ax=ax
+    )
     legend = ax.get_legend()
     ax.legend(
         fontsize=7,
@@ -297,7 +302,7 @@ with style():
 
 with style():
     fig, ax = plt.subplots(figsize=(8.5, 5.0))
-    plot_comparison(comp, ax=ax)
+    plot_comparison(comp, candidates=POLL_CANDIDATES, names=CANDIDATE_NAMES, ax=ax)
     ax.set_title("González − Maduro margin by source (95 % intervals where sampled)")
     fig.tight_layout()
     savefig(fig, "../figures/05_sources_margin.svg")
@@ -457,7 +462,7 @@ for label, c in (
     ("CNE first bulletin (about 80 % counted)", first),
     ("CNE second bulletin", second),
 ):
-    t = acta_consistency(c, v2)
+    t = acta_consistency(c, v2, registered_total=REGISTRY_2024, candidates=CANDIDATES)
     print(f"\n{label} minus the V2 actas:")
     print(
         t.to_string(
@@ -489,7 +494,7 @@ for label, c in (
 # %%
 bound_rows = []
 for label, e in (("V2", v2), ("V1", v1)):
-    b = coverage_bounds(e)
+    b = coverage_bounds(e, registered_total=REGISTRY_2024, candidates=CANDIDATES)
     b.insert(0, "actas", label)
     bound_rows.append(b)
 bounds = pd.concat(bound_rows, ignore_index=True)
@@ -548,8 +553,8 @@ print(
 # allows residuals to be correlated within a municipality (cluster-robust).
 
 # %%
-imp = impute_uncovered(v2, e13)
-imp_cl = impute_uncovered(v2, e13, cluster="municipality")
+imp = impute_uncovered(v2, e13, candidates=CANDIDATES)
+imp_cl = impute_uncovered(v2, e13, candidates=CANDIDATES, cluster="municipality")
 for note in imp.notes:
     print(note)
 print(f"2013 registered voters of the imputed centres: {imp.uncovered_history_registered:,.0f}")
@@ -574,7 +579,9 @@ for label, m in (
         f"[{m['lower']:,.0f}, {m['upper']:,.0f}] = {m['margin_pct']:.2f} % "
         f"[{m['lower_pct']:.2f}, {m['upper_pct']:.2f}] of valid votes"
     )
-implied = acta_consistency(second, v2).set_index("quantity")["implied_uncovered"]
+implied = acta_consistency(
+    second, v2, registered_total=REGISTRY_2024, candidates=CANDIDATES
+).set_index("quantity")["implied_uncovered"]
 imputed = imp.table.set_index("quantity")
 print("\nuncovered tables, second bulletin minus actas vs imputation from 2013:")
 for k in ("Gonzalez", "Maduro", "valid"):

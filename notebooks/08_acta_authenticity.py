@@ -54,7 +54,7 @@ from forensics.authenticity import (
     forgery_bound,
     reading_agreement,
 )
-from forensics.bulletins import (
+from forensics.cases.venezuela_2024 import (
     REGISTRY_2024,
     REGISTRY_ABROAD_2024,
     bulletin_counts,

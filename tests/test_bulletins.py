@@ -11,15 +11,22 @@ import pytest
 from forensics import datasets
 from forensics.bulletins import (
     acta_consistency,
-    bulletin_counts,
     coverage_bounds,
     coverage_selectivity_test,
     impute_uncovered,
-    load_bulletins,
     round_percentage_scan,
     round_percentage_test,
 )
+from forensics.cases.venezuela_2024 import (
+    CANDIDATES,
+    REGISTRY_2024,
+    bulletin_counts,
+    load_bulletins,
+)
 from forensics.election import Election
+
+# the synthetic tables name their candidates like the case study's
+GM = ("Gonzalez", "Maduro")
 
 
 def test_cne_first_bulletin_is_about_one_in_1e8():
@@ -111,7 +118,9 @@ def test_consistency_and_bounds_by_hand():
     )
     # actas: G 410, M 240, others 15, valid 665; covered registered 1,200 of 2,000 -> 800 open
     announced = {"Gonzalez": 400, "Maduro": 900, "others": 20, "valid": 1320}
-    t = acta_consistency(announced, actas, registered_total=2000).set_index("quantity")
+    t = acta_consistency(announced, actas, registered_total=2000, candidates=GM).set_index(
+        "quantity"
+    )
     assert t.loc["Gonzalez", "implied_uncovered"] == -10
     assert not t.loc["Gonzalez", "possible"]  # announced below the actas
     assert t.loc["Maduro", "implied_uncovered"] == 660
@@ -120,7 +129,7 @@ def test_consistency_and_bounds_by_hand():
     assert not t.loc["Maduro", "possible"]
     assert "exceeds the implied valid votes" in t.loc["Maduro", "problem"]
     assert t.loc["others", "possible"]  # 20 - 15 = 5
-    b = coverage_bounds(actas, registered_total=2000).set_index("scenario")
+    b = coverage_bounds(actas, registered_total=2000, candidates=GM).set_index("scenario")
     worst = b.loc["all uncovered registered vote Maduro"]
     assert worst["Maduro"] == 1040
     assert worst["Gonzalez"] == 410
@@ -163,7 +172,7 @@ def test_imputation_recovers_truth_on_synthetic_election():
     missing = set(rng.choice(centres, size=60, replace=False))
     covered = _actas(full[~full["centre"].isin(missing)].to_numpy().tolist())
     truth = full[full["centre"].isin(missing)]
-    im = impute_uncovered(covered, history, level="centre")
+    im = impute_uncovered(covered, history, level="centre", candidates=GM)
     t = im.table.set_index("quantity")
     assert im.n_covered == 240
     assert im.n_uncovered == 60
@@ -207,14 +216,18 @@ def actas_2024():
 
 def test_second_bulletin_against_the_actas(actas_2024):
     c = bulletin_counts(load_bulletins(), "CNE second")
-    t = acta_consistency(c, actas_2024).set_index("quantity")
+    t = acta_consistency(
+        c, actas_2024, registered_total=REGISTRY_2024, candidates=CANDIDATES
+    ).set_index("quantity")
     # González: announced 5,326,104 < 7,303,480 on the V2 actas -> -1,977,376
     assert t.loc["Gonzalez", "implied_uncovered"] == -1_977_376
     # Maduro: 6,408,844 - 3,316,142 = 3,092,702 > implied valid 12,335,884 - 10,887,262
     assert t.loc["Maduro", "implied_uncovered"] == 3_092_702
     assert t.loc["valid", "implied_uncovered"] == 1_448_622
     assert not t.loc["Maduro", "possible"]
-    b = coverage_bounds(actas_2024).set_index("scenario")
+    b = coverage_bounds(
+        actas_2024, registered_total=REGISTRY_2024, candidates=CANDIDATES
+    ).set_index("scenario")
     assert (b["winner"] == "Gonzalez").all()
 
 
@@ -224,7 +237,7 @@ def test_round_percentage_scan_by_hand():
     # 10,000: spacing 10 votes, q = 0.1; 5,000 hits (50.0 %), 3,001 is 1 vote from 3,000
     # (misses), 1,999 is 1 vote from 2,000 (misses).
     rows = [("a", 1, 2000, 512, 442, 46), ("b", 1, 20000, 5000, 3001, 1999)]
-    scan = round_percentage_scan(_actas(rows), "centre").set_index("unit")
+    scan = round_percentage_scan(_actas(rows), "centre", candidates=GM).set_index("unit")
     assert scan.loc["a", "hits"] == 3
     assert scan.loc["a", "all_hit"]
     assert scan.loc["a", "q"] == 1.0
@@ -236,7 +249,7 @@ def test_round_percentage_scan_by_hand():
     assert scan.loc["b", "p_all_hit"] == pytest.approx(0.0075)
     assert scan.attrs["n_excluded"] == 0
     with pytest.raises(KeyError, match="region"):
-        round_percentage_scan(_actas(rows), "region")
+        round_percentage_scan(_actas(rows), "region", candidates=GM)
 
 
 def test_round_percentage_scan_is_calibrated_on_simulated_counts():
@@ -247,7 +260,20 @@ def test_round_percentage_scan_is_calibrated_on_simulated_counts():
     for i in range(400):
         g, m = rng.multinomial(40_000, [0.6, 0.35, 0.05])[:2]
         rows.append((f"c{i}", 1, 60_000, g, m, 40_000 - g - m))
-    scan = round_percentage_scan(_actas(rows), "centre")
+    scan = round_percentage_scan(_actas(rows), "centre", candidates=GM)
     expected = float((scan["k"] * scan["q"]).sum())
     assert expected == pytest.approx(30.0)
     assert abs(scan["hits"].sum() - expected) < 4 * np.sqrt(expected)
+
+
+def test_candidates_and_registry_are_required():
+    actas = _actas([("a", 1, 500, 200, 100, 10)])
+    announced = {"Gonzalez": 200, "Maduro": 100, "others": 10, "valid": 310}
+    with pytest.raises(TypeError, match="registered_total"):
+        acta_consistency(announced, actas, candidates=GM)
+    with pytest.raises(TypeError, match="candidates"):
+        coverage_bounds(actas, registered_total=1000)
+    with pytest.raises(TypeError, match="candidates"):
+        round_percentage_scan(actas, "centre")
+    with pytest.raises(ValueError, match="two candidates"):
+        coverage_bounds(actas, registered_total=1000, candidates=("Gonzalez",))

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import forensics.datasets._boundaries  # noqa: F401  (registers venezuela-states)
 from forensics import datasets, maps
+from forensics.cases.venezuela_2024 import STATE_NAMES
 from forensics.election import DataError
 from forensics.figures import savefig
 from forensics.plots.maps import choropleth, cluster_map
@@ -89,15 +89,39 @@ def path4() -> maps.Adjacency:
     ],
 )
 def test_normalize_state_name(raw, key):
-    assert maps.normalize_state_name(raw) == key
+    assert maps.normalize_state_name(raw, STATE_NAMES) == key
+    assert STATE_NAMES.key(raw) == key
+
+
+def test_state_names_rules_apply_in_order():
+    # no rules: accents, case and punctuation only
+    assert maps.normalize_state_name("  Saint-Étienne ") == "SAINT ETIENNE"
+    assert maps.normalize_state_name("EDO. ZULIA") == "EDO ZULIA"
+    rules = maps.StateNames(
+        abbreviations={"PROV": "PROVINCE", "N": "NORTH"},
+        prefixes=("PROVINCE",),
+        aliases={"NORTH": "NORTHERN"},
+        off_map={"ABROAD": "voting abroad"},
+    )
+    # expanded, then the prefix dropped, then the alias applied
+    assert rules.key("Prov. N") == "NORTHERN"
+    assert rules.key("Province") == "PROVINCE"  # a lone prefix stays
+    join = maps.join_states({"prov. n": 1.0, "Abroad": 2.0}, ("Northern", "Southern"), rules)
+    assert join.values["Northern"] == 1.0
+    assert np.isnan(join.values["Southern"])
+    assert join.off_map.to_dict() == {"Abroad": 2.0}
+    assert join.missing == ("Southern",)
+    # without the rules the same names do not join
+    with pytest.raises(DataError, match="2 state name"):
+        maps.join_states({"prov. n": 1.0, "Abroad": 2.0}, ("Northern", "Southern"))
 
 
 def test_every_raw_spelling_joins_to_the_map():
-    join = maps.join_states(dict.fromkeys(RAW_2024, 1.0), MAP_NAMES)
+    join = maps.join_states(dict.fromkeys(RAW_2024, 1.0), MAP_NAMES, STATE_NAMES)
     # 24 states with values; the Dependencias Federales have no voters
     assert join.missing == ("Dependencias Federales",)
     assert join.off_map.empty
-    join13 = maps.join_states(dict.fromkeys(RAW_2013, 1.0), MAP_NAMES)
+    join13 = maps.join_states(dict.fromkeys(RAW_2013, 1.0), MAP_NAMES, STATE_NAMES)
     assert join13.missing == ("Dependencias Federales",)
     assert list(join13.off_map.index) == ["Embajadas", "Zonas Inhóspitas"]
     assert join13.values["La Guaira"] == 1.0  # from "Vargas"
@@ -106,12 +130,12 @@ def test_every_raw_spelling_joins_to_the_map():
 def test_join_lists_every_unmatched_name():
     values = {"EDO. ZULIA": 0.5, "Atlantis": 0.1, "EDO. ATLANTIDA": 0.2}
     with pytest.raises(DataError, match=r"2 state name\(s\).*'Atlantis', 'EDO. ATLANTIDA'"):
-        maps.join_states(values, MAP_NAMES)
+        maps.join_states(values, MAP_NAMES, STATE_NAMES)
 
 
 def test_join_rejects_two_spellings_of_one_state():
     with pytest.raises(DataError, match="both match the map unit 'Zulia'"):
-        maps.join_states({"Zulia": 0.5, "EDO. ZULIA": 0.6}, MAP_NAMES)
+        maps.join_states({"Zulia": 0.5, "EDO. ZULIA": 0.6}, MAP_NAMES, STATE_NAMES)
 
 
 # ------------------------------------------------------------- boundaries
@@ -384,11 +408,12 @@ def toy_boundaries() -> maps.StateBoundaries:
     )
     return maps.StateBoundaries(
         names=names,
-        keys=tuple(maps.normalize_state_name(n) for n in names),
+        keys=tuple(STATE_NAMES.key(n) for n in names),
         pcodes=("VE23", "VE11", "VE13"),
         rings=rings,
         simplified=rings,
         bboxes=np.array([[i, 0, i + 1, 1] for i in range(3)], dtype=float),
+        naming=STATE_NAMES,
     )
 
 
@@ -466,7 +491,7 @@ def test_state_values_from_the_2024_actas_join(states):
     election = datasets.load("venezuela-2024")
     totals = election.group_totals("state")
     share = totals["Gonzalez"] / totals["valid"]
-    join = maps.join_states(share, states.names)
+    join = maps.join_states(share, states.names, states.naming)
     assert join.missing == ("Dependencias Federales",)
     assert isinstance(join.values, pd.Series)
     assert join.values.notna().sum() == 24

@@ -5,10 +5,8 @@ See :mod:`forensics.datasets._registry` for how files are found (the
 """
 
 from forensics.datasets import (  # noqa: F401  (registration on import)
-    _boundaries,
     _controls,
     _russia,
-    _venezuela,
 )
 from forensics.datasets._registry import (
     ChecksumError,
@@ -33,3 +31,7 @@ __all__ = [
     "register",
     "sha256sum",
 ]
+
+# The case studies register their own datasets; imported last, once the registry
+# above is complete, because their loaders use it.
+import forensics.cases  # noqa: F401

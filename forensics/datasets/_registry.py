@@ -54,7 +54,7 @@ class RemoteFile:
     Attributes
     ----------
     path : str
-        Path relative to the data mirror, e.g. ``"venezuela_2024/x.csv"``.
+        Path relative to the data mirror, e.g. ``"country_2024/x.csv"``.
     url : str
         Pinned public URL (a commit-pinned raw URL where one exists).
     sha256 : str
@@ -182,8 +182,8 @@ def fetch(remote: RemoteFile) -> Path:
 def load(name: str, **kwargs) -> Election | Any:
     """Load a registered dataset as a validated :class:`~forensics.Election`.
 
-    Station-level datasets give an Election; geometry datasets (such as
-    ``venezuela-states``) give the object their loader documents.
+    Station-level datasets give an Election; geometry datasets (state
+    boundaries) give the object their loader documents.
 
     Parameters
     ----------

@@ -7,7 +7,6 @@ them byte-reproducible.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Literal
 
 import matplotlib.pyplot as plt
@@ -44,14 +43,6 @@ _KINDS = {
     "pvalue": ("magma", "p-value", (0.0, 1.0)),
     "value": ("viridis", "value", (-np.inf, np.inf)),
 }
-
-
-@lru_cache(maxsize=1)
-def _default_boundaries() -> StateBoundaries:
-    import forensics.datasets._boundaries  # noqa: F401  (registers venezuela-states)
-    from forensics import datasets
-
-    return datasets.load("venezuela-states")
 
 
 def _unit_path(rings) -> Path:
@@ -129,7 +120,7 @@ def _format_value(kind: str, v: float) -> str:
 def choropleth(
     values_by_state: Mapping[str, float] | pd.Series,
     *,
-    boundaries: StateBoundaries | None = None,
+    boundaries: StateBoundaries,
     ax: Axes | None = None,
     kind: Kind = "share",
     cmap: str | None = None,
@@ -144,13 +135,14 @@ def choropleth(
     Parameters
     ----------
     values_by_state : mapping or pandas.Series
-        A number per state keyed by name, in any spelling
-        :func:`forensics.maps.normalize_state_name` folds ("EDO. ZULIA",
-        "Zulia", ...). Names that match no state raise
-        :class:`forensics.DataError`; off-map units ("Embajadas", "Zonas
-        Inhóspitas") are listed with their values in the legend.
-    boundaries : StateBoundaries, optional
-        Default: ``forensics.datasets.load("venezuela-states")``.
+        A number per state keyed by name, in any spelling the
+        :class:`~forensics.maps.StateNames` of ``boundaries`` fold. Names
+        that match no state raise :class:`forensics.DataError`; off-map
+        units (e.g. voting abroad) are listed with their values in the
+        legend.
+    boundaries : StateBoundaries
+        The map (e.g. from a boundaries dataset of
+        :mod:`forensics.datasets`); its ``naming`` folds the names.
     ax : matplotlib.axes.Axes, optional
     kind : {"share", "margin", "coverage", "pvalue", "value"}
         Sets the colours, the range check and the units:
@@ -182,14 +174,13 @@ def choropleth(
 
     Notes
     -----
-    States without a value (the Dependencias Federales always, having no
-    voters of their own) are drawn light grey with hatching and listed as
+    States without a value (e.g. territories without voters of their own)
+    are drawn light grey with hatching and listed as
     "no data" in the legend: never left blank, never coloured as a value.
     """
     if kind not in _KINDS:
         raise ValueError(f"kind must be one of {sorted(_KINDS)}, got {kind!r}")
-    boundaries = _default_boundaries() if boundaries is None else boundaries
-    join = join_states(values_by_state, boundaries.names)
+    join = join_states(values_by_state, boundaries.names, boundaries.naming)
     x = join.values.to_numpy()
     norm, cm = _norm_and_cmap(kind, x, cmap, vmin, vmax)
     if ax is None:
@@ -245,7 +236,7 @@ _CLUSTER_COLOURS = {
 def cluster_map(
     result: LocalClusterResult,
     *,
-    boundaries: StateBoundaries | None = None,
+    boundaries: StateBoundaries,
     ax: Axes | None = None,
     title: str | None = None,
 ) -> Axes:
@@ -261,8 +252,8 @@ def cluster_map(
     result : LocalClusterResult
         From :func:`forensics.maps.local_morans_i` or
         :func:`forensics.maps.getis_ord_gi_star`.
-    boundaries : StateBoundaries, optional
-        Default: ``forensics.datasets.load("venezuela-states")``.
+    boundaries : StateBoundaries
+        The map the result's units belong to.
     ax : matplotlib.axes.Axes, optional
     title : str, optional
 
@@ -270,7 +261,6 @@ def cluster_map(
     -------
     matplotlib.axes.Axes
     """
-    boundaries = _default_boundaries() if boundaries is None else boundaries
     table = result.table
     unit_index = {name: i for i, name in enumerate(boundaries.names)}
     unknown = [u for u in table["unit"] if u not in unit_index]

@@ -2,37 +2,55 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from forensics.polls import Comparison
+from forensics.polls import Comparison, quantities
 
 __all__ = ["plot_comparison", "plot_polls"]
 
 _COLOURS = {"independent": "C0", "government-aligned": "C3", "unknown": "0.5"}
-_MARKS = ("actas V2 (opposition)", "CNE first bulletin", "CNE second bulletin")
+
+
+def _margin_label(candidates: Sequence[str], names: Sequence[str] | None) -> str:
+    a, b = candidates if names is None else names
+    return f"{a} − {b} (points)"
 
 
 def plot_polls(
     polls: pd.DataFrame,
     comparison: Comparison | None = None,
     *,
+    candidates: Sequence[str],
+    names: Sequence[str] | None = None,
+    marks: Sequence[str] = (),
     quantity: str = "margin",
     ax: Axes | None = None,
 ) -> Axes:
-    """Plot each poll's González–Maduro margin (or a share) against its date.
+    """Plot each poll's margin between two candidates (or a share) against its date.
 
     Parameters
     ----------
     polls : pandas.DataFrame
-        As from :func:`forensics.polls.load_polls` (``date``, ``date_source``,
-        ``class``, ``margin``/``gonzalez_pct``/``maduro_pct``).
+        As from :func:`forensics.polls.read_polls` (``date``,
+        ``date_source``, ``class``, ``possible_duplicate``, ``margin`` and
+        ``<key>_pct`` of both candidates).
     comparison : Comparison, optional
-        From :func:`forensics.polls.compare`: the acta V2 totals and the two
-        CNE bulletins are drawn as horizontal lines.
-    quantity : {"margin", "gonzalez", "maduro"}
+        From :func:`forensics.polls.source_distances`: the sources named in
+        ``marks`` are drawn as horizontal lines (dashed for announced
+        results, kind ``"announced"``).
+    candidates : sequence of two str
+        The two candidates' keys; the margin is the first minus the second.
+    names : sequence of two str, optional
+        The candidates' names for the axis label (default: the keys).
+    marks : sequence of str
+        Sources of ``comparison`` drawn as lines, in this order.
+    quantity : str
+        ``"margin"`` or one of the two keys.
     ax : matplotlib Axes, optional
 
     Returns
@@ -45,7 +63,8 @@ def plot_polls(
     notes (usually publication); undated polls are not drawn and their number
     is given in the legend title. Possible duplicates are drawn with an x.
     """
-    column = {"margin": "margin", "gonzalez": "gonzalez_pct", "maduro": "maduro_pct"}
+    a, b, _ = quantities(candidates)
+    column = {"margin": "margin", a: f"{a}_pct", b: f"{b}_pct"}
     if quantity not in column:
         raise ValueError(f"quantity must be one of {list(column)}, got {quantity!r}")
     if ax is None:
@@ -63,18 +82,18 @@ def plot_polls(
         ax.scatter(d[dup], y[dup], color=colour, marker="x", s=22)
     if comparison is not None:
         t = comparison.table
-        for i, src in enumerate(_MARKS):
+        for i, src in enumerate(marks):
             row = t[(t["source"] == src) & (t["quantity"] == quantity)]
             if len(row):
                 ax.axhline(
                     float(row["estimate"].iloc[0]),
                     color=f"C{i + 2}",
-                    ls="--" if "CNE" in src else "-",
+                    ls="--" if row["kind"].iloc[0] == "announced" else "-",
                     lw=1,
                     label=src,
                 )
     ax.axhline(0, color="0.8", lw=0.5, zorder=0)
-    label = "González − Maduro (points)" if quantity == "margin" else f"{quantity} (%)"
+    label = _margin_label(candidates, names) if quantity == "margin" else f"{quantity} (%)"
     ax.set_ylabel(label)
     ax.set_xlabel("fieldwork end (hollow: date from notes)")
     ax.legend(fontsize=7, title=f"{n_undated} undated not shown", title_fontsize=7)
@@ -109,6 +128,8 @@ def _short(source: str) -> str:
 def plot_comparison(
     comparison: Comparison,
     *,
+    candidates: Sequence[str],
+    names: Sequence[str] | None = None,
     quantity: str = "margin",
     ax: Axes | None = None,
 ) -> Axes:
@@ -117,8 +138,13 @@ def plot_comparison(
     Parameters
     ----------
     comparison : Comparison
-        From :func:`forensics.polls.compare`.
-    quantity : {"margin", "gonzalez", "maduro"}
+        From :func:`forensics.polls.source_distances`.
+    candidates : sequence of two str
+        The two candidates' keys; the margin is the first minus the second.
+    names : sequence of two str, optional
+        The candidates' names for the axis label (default: the keys).
+    quantity : str
+        ``"margin"`` or one of the two keys.
     ax : matplotlib Axes, optional
 
     Returns
@@ -131,12 +157,13 @@ def plot_comparison(
     estimate, and its interval where the source has a standard error (poll
     averages, exit polls with a stated sample). Counts (actas, bulletins)
     have no sampling interval. Sources without a value for ``quantity``
-    (e.g. an exit poll whose Maduro share was published as "<14") are
+    (e.g. an exit poll whose share was published as "<14") are
     listed with no marker. Colours mark the kind of source; the kind prefixes
     of exit polls and quick counts are shortened in the labels.
     """
-    if quantity not in ("margin", "gonzalez", "maduro"):
-        raise ValueError(f"quantity must be margin, gonzalez or maduro, got {quantity!r}")
+    allowed = quantities(candidates)
+    if quantity not in allowed:
+        raise ValueError(f"quantity must be one of {allowed}, got {quantity!r}")
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 5))
     t = comparison.table[comparison.table["quantity"] == quantity].reset_index(drop=True)
@@ -155,7 +182,7 @@ def plot_comparison(
     ax.invert_yaxis()
     if quantity == "margin":
         ax.axvline(0, color="0.8", lw=0.5, zorder=0)
-        ax.set_xlabel("González − Maduro (points)")
+        ax.set_xlabel(_margin_label(candidates, names))
     else:
         ax.set_xlabel(f"{quantity} (%)")
     ax.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5))

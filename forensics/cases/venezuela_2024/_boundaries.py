@@ -9,8 +9,16 @@ Federales (islands without a P-code and without voters of their own), with
 173,856 vertices in all.
 
 ``load("venezuela-states")`` returns a :class:`forensics.maps.StateBoundaries`
-(names, join keys, full and simplified rings, bounding boxes), not an
+(names, join keys, full and simplified rings, bounding boxes, and the
+:data:`STATE_NAMES` rules that fold the CNE spellings), not an
 :class:`~forensics.Election`. Read with ``pyshp``.
+
+The adjacency of this map (:func:`forensics.maps.adjacency`): the boundaries
+are topologically clean (bordering states share identical vertices), and the
+51 neighbour pairs are the same for every tolerance from 0 to 0.01 degrees.
+Nueva Esparta and the Dependencias Federales are islands, isolated unless
+linked. The Dependencias Federales have no voters of their own, so they are
+drawn as "no data" on every map.
 """
 
 from __future__ import annotations
@@ -22,10 +30,59 @@ import numpy as np
 
 from forensics.datasets._registry import Dataset, RemoteFile, register
 from forensics.election import DataError
-from forensics.maps import StateBoundaries, normalize_state_name, simplify_ring
+from forensics.maps import StateBoundaries, StateNames, simplify_ring
 
 __all__: list[str] = []
 
+# ------------------------------------------------------------------ names
+#: Abbreviations of the CNE files, expanded token by token.
+ABBREVIATIONS = {
+    "EDO": "ESTADO",
+    "EST": "ESTADO",
+    "DTTO": "DISTRITO",
+    "DTO": "DISTRITO",
+    "DIST": "DISTRITO",
+    "NVA": "NUEVA",
+    "STA": "SANTA",
+}
+
+#: Whole-name aliases, after accents, case, punctuation and the abbreviations
+#: above are folded: truncated names of the acta files and former names.
+STATE_ALIASES = {
+    "DELTA AMAC": "DELTA AMACURO",
+    "DELTA": "DELTA AMACURO",
+    "VARGAS": "LA GUAIRA",  # renamed La Guaira in 2019
+    "DISTRITO FEDERAL": "DISTRITO CAPITAL",  # name before 1999
+    "CAPITAL": "DISTRITO CAPITAL",
+    "DEPENDENCIAS": "DEPENDENCIAS FEDERALES",
+}
+
+#: CNE units with votes but no polygon: voting abroad and the "inhospitable
+#: zones" circuit. :func:`forensics.maps.join_states` sets their values apart
+#: (never drops them) so that maps can state them beside the map.
+OFF_MAP = {
+    "EMBAJADAS": "voting abroad (embassies and consulates)",
+    "ZONAS INHOSPITAS": "remote areas voting as a separate CNE circuit",
+}
+
+#: The rules that fold the spellings of the CNE files ("EDO. ZULIA", "DTTO.
+#: CAPITAL", "EDO.NVA.ESPARTA", "Vargas") and of the boundary file ("Zulia",
+#: "Distrito Capital", "Nueva Esparta", "La Guaira") to one key: the
+#: abbreviations are expanded, a leading ``ESTADO`` is dropped and
+#: :data:`STATE_ALIASES` is applied. "EDO. ZULIA" gives ``"ZULIA"``, "DTTO.
+#: CAPITAL" ``"DISTRITO CAPITAL"``, "EDO. DELTA AMAC" ``"DELTA AMACURO"``,
+#: "Vargas" ``"LA GUAIRA"``.
+STATE_NAMES = StateNames(
+    abbreviations=ABBREVIATIONS, prefixes=("ESTADO",), aliases=STATE_ALIASES, off_map=OFF_MAP
+)
+
+
+def normalize_state_name(name: str) -> str:
+    """Fold a Venezuelan state name to a join key (:data:`STATE_NAMES`)."""
+    return STATE_NAMES.key(name)
+
+
+# ------------------------------------------------------------- boundaries
 _COMMIT = "325d2f4536701a51ed80caabee88717a206dc082"
 _URL = (
     f"https://raw.githubusercontent.com/zentraedi/2024-vzla-elections/{_COMMIT}/"
@@ -116,6 +173,7 @@ def load_states(paths: dict[str, Path], *, tolerance: float = TOLERANCE) -> Stat
         bboxes=np.vstack(boxes),
         tolerance=float(tolerance),
         source=_CITE,
+        naming=STATE_NAMES,
     )
 
 
