@@ -31,8 +31,10 @@ map more regularly than a random placement of the same values would be.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
@@ -676,9 +678,21 @@ def _rng(rng) -> np.random.Generator:
     return np.random.default_rng(rng)
 
 
+def _spatial(module: str, name: str):
+    """``name`` from ``module`` (esda or libpysal), imported on first use.
+
+    esda's import loads ``tqdm.auto``, which warns in a Jupyter kernel without
+    ipywidgets; that warning concerns a progress bar these functions never
+    show, so it is silenced for the import only.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        return getattr(importlib.import_module(module), name)
+
+
 def _weights(binary: np.ndarray):
     """Binary contiguity as a :class:`libpysal.weights.W` (ids 0..n-1, map order)."""
-    from libpysal.weights import W
+    W = _spatial("libpysal.weights", "W")
 
     n = len(binary)
     neighbours = {i: [int(j) for j in np.flatnonzero(binary[i])] for i in range(n)}
@@ -769,7 +783,7 @@ def morans_i(
        Geographical Analysis 27(2), 93–115.
        doi:10.1111/j.1538-4632.1995.tb00338.x (permutation inference)
     """
-    from esda.moran import Moran
+    Moran = _spatial("esda.moran", "Moran")
 
     _check(permutations, alternative)
     prep = _prepare(values, adjacency)
@@ -940,8 +954,8 @@ def local_morans_i(
        discovery rate. JRSS B 57(1), 289–300.
        doi:10.1111/j.2517-6161.1995.tb02031.x
     """
-    from esda.moran import Moran_Local
-    from libpysal.weights import lag_spatial
+    Moran_Local = _spatial("esda.moran", "Moran_Local")
+    lag_spatial = _spatial("libpysal.weights", "lag_spatial")
 
     _check(permutations, alternative)
     prep = _prepare(values, adjacency)
@@ -1024,7 +1038,7 @@ def getis_ord_gi_star(
        statistics: distributional issues and an application. Geographical
        Analysis 27(4), 286–306. doi:10.1111/j.1538-4632.1995.tb00912.x
     """
-    from esda.getisord import G_Local
+    G_Local = _spatial("esda.getisord", "G_Local")
 
     _check(permutations, alternative)
     prep = _prepare(values, adjacency)
