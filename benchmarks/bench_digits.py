@@ -1,6 +1,6 @@
 """Digit tests on 10^6 counts, side by side with the peers.
 
-Target (issue 4): each test with an analytic null under 20 ms; at least 5x
+Target: each test with an analytic null under 20 ms; at least 5x
 faster than ``benford_py`` and 20x faster than ``benfordslaw`` on the same
 input. The peers are timed only when installed (``pip install benford-py
 benfordslaw`` into the venv, never into the lock); otherwise the runner

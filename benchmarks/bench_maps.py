@@ -1,6 +1,6 @@
 """Maps: reading and simplifying the state boundaries; spatial clustering tests.
 
-Targets (issue 11): boundaries read and simplified in under 2 s; the clustering tests
+Targets: boundaries read and simplified in under 2 s; the clustering tests
 (global Moran's I, local Moran's I, Getis–Ord Gi*) with 9,999 permutations in under 5 s.
 """
 

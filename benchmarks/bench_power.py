@@ -1,6 +1,6 @@
 """Power study on Venezuela 2024 V1 (24,532 tables) from FORENSICS_DATA_DIR.
 
-Target (issue 8): the default study (200 simulations per condition, every
+Target: the default study (200 simulations per condition, every
 battery test, the default scenarios) under 10 minutes on 2 cores. The
 ``CASES`` time one simulated election through the whole battery and a
 10-simulation study; ``python benchmarks/bench_power.py`` runs the full

@@ -1,6 +1,6 @@
 """Turnout-vs-share and spike tests on Russia 2011 (95,225 stations) from FORENSICS_DATA_DIR.
 
-Targets (issue 5): exact integer test < 2 s; Monte Carlo with 1,000
+Targets: exact integer test < 2 s; Monte Carlo with 1,000
 resamples < 30 s; a fingerprint < 1 s; the coarse-share (RKD) test with its
 default 1,000 resamples < 2 minutes. The peer row times
 ``kobak_loop_mc``, our reference implementation of the notebook approach
