@@ -7,7 +7,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
-.PHONY: install notebooks test lint pytest nbval figures-check pairing-check lock bench clean
+.PHONY: install notebooks test lint pytest doctest nbval figures-check pairing-check lock bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ pytest: $(STAMP)
 	@$(BIN)/python -m pytest tests; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
+# The Examples sections of the package's docstrings run as doctests.
+doctest: $(STAMP)
+	@$(BIN)/python -m pytest -p no:cacheprovider -q --doctest-modules forensics; rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "doctest collected no examples: failing"; exit 1; fi; exit $$rc
+
 # nbval re-runs every stored notebook and compares its outputs; the run rewrites figures/.
 nbval: $(STAMP)
 	@$(BIN)/python -m pytest -p no:cacheprovider --nbval --nbval-current-env \
@@ -52,7 +57,7 @@ figures-check:
 	@test -z "$$(git ls-files --others --exclude-standard figures/)" || \
 	  (echo "untracked figures:"; git ls-files --others --exclude-standard figures/; exit 1)
 
-test: lint pairing-check pytest nbval figures-check
+test: lint pairing-check pytest doctest nbval figures-check
 
 lock:
 	uv pip compile pyproject.toml requirements.in --all-extras --generate-hashes \
