@@ -606,3 +606,48 @@ def read_csv(
         if len(df) != n:
             raise DataError(f"transform changed the number of rows from {n} to {len(df)}")
     return Election.from_frame(df, on_invalid=on_invalid, line_offset=2, **mapping)
+
+
+def _two_candidate_election(
+    registered: np.ndarray,
+    ballots: np.ndarray,
+    leader_votes: np.ndarray,
+    candidates: Sequence[str],
+    *,
+    fraud: np.ndarray,
+    x: np.ndarray,
+    name: str,
+    source: str,
+) -> Election:
+    """A simulated two-candidate election with no invalid ballots.
+
+    The simulators of the fraud models (:mod:`forensics.klimek`,
+    :mod:`forensics.mixture`) build their elections here: stations numbered
+    from 0, the first candidate the leader with ``leader_votes``, the second
+    the rest of the ballots, and the true fraud class and fraud fraction kept
+    as the columns ``fraud`` and ``x``.
+    """
+    df = pd.DataFrame(
+        {
+            "station": np.arange(registered.size).astype(str),
+            "registered": registered.astype(np.int64),
+            "ballots": ballots.astype(np.int64),
+            "invalid": np.zeros(registered.size, dtype=np.int64),
+            candidates[0]: leader_votes.astype(np.int64),
+            candidates[1]: (ballots - leader_votes).astype(np.int64),
+            "fraud": fraud,
+            "x": x,
+        }
+    )
+    return Election.from_frame(
+        df,
+        candidates=list(candidates),
+        registered="registered",
+        ballots="ballots",
+        invalid="invalid",
+        station="station",
+        leader=candidates[0],
+        keep=["fraud", "x"],
+        name=name,
+        source=source,
+    )

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forensics.election import DataError, Election
+from forensics.election import DataError, Election, _two_candidate_election
 from forensics.results import TestResult, as_float, as_int
 
 __all__ = [
@@ -207,36 +207,14 @@ def simulate(
         if not sd >= 0:
             raise ValueError(f"{label} must be >= 0, got {sd}")
     gen = _rng(rng)
-    size = n.size
     if fair is None:
         fair = FairParameters(turnout_mean, turnout_sd, share_mean, share_sd, theta, False)
     ballots, winner, extreme, incremental, x = _draw(
         n, fair, f_incremental, f_extreme, alpha, theta, gen
     )
     kind = np.where(extreme, "extreme", np.where(incremental, "incremental", "fair"))
-    df = pd.DataFrame(
-        {
-            "station": np.arange(size).astype(str),
-            "registered": n.astype(np.int64),
-            "ballots": ballots.astype(np.int64),
-            "invalid": np.zeros(size, dtype=np.int64),
-            candidates[0]: winner.astype(np.int64),
-            candidates[1]: (ballots - winner).astype(np.int64),
-            "fraud": kind,
-            "x": x,
-        }
-    )
-    return Election.from_frame(
-        df,
-        candidates=list(candidates),
-        registered="registered",
-        ballots="ballots",
-        invalid="invalid",
-        station="station",
-        leader=candidates[0],
-        keep=["fraud", "x"],
-        name=name,
-        source=REFERENCE,
+    return _two_candidate_election(
+        n, ballots, winner, candidates, fraud=kind, x=x, name=name, source=REFERENCE
     )
 
 

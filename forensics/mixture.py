@@ -34,7 +34,7 @@ from scipy.optimize import minimize
 from scipy.special import expit, gammaln, logsumexp, xlogy
 
 from forensics.digits import ForensicsWarning
-from forensics.election import DataError, Election
+from forensics.election import DataError, Election, _two_candidate_election
 from forensics.results import TestResult, as_float, as_int
 
 try:  # optional: BLAS threads spinning between L-BFGS-B steps slow the fit 2-3 fold
@@ -386,16 +386,7 @@ def mixture_loglik(
        Association 81(395), 709-721.
     """
     d = _checked_counts(registered, voters, leader)
-    p = _Params(
-        float(turnout),
-        float(share),
-        float(rho_turnout),
-        float(rho_share),
-        np.asarray(pi, dtype=float),
-        float(theta),
-        float(alpha),
-    )
-    _check_params(p)
+    p = _checked_params(turnout, share, rho_turnout, rho_share, pi, theta, alpha)
     return _loglik(p.raw_vector(), d)
 
 
@@ -412,6 +403,21 @@ def _check_params(p: _Params) -> None:
         raise ValueError(f"pi must be 3 non-negative weights summing to 1, pi[0] > 0; got {p.pi}")
     if not p.theta > 0 or not p.alpha > 0:
         raise ValueError(f"theta and alpha must be > 0, got {p.theta}, {p.alpha}")
+
+
+def _checked_params(turnout, share, rho_turnout, rho_share, pi, theta, alpha) -> _Params:
+    """The parameters given by a caller, as :class:`_Params`, checked."""
+    p = _Params(
+        float(turnout),
+        float(share),
+        float(rho_turnout),
+        float(rho_share),
+        np.asarray(pi, dtype=float),
+        float(theta),
+        float(alpha),
+    )
+    _check_params(p)
+    return p
 
 
 def _checked_counts(n: Any, v: Any, w: Any) -> _Data:
@@ -511,40 +517,10 @@ def simulate_mixture(
         raise ValueError("registered must be a non-empty 1-D array of finite station sizes")
     if np.any(n < 1) or np.any(n != np.round(n)):
         raise ValueError("registered must hold integers >= 1")
-    p = _Params(
-        float(turnout),
-        float(share),
-        float(rho_turnout),
-        float(rho_share),
-        np.asarray(pi, dtype=float),
-        float(theta),
-        float(alpha),
-    )
-    _check_params(p)
+    p = _checked_params(turnout, share, rho_turnout, rho_share, pi, theta, alpha)
     cls, x, v, w = _draw(n, p, _rng(rng))
-    df = pd.DataFrame(
-        {
-            "station": np.arange(n.size).astype(str),
-            "registered": n.astype(np.int64),
-            "ballots": v.astype(np.int64),
-            "invalid": np.zeros(n.size, dtype=np.int64),
-            candidates[0]: w.astype(np.int64),
-            candidates[1]: (v - w).astype(np.int64),
-            "fraud": np.asarray(CLASSES)[cls],
-            "x": x,
-        }
-    )
-    return Election.from_frame(
-        df,
-        candidates=list(candidates),
-        registered="registered",
-        ballots="ballots",
-        invalid="invalid",
-        station="station",
-        leader=candidates[0],
-        keep=["fraud", "x"],
-        name=name,
-        source=REFERENCE,
+    return _two_candidate_election(
+        n, v, w, candidates, fraud=np.asarray(CLASSES)[cls], x=x, name=name, source=REFERENCE
     )
 
 
