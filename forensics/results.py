@@ -1,6 +1,8 @@
 """Result types shared by every test.
 
-Each test returns a frozen dataclass deriving from :class:`TestResult`. Its
+Each hypothesis test returns a frozen dataclass deriving from
+:class:`TestResult`; each estimator (a quantity with an interval, no
+p-value) one deriving from :class:`EstimateResult`. Their
 scalar fields are plain Python ``float``/``int``/``str`` (NumPy scalar reprs
 differ across versions and would break stored notebook outputs); arrays the
 test used are kept as NumPy arrays or DataFrames. ``to_frame()`` gives a
@@ -16,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["TestResult", "as_float", "as_int"]
+__all__ = ["EstimateResult", "TestResult", "as_float", "as_int"]
 
 
 def as_float(x: Any) -> float:
@@ -98,6 +100,84 @@ class TestResult:
         return (
             f"{self.method}: statistic = {self.statistic:.4f}, p = {ptxt} ({self.null} null), "
             f"{self.effect_size_name} = {self.effect_size:.4f}, n = {self.n:,} "
+            f"({self.n_excluded:,} excluded)"
+        )
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+@dataclasses.dataclass(frozen=True)
+class EstimateResult:
+    """Base of every estimator's result: a quantity with its interval.
+
+    An estimator answers "how much", not "is the null rejected": it carries
+    no p-value.
+
+    Attributes
+    ----------
+    estimate : float
+        The point estimate.
+    ci_low, ci_high : float
+        Its interval at ``confidence_level`` (NaN when not computed, e.g.
+        with ``n_resamples=0``).
+    confidence_level : float
+        Coverage the interval aims at.
+    estimate_name : str
+        What ``estimate`` is.
+    n : int
+        Observations used.
+    n_excluded : int
+        Observations set aside by the estimator's rules, never silently.
+    method : str
+        The estimator and the variant used.
+    reference : str
+        Citation of the method.
+
+    Examples
+    --------
+    >>> r = EstimateResult(
+    ...     estimate=0.12, ci_low=0.08, ci_high=0.16, confidence_level=0.95,
+    ...     estimate_name="share", n=100, n_excluded=0, method="demo", reference="-",
+    ... )
+    >>> r.summary()
+    'demo: share = 0.1200 [0.0800, 0.1600] (95% interval), n = 100 (0 excluded)'
+    """
+
+    estimate: float
+    ci_low: float
+    ci_high: float
+    confidence_level: float
+    estimate_name: str
+    n: int
+    n_excluded: int
+    method: str
+    reference: str
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, np.generic):
+                object.__setattr__(self, f.name, value.item())
+
+    def scalars(self) -> dict[str, Any]:
+        """The scalar fields, in declaration order."""
+        return {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if _is_scalar(getattr(self, f.name))
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """A one-row DataFrame of the scalar fields."""
+        return pd.DataFrame([self.scalars()])
+
+    def summary(self) -> str:
+        """A stable one-line text: method, estimate, interval, n."""
+        return (
+            f"{self.method}: {self.estimate_name} = {self.estimate:.4f} "
+            f"[{self.ci_low:.4f}, {self.ci_high:.4f}] "
+            f"({self.confidence_level:.0%} interval), n = {self.n:,} "
             f"({self.n_excluded:,} excluded)"
         )
 
