@@ -21,8 +21,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forensics.election import DataError, Election, _two_candidate_election
-from forensics.results import TestResult, as_float, as_int
+from forensics._compat import renamed_parameters
+from forensics._estimation import (
+    check_resampling,
+    checked_candidate,
+    percentile_interval,
+    require_sized_stations,
+    smoothed_histogram,
+    station_counts,
+)
+from forensics.election import Election, _two_candidate_election
+from forensics.results import EstimateResult, as_float, as_int
 
 __all__ = [
     "CRITERIA",
@@ -60,10 +69,6 @@ _DEFAULT_GRID = {
 _BLOCK = 2_000_000
 #: Simulated elections averaged into a fitted model's expected fingerprint.
 _GOF_EXPECTED = 5
-
-
-def _rng(rng: Any) -> np.random.Generator:
-    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
 
 
 # --------------------------------------------------------------------- model
@@ -196,6 +201,17 @@ def simulate(
     .. [1] Klimek, P., Yegorov, Y., Hanel, R. & Thurner, S. (2012).
        Statistical detection of systematic election irregularities. PNAS
        109(41), 16469-16473. doi:10.1073/pnas.1210722109
+
+    Examples
+    --------
+    >>> e = simulate(
+    ...     [800] * 400, turnout_mean=0.6, turnout_sd=0.05, share_mean=0.5, share_sd=0.05,
+    ...     f_incremental=0.3, f_extreme=0.05, theta=0.2, rng=1,
+    ... )
+    >>> len(e), e.leader
+    (400, 'winner')
+    >>> e.stations["fraud"].value_counts().to_dict()
+    {'fair': 266, 'incremental': 116, 'extreme': 18}
     """
     n = np.asarray(registered, dtype=float)
     if n.ndim != 1 or n.size == 0:
@@ -206,7 +222,7 @@ def simulate(
     for label, sd in (("turnout_sd", turnout_sd), ("share_sd", share_sd), ("theta", theta)):
         if not sd >= 0:
             raise ValueError(f"{label} must be >= 0, got {sd}")
-    gen = _rng(rng)
+    gen = np.random.default_rng(rng)
     if fair is None:
         fair = FairParameters(turnout_mean, turnout_sd, share_mean, share_sd, theta, False)
     ballots, winner, extreme, incremental, x = _draw(
@@ -264,10 +280,7 @@ def _smoothed_peak(
 
     Local maxima lower than ``rel`` times the highest one are ignored (noise).
     """
-    counts, edges = np.histogram(values, bins=bins, range=(0.0, 1.0))
-    kernel = np.exp(-0.5 * (np.arange(-6, 7) / 2.0) ** 2)  # Gaussian, SD 2 bins
-    smooth = np.convolve(counts, kernel / kernel.sum(), mode="same")
-    centres = 0.5 * (edges[:-1] + edges[1:])
+    smooth, centres = smoothed_histogram(values, bins)
     smooth[centres >= upper] = -np.inf
     top = float(np.max(smooth))
     padded = np.concatenate([[-np.inf], smooth, [-np.inf]])
@@ -349,6 +362,16 @@ def estimate_fair(
     .. [1] Klimek, P., Yegorov, Y., Hanel, R. & Thurner, S. (2012).
        Statistical detection of systematic election irregularities. PNAS
        109(41), 16469-16473. doi:10.1073/pnas.1210722109
+
+    Examples
+    --------
+    >>> e = simulate(
+    ...     [800] * 400, turnout_mean=0.6, turnout_sd=0.05, share_mean=0.5, share_sd=0.05,
+    ...     f_incremental=0.3, f_extreme=0.05, theta=0.2, rng=1,
+    ... )
+    >>> p = estimate_fair(e.turnout.to_numpy(), e.share().to_numpy())
+    >>> round(p.turnout_mean, 3), round(p.share_mean, 3), round(p.theta, 3)
+    (0.605, 0.515, 0.324)
     """
     t = np.asarray(turnout, dtype=float)
     s = np.asarray(share, dtype=float)
@@ -396,16 +419,22 @@ GOF_LEVEL = 0.05
 
 
 @dataclasses.dataclass(frozen=True)
-class KlimekFit(TestResult):
+class KlimekFit(EstimateResult):
     """Fraud parameters of the Klimek et al. (2012) model fitted to an election.
 
-    ``statistic`` is the fitting distance at the estimate (for the first
-    realisation); ``pvalue`` is NaN (an estimate, not a test: the model's
-    goodness of fit is in ``gof_pvalue``); ``effect_size`` is
-    ``f_incremental``.
+    An estimator's result: ``estimate`` is ``f_incremental`` and
+    ``ci_low``, ``ci_high`` its percentile bootstrap interval at
+    ``confidence_level`` (the same as ``f_incremental_ci``). The model's
+    goodness-of-fit check is a test of its own, in ``gof_statistic`` and
+    ``gof_pvalue``.
 
     Attributes
     ----------
+    estimate, ci_low, ci_high : float
+        ``f_incremental`` and its bootstrap interval (NaN when
+        ``n_resamples`` is 0).
+    confidence_level : float
+        Level of the bootstrap intervals.
     f_incremental, f_extreme, alpha : float
         Point estimates: the mean over realisations of the per-realisation
         grid minimiser.
@@ -418,9 +447,8 @@ class KlimekFit(TestResult):
         not its sampling error).
     f_incremental_ci, f_extreme_ci : (float, float)
         Percentile bootstrap interval; every replicate re-estimates the fair
-        parameters and refits (see :func:`fit`). NaN when ``n_bootstrap``
+        parameters and refits (see :func:`fit`). NaN when ``n_resamples``
         is 0.
-    ci_level : float
     gof_statistic : float
         Symmetric chi-square distance between the observed turnout x share
         fingerprint (``gof_bins`` x ``gof_bins``) and the fitted model's
@@ -443,7 +471,8 @@ class KlimekFit(TestResult):
         Below this ``gof_pvalue`` the model is reported as not describing
         the data (:attr:`describes_data` is False).
     criterion : str
-    n_realizations, n_bootstrap : int
+    n_realizations, n_resamples : int
+        Realisations averaged and bootstrap replicates run.
     fair : FairParameters
     estimates : pandas.DataFrame
         One row per realisation: ``f_incremental``, ``f_extreme``,
@@ -472,7 +501,6 @@ class KlimekFit(TestResult):
     f_extreme_seed_sd: float
     f_incremental_ci: tuple[float, float]
     f_extreme_ci: tuple[float, float]
-    ci_level: float
     gof_statistic: float
     gof_pvalue: float
     gof_null_median: float
@@ -483,7 +511,7 @@ class KlimekFit(TestResult):
     gof_level: float
     criterion: str
     n_realizations: int
-    n_bootstrap: int
+    n_resamples: int
     candidate: str
     fair: FairParameters
     estimates: pd.DataFrame
@@ -493,6 +521,16 @@ class KlimekFit(TestResult):
     turnout: np.ndarray
     share: np.ndarray
     registered: np.ndarray
+
+    @property
+    def ci_level(self) -> float:
+        """Former name of :attr:`confidence_level`."""
+        return self.confidence_level
+
+    @property
+    def n_bootstrap(self) -> int:
+        """Former name of :attr:`n_resamples`."""
+        return self.n_resamples
 
     @property
     def describes_data(self) -> bool | None:
@@ -521,7 +559,7 @@ class KlimekFit(TestResult):
     def to_frame(self) -> pd.DataFrame:
         """A one-row DataFrame of the scalar fields, the interval ends and the verdict."""
         row = self.scalars()
-        pct = round(100 * self.ci_level)
+        pct = round(100 * self.confidence_level)
         for name in ("f_incremental", "f_extreme"):
             lo, hi = getattr(self, f"{name}_ci")
             row[f"{name}_ci_low"], row[f"{name}_ci_high"] = lo, hi
@@ -532,14 +570,14 @@ class KlimekFit(TestResult):
     def summary(self) -> str:
         lo_i, hi_i = self.f_incremental_ci
         lo_e, hi_e = self.f_extreme_ci
-        pct = round(100 * self.ci_level)
+        pct = round(100 * self.confidence_level)
         return (
             f"{self.method}: f_i = {self.f_incremental:.3f} (seed SD "
             f"{self.f_incremental_seed_sd:.3f}, {pct}% CI {lo_i:.3f}-{hi_i:.3f}), "
             f"f_e = {self.f_extreme:.4f} (seed SD {self.f_extreme_seed_sd:.4f}, "
             f"{pct}% CI {lo_e:.4f}-{hi_e:.4f}), alpha = {self.alpha:.2f}; "
             f"{self.gof_verdict()}; criterion {self.criterion}, "
-            f"{self.n_realizations} realisations, {self.n_bootstrap} bootstrap replicates, "
+            f"{self.n_realizations} realisations, {self.n_resamples} bootstrap replicates, "
             f"n = {self.n:,} ({self.n_excluded:,} excluded)"
         )
 
@@ -749,19 +787,20 @@ def _chunks(base: dict, seeds: Sequence[np.random.SeedSequence], size: int) -> l
     return [{**base, "seeds": seeds[k : k + size]} for k in range(0, len(seeds), size)]
 
 
+@renamed_parameters(n_bootstrap="n_resamples", ci_level="confidence_level")
 def fit(
     election: Election,
     candidate: str | None = None,
     *,
     grid: Mapping[str, Sequence[float]] | None = None,
     n_realizations: int = 10,
-    n_bootstrap: int = 200,
+    n_resamples: int = 200,
     criterion: str = "chi2",
     nbins: int = 100,
     min_registered: int = 100,
     si_factors: bool = False,
     fair_model: str = "empirical",
-    ci_level: float = 0.95,
+    confidence_level: float = 0.95,
     n_gof: int = 100,
     gof_bins: int = 20,
     gof_level: float = GOF_LEVEL,
@@ -787,9 +826,9 @@ def fit(
         Independent simulations of the whole election; each gives one grid
         minimiser. The point estimate is their mean; its seed-to-seed
         spread is their SD over ``sqrt(n_realizations)``.
-    n_bootstrap : int
+    n_resamples : int
         Bootstrap replicates for the interval (0 to skip); each refits the
-        fair parameters (see Notes).
+        fair parameters (see Notes). Formerly ``n_bootstrap``.
     criterion : str
         Distance between observed and simulated histograms, one of
         :data:`CRITERIA`: ``"chi2"`` (default: symmetric chi-square on the
@@ -809,8 +848,8 @@ def fit(
         ``"empirical"`` (default) resamples the observed stations below the
         turnout peak, ``"normal"`` is the paper's pair of normals. See
         :func:`estimate_fair` and the Notes.
-    ci_level : float
-        Level of the bootstrap interval.
+    confidence_level : float
+        Level of the bootstrap interval. Formerly ``ci_level``.
     n_gof : int
         Elections simulated from the fitted model and refitted for the
         goodness-of-fit check (0 to skip); see Notes.
@@ -963,32 +1002,41 @@ def fit(
        109(41), 16469-16473. doi:10.1073/pnas.1210722109
     .. [2] Mebane, W. R. & Kalinin, K. estimates supplied to D. Kobak,
        ``meduza2018`` (2018), https://github.com/dkobak/elections
+
+    Examples
+    --------
+    A small election and a coarse grid, with 9 bootstrap replicates and
+    no goodness-of-fit check (far too few for a real analysis):
+
+    >>> e = simulate(
+    ...     [800] * 400, turnout_mean=0.6, turnout_sd=0.05, share_mean=0.5, share_sd=0.05,
+    ...     f_incremental=0.3, f_extreme=0.05, theta=0.2, rng=1,
+    ... )
+    >>> grid = {
+    ...     "f_incremental": [0.0, 0.1, 0.2, 0.3, 0.4],
+    ...     "f_extreme": [0.0, 0.025, 0.05, 0.075],
+    ...     "alpha": [2.0],
+    ... }
+    >>> r = fit(e, grid=grid, n_realizations=1, n_resamples=9, n_gof=0, nbins=50, rng=2)
+    >>> r.estimate_name, round(r.estimate, 2), (round(r.ci_low, 2), round(r.ci_high, 2))
+    ('f_incremental', 0.1, (0.1, 0.2))
+    >>> round(r.f_extreme, 3)
+    0.05
     """
-    if not isinstance(election, Election):
-        raise TypeError(f"election must be a forensics.Election, got {type(election).__name__}")
+    cand = checked_candidate(election, candidate)
     if criterion not in CRITERIA:
         raise ValueError(f"criterion must be one of {sorted(CRITERIA)}, got {criterion!r}")
     if n_realizations < 1:
         raise ValueError(f"n_realizations must be >= 1, got {n_realizations}")
-    if n_bootstrap < 0:
-        raise ValueError(f"n_bootstrap must be >= 0, got {n_bootstrap}")
-    if not 0 < ci_level < 1:
-        raise ValueError(f"ci_level must be in (0, 1), got {ci_level}")
+    check_resampling(n_resamples, confidence_level)
     if n_gof < 0:
         raise ValueError(f"n_gof must be >= 0, got {n_gof}")
     if gof_bins < 2:
         raise ValueError(f"gof_bins must be >= 2, got {gof_bins}")
     if not 0 < gof_level < 1:
         raise ValueError(f"gof_level must be in (0, 1), got {gof_level}")
-    cand = election.leader if candidate is None else candidate
-    if cand not in election.candidates:
-        raise DataError(f"candidate {cand!r} is not among {list(election.candidates)}")
-    registered = election.counts("registered")
-    ballots = election.counts("ballots")
-    valid = election.counts("valid")
-    votes = election.counts(cand)
+    registered, _, valid, votes, turnout = station_counts(election, cand)
     with np.errstate(invalid="ignore", divide="ignore"):
-        turnout = ballots / registered
         share = votes / valid
     keep = (
         np.isfinite(registered)
@@ -997,11 +1045,7 @@ def fit(
         & np.isfinite(share)
         & (valid > 0)
     )
-    if keep.sum() < 10:
-        raise DataError(
-            f"only {int(keep.sum())} stations have registered >= {min_registered} and valid "
-            "votes; the model needs station sizes"
-        )
+    require_sized_stations(keep, min_registered)
     n_excluded = int((~keep).sum())
     n_reg, t, s = registered[keep], np.clip(turnout[keep], 0, 1), share[keep]
     fair = estimate_fair(t, s, si_factors=si_factors, model=fair_model)
@@ -1018,9 +1062,9 @@ def fit(
 
     theta_given = "theta" in (grid or {})
     # one child seed per job, spawned up front: the result does not depend on the executor
-    gen = _rng(rng)
+    gen = np.random.default_rng(rng)
     real_seeds = gen.spawn(n_realizations)
-    boot_seeds = gen.spawn(n_bootstrap)
+    boot_seeds = gen.spawn(n_resamples)
     gof_seeds = gen.spawn(n_gof + 1)
     two_d = criterion == "2d"
     n_cells = nbins * nbins if two_d else nbins
@@ -1047,10 +1091,7 @@ def fit(
     bt = pd.DataFrame(np.vstack(rest) if rest else np.empty((0, len(bcols))), columns=bcols)
 
     def ci(col: str) -> tuple[float, float]:
-        if bt.empty:
-            return (math.nan, math.nan)
-        q = np.quantile(bt[col], [(1 - ci_level) / 2, (1 + ci_level) / 2])
-        return (as_float(q[0]), as_float(q[1]))
+        return percentile_interval(bt[col], confidence_level)
 
     def sd(col: str) -> float:
         return as_float(est[col].std(ddof=1)) if len(est) > 1 else math.nan
@@ -1081,15 +1122,16 @@ def fit(
         gof_p = as_float((1 + np.sum(gof_null >= gof_stat)) / (n_gof + 1))
         gof_med = as_float(np.median(gof_null))
         gof_tv_null = as_float(np.median(null[:, 1]))
+    f_i_ci = ci("f_incremental")
     return KlimekFit(
-        statistic=as_float(est["distance"].iloc[0]),
-        pvalue=math.nan,
+        estimate=f_i,
+        ci_low=f_i_ci[0],
+        ci_high=f_i_ci[1],
+        confidence_level=as_float(confidence_level),
+        estimate_name="f_incremental",
         n=as_int(keep.sum()),
         n_excluded=n_excluded,
-        effect_size=f_i,
-        effect_size_name="f_incremental",
         method=f"Klimek et al. (2012) fraud model, grid fit ({criterion})",
-        null="fair election (f_i = f_e = 0)",
         reference=REFERENCE,
         f_incremental=f_i,
         f_extreme=f_e,
@@ -1099,9 +1141,8 @@ def fit(
         alpha_sd=sd("alpha"),
         f_incremental_seed_sd=sd("f_incremental") / math.sqrt(n_realizations),
         f_extreme_seed_sd=sd("f_extreme") / math.sqrt(n_realizations),
-        f_incremental_ci=ci("f_incremental"),
+        f_incremental_ci=f_i_ci,
         f_extreme_ci=ci("f_extreme"),
-        ci_level=as_float(ci_level),
         gof_statistic=gof_stat,
         gof_pvalue=gof_p,
         gof_null_median=gof_med,
@@ -1112,7 +1153,7 @@ def fit(
         gof_level=as_float(gof_level),
         criterion=criterion,
         n_realizations=int(n_realizations),
-        n_bootstrap=int(n_bootstrap),
+        n_resamples=int(n_resamples),
         candidate=cand,
         fair=fair,
         estimates=est,
