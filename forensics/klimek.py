@@ -992,8 +992,8 @@ def fit(
     **Cost.** Russia 2011 (91,081 stations, default grid of 20,500
     points), serially on a loaded 2-core machine: about 0.1 s per
     realisation, 0.1-0.15 s per bootstrap replicate and 0.1-0.2 s per
-    goodness-of-fit simulation, 43 s for the defaults; the ``"2d"`` criterion costs several seconds per
-    realisation at ``nbins=100``. See ``benchmarks/RESULTS.md``.
+    goodness-of-fit simulation, 43 s for the defaults; the ``"2d"``
+    criterion costs several seconds per realisation at ``nbins=100``. See ``benchmarks/RESULTS.md``.
 
     References
     ----------

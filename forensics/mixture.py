@@ -33,6 +33,14 @@ import pandas as pd
 from scipy.optimize import minimize
 from scipy.special import expit, gammaln, logsumexp, xlogy
 
+from forensics._compat import renamed_parameters
+from forensics._estimation import (
+    check_resampling,
+    checked_candidate,
+    percentile_interval,
+    require_sized_stations,
+    station_counts,
+)
 from forensics.digits import ForensicsWarning
 from forensics.election import DataError, Election, _two_candidate_election
 from forensics.results import TestResult, as_float, as_int
@@ -98,10 +106,6 @@ _BOUNDS = [
 _EPS = 1e-10
 _GOF_BINS = 10
 _GOF_DRAWS = 5
-
-
-def _rng(rng: Any) -> np.random.Generator:
-    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
 
 
 # ------------------------------------------------------------------ model
@@ -384,6 +388,19 @@ def mixture_loglik(
     .. [2] Efron, B. (1986). Double exponential families and their use in
        generalized linear regression. Journal of the American Statistical
        Association 81(395), 709-721.
+
+    Examples
+    --------
+    Counts drawn with fraud are more likely under the weights they were
+    drawn with than under a fair election:
+
+    >>> e = simulate_mixture([800] * 300, turnout=0.6, share=0.5, pi=(0.8, 0.15, 0.05), rng=1)
+    >>> counts = [e.stations[c] for c in ("registered", "valid", "leader")]
+    >>> kw = dict(turnout=0.6, share=0.5, rho_turnout=0.01, rho_share=0.01, theta=0.1, alpha=2.0)
+    >>> round(mixture_loglik(*counts, pi=(0.8, 0.15, 0.05), **kw), 2)
+    -3021.28
+    >>> round(mixture_loglik(*counts, pi=(1.0, 0.0, 0.0), **kw), 2)
+    -4416.95
     """
     d = _checked_counts(registered, voters, leader)
     p = _checked_params(turnout, share, rho_turnout, rho_share, pi, theta, alpha)
@@ -518,7 +535,7 @@ def simulate_mixture(
     if np.any(n < 1) or np.any(n != np.round(n)):
         raise ValueError("registered must hold integers >= 1")
     p = _checked_params(turnout, share, rho_turnout, rho_share, pi, theta, alpha)
-    cls, x, v, w = _draw(n, p, _rng(rng))
+    cls, x, v, w = _draw(n, p, np.random.default_rng(rng))
     return _two_candidate_election(
         n, v, w, candidates, fraud=np.asarray(CLASSES)[cls], x=x, name=name, source=REFERENCE
     )
@@ -626,8 +643,10 @@ class MixtureFit(TestResult):
         Maximised log-likelihood.
     converged : bool
         Whether the optimiser reported convergence at the best start.
-    ci_level : float
-    n_bootstrap : int
+    confidence_level : float
+        Level of the percentile intervals.
+    n_resamples : int
+        Parametric-bootstrap replicates run.
     candidate : str
     warnings : tuple of str
         Signs of weak identification or poor fit (also issued as
@@ -637,7 +656,7 @@ class MixtureFit(TestResult):
         ``p_incremental``, ``p_extreme``, ``fraud_votes``,
         ``manufactured``, ``stolen``.
     by_group : pandas.DataFrame or None
-        With ``group=``: per group, ``stations``, ``leader_votes``,
+        With ``by=``: per group of stations, ``stations``, ``leader_votes``,
         ``expected_falsified_stations``, ``fraud_votes``,
         ``manufactured``, ``stolen``, ``fraud_share_of_leader``.
     gof : pandas.DataFrame
@@ -671,8 +690,8 @@ class MixtureFit(TestResult):
     stolen_votes: float
     loglik: float
     converged: bool
-    ci_level: float
-    n_bootstrap: int
+    confidence_level: float
+    n_resamples: int
     candidate: str
     warnings: tuple[str, ...]
     posterior: pd.DataFrame
@@ -686,8 +705,19 @@ class MixtureFit(TestResult):
         """The weights (none, incremental, extreme)."""
         return (self.pi_none, self.pi_incremental, self.pi_extreme)
 
+    @property
+    def ci_level(self) -> float:
+        """Former name of :attr:`confidence_level`."""
+        return self.confidence_level
+
+    @property
+    def n_bootstrap(self) -> int:
+        """Former name of :attr:`n_resamples`."""
+        return self.n_resamples
+
     def summary(self) -> str:
-        pct = round(100 * self.ci_level)
+        """A stable one-line text: the weights with their intervals, the fraud votes, GOF p."""
+        pct = round(100 * self.confidence_level)
 
         def fmt(v: float, ci: tuple[float, float]) -> str:
             return f"{v:.4f} [{ci[0]:.4f}, {ci[1]:.4f}]"
@@ -702,14 +732,15 @@ class MixtureFit(TestResult):
 
 
 # --------------------------------------------------------------------- fit
+@renamed_parameters(group="by", n_bootstrap="n_resamples", ci_level="confidence_level")
 def fit_mixture(
     election: Election,
     candidate: str | None = None,
     *,
-    group: str | None = None,
-    n_bootstrap: int = 50,
+    by: str | None = None,
+    n_resamples: int = 50,
     min_registered: int = 100,
-    ci_level: float = 0.95,
+    confidence_level: float = 0.95,
     maxiter: int = 500,
     rng: Any = None,
     executor: Executor | None = None,
@@ -723,17 +754,18 @@ def fit_mixture(
     candidate : str, optional
         The leader of the model; default ``election.leader``. All other
         candidates are pooled as the opposition.
-    group : str, optional
+    by : str, optional
         A column of ``election.stations`` (e.g. a region level) by which to
-        total the expected fraudulent votes (``by_group``).
-    n_bootstrap : int
+        total the expected fraudulent votes (``by_group``). Formerly
+        ``group``.
+    n_resamples : int
         Parametric-bootstrap replicates for the intervals and the
-        goodness-of-fit p-value (0 to skip).
+        goodness-of-fit p-value (0 to skip). Formerly ``n_bootstrap``.
     min_registered : int
         Stations with fewer registered voters are excluded (counted in
         ``n_excluded``), as for :func:`forensics.klimek.fit`.
-    ci_level : float
-        Level of the percentile intervals.
+    confidence_level : float
+        Level of the percentile intervals. Formerly ``ci_level``.
     maxiter : int
         Iteration limit of each L-BFGS-B run.
     rng : numpy.random.Generator or int, optional
@@ -750,7 +782,7 @@ def fit_mixture(
     Raises
     ------
     DataError
-        For an unknown candidate or group column, a group column with
+        For an unknown candidate or ``by`` column, a ``by`` column with
         missing values, or fewer than 10 usable stations.
 
     Notes
@@ -875,42 +907,47 @@ def fit_mixture(
     .. [4] Efron, B. (1986). Double exponential families and their use in
        generalized linear regression. Journal of the American Statistical
        Association 81(395), 709-721.
+
+    Examples
+    --------
+    A small election drawn from the model, fitted without the bootstrap
+    (``n_resamples=0``: no intervals and no goodness-of-fit p-value); the
+    diagnostics are kept in ``warnings`` and also issued as
+    :class:`~forensics.ForensicsWarning`:
+
+    >>> import warnings
+    >>> from forensics import ForensicsWarning
+    >>> e = simulate_mixture([800] * 300, turnout=0.6, share=0.5, pi=(0.8, 0.15, 0.05), rng=1)
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", ForensicsWarning)
+    ...     r = fit_mixture(e, n_resamples=0, rng=2)
+    >>> [round(w, 2) for w in r.pi], r.n
+    ([0.77, 0.17, 0.06], 300)
+    >>> round(r.fraud_votes)
+    10612
     """
-    if not isinstance(election, Election):
-        raise TypeError(f"election must be a forensics.Election, got {type(election).__name__}")
-    if n_bootstrap < 0:
-        raise ValueError(f"n_bootstrap must be >= 0, got {n_bootstrap}")
-    if not 0 < ci_level < 1:
-        raise ValueError(f"ci_level must be in (0, 1), got {ci_level}")
-    cand = election.leader if candidate is None else candidate
-    if cand not in election.candidates:
-        raise DataError(f"candidate {cand!r} is not among {list(election.candidates)}")
+    cand = checked_candidate(election, candidate)
+    check_resampling(n_resamples, confidence_level)
     st = election.stations
-    if group is not None:
-        if group not in st.columns:
-            raise DataError(f"group column {group!r} is not in the stations table")
-        missing = st[group].isna().to_numpy()
+    if by is not None:
+        if by not in st.columns:
+            raise DataError(f"by column {by!r} is not in the stations table")
+        missing = st[by].isna().to_numpy()
         if missing.any():
             ids = st["station"].to_numpy()[missing][:10].tolist()
             raise DataError(
-                f"group column {group!r} is missing for {int(missing.sum())} stations "
+                f"by column {by!r} is missing for {int(missing.sum())} stations "
                 f"(e.g. {ids}); fill or set them aside first"
             )
-    registered = election.counts("registered")
+    registered, _, valid, votes, _ = station_counts(election, cand)
     invalid = np.nan_to_num(election.counts("invalid"), nan=0.0)
-    valid = election.counts("valid")
-    votes = election.counts(cand)
     keep = np.isfinite(registered) & (registered >= max(min_registered, 1)) & (valid >= 1)
     keep &= np.isfinite(valid) & np.isfinite(votes)
-    if keep.sum() < 10:
-        raise DataError(
-            f"only {int(keep.sum())} stations have registered >= {min_registered} and valid "
-            "votes; the model needs station sizes"
-        )
+    require_sized_stations(keep, min_registered)
     n_all = registered - invalid
     d = _Data.build(n_all[keep], valid[keep], votes[keep])
-    gen = _rng(rng)
-    seeds = gen.spawn(n_bootstrap + 1)  # [0]: the observed GOF simulations
+    gen = np.random.default_rng(rng)
+    seeds = gen.spawn(n_resamples + 1)  # [0]: the observed GOF simulations
 
     starts = _starts(d)
     u, ll, converged, runs = _fit(d, starts, maxiter=maxiter)
@@ -924,7 +961,7 @@ def fit_mixture(
 
     tasks = [
         {"n": d.n, "u": u, "n_starts": 0, "seed": seeds[b + 1], "maxiter": maxiter}
-        for b in range(n_bootstrap)
+        for b in range(n_resamples)
     ]
     if executor is None:
         reps = [_replicate(t) for t in tasks]
@@ -932,17 +969,13 @@ def fit_mixture(
         reps = list(executor.map(_replicate, tasks))
     cols = [*_PARAM_NAMES, "fraud_votes", "fraud_votes_model", "loglik", "gof_distance"]
     boot = pd.DataFrame(np.vstack(reps) if reps else np.empty((0, len(cols))), columns=cols)
-    lo_q, hi_q = (1 - ci_level) / 2, (1 + ci_level) / 2
 
     def ci(col: str) -> tuple[float, float]:
-        if boot.empty:
-            return (math.nan, math.nan)
-        q = np.quantile(boot[col].to_numpy(), [lo_q, hi_q])
-        return (as_float(q[0]), as_float(q[1]))
+        return percentile_interval(boot[col], confidence_level)
 
     pvalue = (
-        (1.0 + float(np.sum(boot["gof_distance"].to_numpy() >= dist))) / (n_bootstrap + 1)
-        if n_bootstrap
+        (1.0 + float(np.sum(boot["gof_distance"].to_numpy() >= dist))) / (n_resamples + 1)
+        if n_resamples
         else math.nan
     )
     station_ids = st["station"].to_numpy()[keep]
@@ -958,9 +991,9 @@ def fit_mixture(
         }
     )
     by_group = None
-    if group is not None:
+    if by is not None:
         frame = posterior.assign(
-            group=st[group].to_numpy()[keep],
+            group=st[by].to_numpy()[keep],
             leader_votes=d.w,
             falsified=1.0 - p_class[:, 0],
         )
@@ -974,7 +1007,7 @@ def fit_mixture(
                 manufactured=("manufactured", "sum"),
                 stolen=("stolen", "sum"),
             )
-            .rename_axis(group)
+            .rename_axis(by)
         )
         by_group["fraud_share_of_leader"] = by_group["fraud_votes"] / by_group["leader_votes"]
     nb = _GOF_BINS
@@ -1032,8 +1065,8 @@ def fit_mixture(
         stolen_votes=as_float(stolen.sum()),
         loglik=as_float(ll),
         converged=bool(converged),
-        ci_level=as_float(ci_level),
-        n_bootstrap=int(n_bootstrap),
+        confidence_level=as_float(confidence_level),
+        n_resamples=int(n_resamples),
         candidate=cand,
         warnings=tuple(notes),
         posterior=posterior,
