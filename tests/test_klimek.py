@@ -1,4 +1,4 @@
-"""Klimek et al. (2012) model and the Shpilkin estimate: recovery of known parameters."""
+"""Klimek et al. (2012) model: simulation, fair parameters and recovery of known parameters."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 
 from forensics import DataError, datasets
 from forensics.klimek import estimate_fair, fit, simulate
+from forensics.results import EstimateResult
 from forensics.shpilkin import shpilkin
 
 # Station sizes like Russia's (a few hundred to a few thousand voters).
@@ -95,7 +96,7 @@ def test_fair_parameters_recovered_on_clean_data():
 
 def test_fit_does_not_invent_fraud(serial):
     e = simulate(SIZES, **FAIR, rng=11)
-    r = fit(e, grid=GRID, n_realizations=4, n_bootstrap=40, n_gof=0, rng=1, executor=serial)
+    r = fit(e, grid=GRID, n_realizations=4, n_resamples=40, n_gof=0, rng=1, executor=serial)
     assert r.f_incremental <= 0.05
     assert r.f_extreme <= 0.0025
     assert r.f_incremental_ci[1] <= 0.10
@@ -110,7 +111,7 @@ def test_fit_recovers_known_fraud(serial):
     # theta are estimated from contaminated data (a known feature of the
     # method, documented in fit's Notes): 0.15 below to 0.05 above.
     e = simulate(SIZES, **FAIR, f_incremental=0.3, f_extreme=0.02, alpha=2.0, theta=0.25, rng=12)
-    r = fit(e, grid=GRID, n_realizations=4, n_bootstrap=40, n_gof=0, rng=2, executor=serial)
+    r = fit(e, grid=GRID, n_realizations=4, n_resamples=40, n_gof=0, rng=2, executor=serial)
     assert (r.criterion, r.fair.model) == ("chi2", "empirical")
     assert r.f_extreme == pytest.approx(0.02, abs=0.005)
     assert 0.15 <= r.f_incremental <= 0.35
@@ -139,66 +140,61 @@ def test_fit_with_true_fair_theta_is_close(serial):
     # theta on the grid at its true value isolates the f_i estimate.
     e = simulate(SIZES, **FAIR, f_incremental=0.4, f_extreme=0.01, alpha=2.0, theta=0.3, rng=13)
     grid = {**GRID, "theta": [0.3]}
-    r = fit(e, grid=grid, n_realizations=3, n_bootstrap=0, n_gof=0, rng=3, executor=serial)
+    r = fit(e, grid=grid, n_realizations=3, n_resamples=0, n_gof=0, rng=3, executor=serial)
     assert r.f_extreme == pytest.approx(0.01, abs=0.005)
     assert r.f_incremental == pytest.approx(0.4, abs=0.15)
     assert np.isnan(r.f_incremental_ci[0])
 
 
+def test_fit_is_an_estimator_of_f_incremental():
+    e = simulate(SIZES[:3000], **FAIR, f_incremental=0.3, f_extreme=0.02, theta=0.25, rng=31)
+    r = fit(e, grid=GRID, n_realizations=2, n_resamples=8, n_gof=0, confidence_level=0.8, rng=4)
+    assert isinstance(r, EstimateResult)
+    assert not hasattr(r, "pvalue")
+    assert r.estimate == r.f_incremental
+    assert (r.ci_low, r.ci_high) == r.f_incremental_ci
+    assert r.estimate_name == "f_incremental"
+    assert r.confidence_level == 0.8
+    # the 80 % percentile interval of 8 replicates lies within their range
+    boot = r.bootstrap["f_incremental"]
+    assert boot.min() <= r.ci_low <= r.ci_high <= boot.max()
+    assert r.n_resamples == 8
+    assert len(r.bootstrap) == 8
+    assert (r.ci_level, r.n_bootstrap) == (0.8, 8)  # former field names, read-only
+    row = r.to_frame().iloc[0]
+    assert row["estimate"] == r.f_incremental
+    assert row["f_incremental_ci_low"] == r.ci_low
+    assert row["ci_percent"] == 80
+
+
+def test_fit_old_parameter_names_warn_and_give_the_same_fit():
+    e = simulate(SIZES[:2000], **FAIR, f_incremental=0.2, theta=0.25, rng=32)
+    kw = dict(grid=GRID, n_realizations=1, n_gof=0, rng=6)
+    new = fit(e, n_resamples=3, confidence_level=0.9, **kw)
+    with pytest.warns(DeprecationWarning, match="was renamed") as caught:
+        old = fit(e, n_bootstrap=3, ci_level=0.9, **kw)
+    assert sorted(str(w.message) for w in caught) == [
+        "fit(): `ci_level` was renamed `confidence_level`; the old name will be removed",
+        "fit(): `n_bootstrap` was renamed `n_resamples`; the old name will be removed",
+    ]
+    assert old.bootstrap.equals(new.bootstrap)
+    assert old.f_incremental_ci == new.f_incremental_ci
+    with pytest.raises(TypeError, match="both"):
+        fit(e, n_bootstrap=3, n_resamples=3, **kw)
+
+
 def test_fit_rejects_bad_options():
     e = simulate(SIZES[:200], **FAIR, rng=0)
+    with pytest.raises(ValueError, match="n_resamples"):
+        fit(e, n_resamples=-1)
+    with pytest.raises(ValueError, match="confidence_level"):
+        fit(e, confidence_level=0.0)
     with pytest.raises(ValueError, match="criterion"):
         fit(e, criterion="bogus")
     with pytest.raises(ValueError, match="unknown grid key"):
         fit(e, grid={"beta": [1]})
     with pytest.raises(DataError, match="not among"):
         fit(e, "nobody")
-
-
-def test_shpilkin_near_zero_on_clean_data():
-    e = simulate(SIZES, **FAIR, rng=21)
-    r = shpilkin(e)
-    # shares independent of turnout: |excess| under 1 % of the winner's votes
-    assert abs(r.excess_fraction) < 0.01
-    assert r.reference_low < 0.55 < r.reference_high + 0.02
-    assert len(r.sweep) == 21
-
-
-def test_shpilkin_recovers_injected_stuffing():
-    # alpha = 50 makes vote moving negligible (x**50), so the leader's extra
-    # votes are the stuffed ballots: ballots - N a, with N a = (ballots - N x) / (1 - x).
-    e = simulate(SIZES, **FAIR, f_incremental=0.3, alpha=50.0, theta=0.3, rng=22)
-    st = e.stations
-    n, x, b = st["registered"], st["x"], st["ballots"]
-    stuffed = float((b - (b - n * x) / (1 - x)).sum())
-    # Reference window at the true clean peak (0.55 +- 0.025): measured -20 % of
-    # the injected 1.05 M (lightly stuffed stations sit in or below the window
-    # and raise the reference share); tolerance 25 %.
-    r = shpilkin(e, reference=(0.525, 0.575))
-    assert r.excess_votes == pytest.approx(stuffed, rel=0.25)
-    assert r.excess_votes < stuffed  # the known direction of the bias
-    # The default (data-chosen) peak sits higher and loses more: within 40 %.
-    assert shpilkin(e).excess_votes == pytest.approx(stuffed, rel=0.40)
-
-
-def test_shpilkin_explicit_reference_and_errors():
-    e = simulate(SIZES, **FAIR, rng=23)
-    r = shpilkin(e, reference=(0.50, 0.55))
-    assert (r.reference_low, r.reference_high) == (0.50, 0.55)
-    assert r.reference_shares.sum() == pytest.approx(1.0)
-    with pytest.raises(ValueError, match="reference"):
-        shpilkin(e, reference=(0.6, 0.5))
-    with pytest.raises(DataError, match="no votes"):
-        shpilkin(e, reference=(0.0, 0.01))
-
-
-def test_shpilkin_russia_2011_near_published(data_dir):
-    e = load_or_skip("russia-2011")
-    r = shpilkin(e)
-    # Shpilkin's published total for the 2011 Duma is about 15 million anomalous
-    # votes for United Russia (METHODS.md A-6, [M]); the reference choice moves it.
-    assert 10e6 < r.excess_votes < 20e6
-    assert r.sweep["excess_votes"].max() > r.sweep["excess_votes"].min() * 1.2
 
 
 @pytest.mark.parametrize(
@@ -217,7 +213,7 @@ def test_recovery_on_russian_station_sizes(data_dir, serial, f_i, f_e, theta):
         e,
         grid={"alpha": [1.0, 2.0, 3.0]},
         n_realizations=2,
-        n_bootstrap=0,
+        n_resamples=0,
         n_gof=0,
         rng=0,
         executor=serial,
@@ -255,7 +251,7 @@ def test_fit_real_controls(data_dir, serial, name, fi_range, fe_range):
     if "postal" in e.stations:  # Germany: postal districts have no electorate
         e = e.subset(~e.stations["postal"].astype(bool))
     grid = {**REAL_GRID, "alpha": [1.0, 2.0, 3.0]}
-    r = fit(e, grid=grid, n_realizations=2, n_bootstrap=0, n_gof=0, rng=1, executor=serial)
+    r = fit(e, grid=grid, n_realizations=2, n_resamples=0, n_gof=0, rng=1, executor=serial)
     assert fi_range[0] <= r.f_incremental <= fi_range[1]
     assert fe_range[0] <= r.f_extreme <= fe_range[1]
 
@@ -267,7 +263,7 @@ def test_normal_fair_model_reads_regional_skew_as_fraud(data_dir, serial):
     # empirical fair model, drawn from stations below the turnout peak, does not.
     e = load_or_skip("poland-2020-r2")
     grid = {**REAL_GRID, "alpha": [1.0, 2.0, 3.0]}
-    kw = dict(grid=grid, n_realizations=2, n_bootstrap=0, n_gof=0, rng=1, executor=serial)
+    kw = dict(grid=grid, n_realizations=2, n_resamples=0, n_gof=0, rng=1, executor=serial)
     normal = fit(e, fair_model="normal", **kw)
     empirical = fit(e, **kw)
     assert normal.f_incremental >= 0.3
@@ -286,7 +282,7 @@ def test_uganda_incremental_fraction_depends_on_the_criterion(data_dir, serial):
     # as incremental fraud (0.35). f_e stays above 0 under both.
     e = load_or_skip("uganda-2011")
     grid = {**REAL_GRID, "alpha": [1.0, 2.0, 3.0]}
-    kw = dict(grid=grid, n_realizations=2, n_bootstrap=0, n_gof=0, rng=1, executor=serial)
+    kw = dict(grid=grid, n_realizations=2, n_resamples=0, n_gof=0, rng=1, executor=serial)
     one_d, two_d = fit(e, **kw), fit(e, criterion="2d", **kw)
     assert two_d.f_incremental <= 0.15 < 0.2 <= one_d.f_incremental
     assert min(one_d.f_extreme, two_d.f_extreme) >= 0.005
@@ -301,7 +297,7 @@ def test_plot_klimek_fit_draws_three_panels(serial):
     from forensics.plots.klimek import plot_klimek_fit, plot_shpilkin_sweep
 
     e = simulate(SIZES[:3000], **FAIR, f_incremental=0.3, f_extreme=0.02, theta=0.25, rng=31)
-    r = fit(e, grid=GRID, n_realizations=1, n_bootstrap=0, n_gof=0, rng=1)
+    r = fit(e, grid=GRID, n_realizations=1, n_resamples=0, n_gof=0, rng=1)
     axes = plot_klimek_fit(r, bins=40)
     assert len(axes) == 3
     assert axes[2].get_title().startswith("fair")
@@ -377,7 +373,7 @@ def test_bootstrap_interval_has_width_and_covers_the_truth():
         "alpha": [2.0],
         "theta": [0.3],
     }
-    r = fit(e, grid=grid, fair_model="normal", n_bootstrap=60, n_gof=0, rng=5)
+    r = fit(e, grid=grid, fair_model="normal", n_resamples=60, n_gof=0, rng=5)
     lo, hi = r.f_incremental_ci
     assert hi - lo >= 0.02
     assert lo <= 0.4 <= hi
@@ -395,8 +391,8 @@ def test_russia_2011_interval_has_width_and_covers_the_seed_spread(data_dir):
     # the bootstrap interval, whose width exceeds their spread several times.
     e = load_or_skip("russia-2011")
     grid = {"alpha": [2.0, 2.5]}
-    r = fit(e, grid=grid, n_bootstrap=40, n_gof=0, rng=1)
-    seeds = [fit(e, grid=grid, n_bootstrap=0, n_gof=0, rng=k).f_incremental for k in range(2, 6)]
+    r = fit(e, grid=grid, n_resamples=40, n_gof=0, rng=1)
+    seeds = [fit(e, grid=grid, n_resamples=0, n_gof=0, rng=k).f_incremental for k in range(2, 6)]
     lo, hi = r.f_incremental_ci
     assert hi - lo >= 0.01
     assert all(lo <= x <= hi for x in [r.f_incremental, *seeds])
@@ -424,7 +420,7 @@ def test_fit_check_accepts_elections_from_the_model_at_the_nominal_rate():
         e = simulate(
             SIZES[:3000], **FAIR, f_incremental=0.2, f_extreme=0.01, theta=0.25, rng=500 + k
         )
-        r = fit(e, grid=SMALL_GRID, n_realizations=2, n_bootstrap=0, n_gof=39, rng=k)
+        r = fit(e, grid=SMALL_GRID, n_realizations=2, n_resamples=0, n_gof=39, rng=k)
         pvalues.append(r.gof_pvalue)
     assert sum(p < 0.05 for p in pvalues) <= 3
     assert np.mean(pvalues) > 0.3  # roughly uniform or above, not piled near 0
@@ -459,7 +455,7 @@ def tilted_election(n_stations=3000, slope=1.2, rng=7):
 
 
 def test_fit_check_rejects_a_tilted_cloud():
-    r = fit(tilted_election(), grid=SMALL_GRID, n_realizations=4, n_bootstrap=0, n_gof=39, rng=1)
+    r = fit(tilted_election(), grid=SMALL_GRID, n_realizations=4, n_resamples=0, n_gof=39, rng=1)
     assert r.gof_pvalue < 0.05
     assert r.describes_data is False
     assert r.gof_statistic > 1.5 * r.gof_null_median  # measured 1314 against 607
@@ -476,7 +472,7 @@ def test_result_identical_serially_and_on_executors():
     from concurrent.futures import ProcessPoolExecutor
 
     e = simulate(SIZES[:4000], **FAIR, f_incremental=0.3, f_extreme=0.02, theta=0.25, rng=42)
-    kw = dict(grid=SMALL_GRID, n_realizations=3, n_bootstrap=12, n_gof=12, rng=8)
+    kw = dict(grid=SMALL_GRID, n_realizations=3, n_resamples=12, n_gof=12, rng=8)
     serial_fit = fit(e, **kw)
     with ThreadPoolExecutor(max_workers=2) as pool:
         threaded = fit(e, executor=pool, **kw)

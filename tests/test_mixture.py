@@ -168,7 +168,7 @@ def test_simulate_draws_classes_and_counts_from_the_model():
 @pytest.mark.parametrize("truth", TRUTHS, ids=["none", "inc10", "inc15ext5", "inc30ext10"])
 def test_recovers_weights_on_russian_station_sizes(russia_sizes, truth):
     e = simulate_mixture(russia_sizes, **FAIR, pi=truth, rng=int(100 * truth[1] + 1000 * truth[2]))
-    r = quiet_fit(e, n_bootstrap=19, rng=7)
+    r = quiet_fit(e, n_resamples=19, rng=7)
     for est, ci, true in zip(
         r.pi, (r.pi_none_ci, r.pi_incremental_ci, r.pi_extreme_ci), truth, strict=True
     ):
@@ -200,7 +200,7 @@ def test_posterior_and_group_totals(russia_sizes):
         leader="leader",
         keep=["fraud", "x", "region"],
     )
-    r = quiet_fit(e, group="region", n_bootstrap=0, rng=1)
+    r = quiet_fit(e, by="region", n_resamples=0, rng=1)
     post = r.posterior
     assert np.allclose(post[["p_none", "p_incremental", "p_extreme"]].sum(axis=1), 1.0)
     # the modal class is right for most extreme stations (those with x near 0.7 look like
@@ -227,21 +227,21 @@ def test_same_seed_same_result_for_any_executor():
     e = simulate_mixture(
         np.random.default_rng(3).integers(200, 2000, 400), **FAIR, pi=(0.8, 0.15, 0.05), rng=3
     )
-    serial = quiet_fit(e, n_bootstrap=4, rng=42)
+    serial = quiet_fit(e, n_resamples=4, rng=42)
     with ProcessPoolExecutor(max_workers=2) as pool:
-        procs = quiet_fit(e, n_bootstrap=4, rng=42, executor=pool)
+        procs = quiet_fit(e, n_resamples=4, rng=42, executor=pool)
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        dask = quiet_fit(e, n_bootstrap=4, rng=42, executor=client.get_executor())
+        dask = quiet_fit(e, n_resamples=4, rng=42, executor=client.get_executor())
     pd.testing.assert_frame_equal(procs.bootstrap, dask.bootstrap, check_exact=True)
     pd.testing.assert_frame_equal(serial.bootstrap, dask.bootstrap, check_exact=True)
     assert procs.pi_incremental_ci == dask.pi_incremental_ci == serial.pi_incremental_ci
     assert procs.pvalue == dask.pvalue
-    other = quiet_fit(e, n_bootstrap=4, rng=43)
+    other = quiet_fit(e, n_resamples=4, rng=43)
     assert not other.bootstrap.equals(serial.bootstrap)
 
 
@@ -251,13 +251,15 @@ def test_bad_input_raises():
     with pytest.raises(TypeError, match=r"forensics\.Election"):
         fit_mixture(e.stations)
     with pytest.raises(DataError, match="'nobody' is not among"):
-        fit_mixture(e, "nobody", n_bootstrap=0)
-    with pytest.raises(DataError, match="group column 'region' is not"):
-        fit_mixture(e, group="region", n_bootstrap=0)
+        fit_mixture(e, "nobody", n_resamples=0)
+    with pytest.raises(DataError, match="by column 'region' is not"):
+        fit_mixture(e, by="region", n_resamples=0)
     with pytest.raises(DataError, match=r"only 0 stations"):
-        fit_mixture(e, min_registered=1000, n_bootstrap=0)
-    with pytest.raises(ValueError, match="n_bootstrap"):
-        fit_mixture(e, n_bootstrap=-1)
+        fit_mixture(e, min_registered=1000, n_resamples=0)
+    with pytest.raises(ValueError, match="n_resamples"):
+        fit_mixture(e, n_resamples=-1)
+    with pytest.raises(ValueError, match="confidence_level"):
+        fit_mixture(e, confidence_level=1.0)
     st = e.stations.assign(region=["a"] * 49 + [None])
     e2 = Election.from_frame(
         st.drop(columns=["valid", "line"]),
@@ -270,7 +272,7 @@ def test_bad_input_raises():
         keep=["region"],
     )
     with pytest.raises(DataError, match=r"missing for 1 stations \(e.g. \['49'\]\)"):
-        fit_mixture(e2, group="region", n_bootstrap=0)
+        fit_mixture(e2, by="region", n_resamples=0)
     with pytest.raises(ValueError, match="integers >= 1"):
         simulate_mixture([500, 0], **FAIR)
 
@@ -282,7 +284,30 @@ def test_russia_2011_sample_has_extreme_fraud_weight(russia):
     e = russia
     keep = np.zeros(len(e), dtype=bool)
     keep[np.random.default_rng(1).choice(len(e), 4000, replace=False)] = True
-    r = quiet_fit(e.subset(keep), n_bootstrap=0, rng=1)
+    r = quiet_fit(e.subset(keep), n_resamples=0, rng=1)
     assert r.pi_extreme > 0.05
     assert r.pi_incremental + r.pi_extreme > 0.3
     assert 0.4 < r.turnout < 0.6
+
+
+def test_old_parameter_names_warn_and_give_the_same_fit():
+    e = simulate_mixture([600] * 200, **FAIR, pi=(0.9, 0.1, 0.0), rng=3)
+    st = e.stations.assign(region=np.arange(200) % 4)
+    e = e.with_stations(st)
+    new = quiet_fit(e, by="region", n_resamples=2, confidence_level=0.9, rng=5)
+    with pytest.warns(DeprecationWarning, match="was renamed") as caught:
+        old = quiet_fit(e, group="region", n_bootstrap=2, ci_level=0.9, rng=5)
+    assert {str(w.message).split(";")[0] for w in caught} == {
+        "fit_mixture(): `group` was renamed `by`",
+        "fit_mixture(): `n_bootstrap` was renamed `n_resamples`",
+        "fit_mixture(): `ci_level` was renamed `confidence_level`",
+    }
+    assert old.pi == new.pi
+    assert old.pi_extreme_ci == new.pi_extreme_ci
+    assert old.pvalue == new.pvalue
+    pd.testing.assert_frame_equal(old.by_group, new.by_group)
+    assert list(new.by_group.index) == [0, 1, 2, 3]
+    assert (new.confidence_level, new.n_resamples) == (0.9, 2)
+    assert (new.ci_level, new.n_bootstrap) == (0.9, 2)  # former field names, read-only
+    # a goodness-of-fit test: the p-value of 2 replicates is 1/3, 2/3 or 1
+    assert new.pvalue in (1 / 3, 2 / 3, 1.0)
