@@ -10,7 +10,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forensics._compat import renamed_parameters
 from forensics._estimation import (
     check_resampling,
     checked_candidate,
@@ -169,7 +168,6 @@ def _bootstrap(
     )
 
 
-@renamed_parameters(n_bootstrap="n_resamples", ci_level="confidence_level")
 def shpilkin(
     election: Election,
     candidate: str | None = None,
