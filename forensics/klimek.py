@@ -701,19 +701,31 @@ def _grid_fit(
     return best
 
 
+def _observed(turnout: np.ndarray, share: np.ndarray, nbins: int, criterion: str) -> np.ndarray:
+    """The histogram the criterion compares: winner share, or the 2D fingerprint."""
+    two_d = criterion == "2d"
+    n_cells = nbins * nbins if two_d else nbins
+    return np.bincount(_cells(turnout, share, nbins, two_d), minlength=n_cells).astype(float)
+
+
+def _refit(
+    task: dict, n: np.ndarray, t: np.ndarray, s: np.ndarray, gen: np.random.Generator
+) -> tuple[FairParameters, np.ndarray]:
+    """Re-estimate the fair parameters of stations (n, t, s) and refit one realisation."""
+    fair = estimate_fair(t, s, si_factors=task["si_factors"], model=task["fair_model"])
+    grid = dict(task["grid"])
+    if not task["theta_given"]:
+        grid["theta"] = np.array([fair.theta])
+    nb, crit = task["nbins"], task["criterion"]
+    return fair, _grid_fit(n, fair, grid, nb, crit, _observed(t, s, nb, crit), gen)
+
+
 def _bootstrap_replicate(task: dict, seed: np.random.SeedSequence) -> np.ndarray:
     """Resample stations, re-estimate the fair parameters, re-simulate and refit."""
     gen = np.random.default_rng(seed)
     n, t, s = task["registered"], task["turnout"], task["share"]
     j = gen.integers(0, n.size, n.size)
-    fair = estimate_fair(t[j], s[j], si_factors=task["si_factors"], model=task["fair_model"])
-    grid = dict(task["grid"])
-    if not task["theta_given"]:
-        grid["theta"] = np.array([fair.theta])
-    nb, crit = task["nbins"], task["criterion"]
-    n_cells = nb * nb if crit == "2d" else nb
-    observed = np.bincount(_cells(t[j], s[j], nb, crit == "2d"), minlength=n_cells)
-    row = _grid_fit(n[j], fair, grid, nb, crit, observed.astype(float), gen)
+    fair, row = _refit(task, n[j], t[j], s[j], gen)
     return np.concatenate([row, [fair.turnout_mean, fair.share_mean]])
 
 
@@ -721,7 +733,7 @@ def _fingerprint_fit(
     turnout: np.ndarray, share: np.ndarray, expected: np.ndarray, nb: int
 ) -> np.ndarray:
     """Chi-square and total-variation distances of a fingerprint from an expected one."""
-    fp = np.bincount(_cells(turnout, share, nb, True), minlength=nb * nb).astype(float)
+    fp = _observed(turnout, share, nb, "2d")
     return np.array(
         [_distance(expected, fp, "chi2"), 0.5 * np.abs(fp - expected).sum() / turnout.size]
     )
@@ -734,7 +746,7 @@ def _expected_fingerprint(
     total = np.zeros(nb * nb)
     for _ in range(_GOF_EXPECTED):
         ballots, winner, *_ = _draw(n, fair, *params, gen)
-        total += np.bincount(_cells(*_rates(n, ballots, winner), nb, True), minlength=nb * nb)
+        total += _observed(*_rates(n, ballots, winner), nb, "2d")
     return total / _GOF_EXPECTED
 
 
@@ -744,14 +756,7 @@ def _gof_replicate(task: dict, seed: np.random.SeedSequence) -> np.ndarray:
     n, nb = task["registered"], task["gof_bins"]
     ballots, winner, *_ = _draw(n, task["fair"], *task["params"], gen)
     t, s = _rates(n, ballots, winner)
-    fair = estimate_fair(t, s, si_factors=task["si_factors"], model=task["fair_model"])
-    grid = dict(task["grid"])
-    if not task["theta_given"]:
-        grid["theta"] = np.array([fair.theta])
-    crit, bins = task["criterion"], task["nbins"]
-    n_cells = bins * bins if crit == "2d" else bins
-    observed = np.bincount(_cells(t, s, bins, crit == "2d"), minlength=n_cells).astype(float)
-    row = _grid_fit(n, fair, grid, bins, crit, observed, gen)
+    fair, row = _refit(task, n, t, s, gen)
     expected = _expected_fingerprint(n, fair, row[:4], nb, gen)
     return _fingerprint_fit(t, s, expected, nb)
 
@@ -1071,9 +1076,7 @@ def fit(
     real_seeds = gen.spawn(n_realizations)
     boot_seeds = gen.spawn(n_resamples)
     gof_seeds = gen.spawn(n_gof + 1)
-    two_d = criterion == "2d"
-    n_cells = nbins * nbins if two_d else nbins
-    observed = np.bincount(_cells(t, s, nbins, two_d), minlength=n_cells).astype(float)
+    observed = _observed(t, s, nbins, criterion)
     common = {"registered": n_reg, "nbins": nbins, "criterion": criterion, "grid": full}
     tasks = _chunks(
         {**common, "kind": "realization", "fair": fair, "observed": observed}, real_seeds, 1
