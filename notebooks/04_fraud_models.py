@@ -77,7 +77,7 @@ FINE = {
 }
 REAL = 10  # realisations per fit
 POOL = ProcessPoolExecutor(max_workers=2)  # same numbers as serial, in less time
-DEFAULT_KW = dict(grid=FINE, n_realizations=REAL, n_bootstrap=100, n_gof=50, executor=POOL)
+DEFAULT_KW = dict(grid=FINE, n_realizations=REAL, n_resamples=100, n_gof=50, executor=POOL)
 DEFAULT = ("empirical", "chi2")
 COMBOS = [DEFAULT, ("empirical", "2d"), ("normal", "klimek"), ("normal", "chi2"), ("normal", "2d")]
 LABELS = [f"{fm}, {crit}" for fm, crit in COMBOS]
@@ -140,7 +140,7 @@ for name, e in [*elections.items(), ("venezuela-2024-v1", ve)]:
 # %%
 rows = []
 for name, e in elections.items():
-    r = fit(e, grid=GRID, n_realizations=1, n_bootstrap=0, n_gof=0, rng=1)
+    r = fit(e, grid=GRID, n_realizations=1, n_resamples=0, n_gof=0, rng=1)
     p = r.fair
     below = p.reference_turnout.size
     rows.append(
@@ -195,7 +195,7 @@ for k, (fi, fe, th) in enumerate(cases):
             e,
             grid=GRID,
             n_realizations=REAL,
-            n_bootstrap=0,
+            n_resamples=0,
             n_gof=0,
             criterion=crit,
             fair_model=fm,
@@ -245,7 +245,7 @@ for name, e in elections.items():
         if (fm, crit) == DEFAULT:
             r = fit(e, **DEFAULT_KW, rng=2)
         else:
-            kw = dict(grid=GRID, n_realizations=REAL, n_bootstrap=0, n_gof=0, executor=POOL)
+            kw = dict(grid=GRID, n_realizations=REAL, n_resamples=0, n_gof=0, executor=POOL)
             r = fit(e, **kw, criterion=crit, fair_model=fm, rng=2)
         fits[name, fm, crit] = r
         rows.append((name, f"{fm}, {crit}", r.f_incremental, r.f_extreme, r.alpha))
@@ -413,7 +413,7 @@ for cand in ("Maduro", "Gonzalez"):
         if (fm, crit) == DEFAULT:
             r = fit(ve, cand, **DEFAULT_KW, rng=3)
         else:
-            kw = dict(grid=GRID, n_realizations=REAL, n_bootstrap=0, n_gof=0, executor=POOL)
+            kw = dict(grid=GRID, n_realizations=REAL, n_resamples=0, n_gof=0, executor=POOL)
             r = fit(ve, cand, **kw, criterion=crit, fair_model=fm, rng=3)
         vfits[cand, fm, crit] = r
         rows.append((cand, f"{fm}, {crit}", r.f_incremental, r.f_extreme, r.alpha))
@@ -484,7 +484,7 @@ sh = {}
 for name, e in [*elections.items(), ("venezuela-2024-v1", ve)]:
     cands = ["Maduro", "Gonzalez"] if name.startswith("venezuela") else [e.leader]
     for cand in cands:
-        s = shpilkin(e, cand)
+        s = shpilkin(e, cand, n_resamples=0)  # the sweep, not a bootstrap, is read here
         sh[name, cand] = s
         sw = s.sweep["excess_fraction"]
         rows.append(
@@ -554,7 +554,7 @@ mixture_rows = []
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ForensicsWarning)  # each result keeps its warnings
     for name, e in [*elections.items(), ("venezuela-2024-v1", ve)]:
-        m = fit_mixture(e, n_bootstrap=10, rng=2024, executor=POOL)
+        m = fit_mixture(e, n_resamples=10, rng=2024, executor=POOL)
         kf = fits[(name, *DEFAULT)] if name in elections else vfits[("Maduro", *DEFAULT)]
         mixture_rows.append(
             {
