@@ -9,6 +9,17 @@ with the change in votes. Ballots added for one side in the later election
 make its swing larger where turnout (or the vote count) rose; so does an
 honest differential mobilisation or abstention of that side's voters. The
 tests speak to "the swing is unrelated to turnout", not to fraud as such.
+:func:`repeated_counts` flags earlier votes that look like a group total
+split equally over the group's stations.
+
+When the two elections come as separate files, :func:`join_elections`
+aggregates both to a common unit (e.g. the voting centre) and joins them
+with a match report; :func:`persistence_test` measures how much of the
+earlier local pattern the later election keeps, and
+:func:`controlled_association_test` asks whether the later share moves
+with the later turnout once the earlier values are held fixed
+(:func:`controlled_bins` draws it). :func:`simulate_election_pair`
+simulates honest pairs with persistent local structure, to calibrate them.
 """
 
 from __future__ import annotations
@@ -777,7 +788,7 @@ def _usable(
             raise DataError(f"column {c!r} must hold numbers, not {v.dtype}")
     ok = np.ones(len(table), dtype=bool)
     if "usable" in table.columns:
-        ok &= table["usable"].to_numpy(dtype=bool)
+        ok &= table["usable"].eq(True).to_numpy()  # a missing flag is not usable
     for c in columns:
         v = table[c]
         numeric = pd.api.types.is_numeric_dtype(v) and not pd.api.types.is_bool_dtype(v)

@@ -381,6 +381,12 @@ def test_swing_test_refuses_constant_columns_and_counts_missing_swing():
     r = swing_test(t, bins=1)
     assert (r.n, r.n_excluded) == (4, 1)
     assert r.statistic == pytest.approx(1.0)
+    # a missing usable flag does not count as usable
+    r = swing_test(
+        t.assign(usable=[True, True, True, np.nan, True], swing=[0.1, 0.2, 0.25, 9, 0.5])
+    )
+    assert (r.n, r.n_excluded) == (4, 1)
+    assert r.mean_swing == pytest.approx(0.2625)
     t["swing"] = 0.1
     with pytest.raises(DataError, match="'swing' is constant over the 5 usable units"):
         swing_test(t)
