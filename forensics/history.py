@@ -329,7 +329,7 @@ def repeated_counts(election: Election, column: str, *, level: str = "centre") -
     ----------
     .. [1] Myagkov, M., Ordeshook, P. C. & Shakin, D. (2009). The Forensics
        of Election Fraud: Russia and Ukraine. Cambridge University Press
-       (ISBN 9780521748360) (the same precincts compared across elections).
+       (ISBN 9780521748360) (earlier votes matched to the later precincts).
 
     Examples
     --------
