@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from forensics.election import DataError, Election
 
@@ -49,6 +50,35 @@ def _require(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise DataError(f"{what}: missing column(s) {missing}; columns are {list(df.columns)}")
+
+
+def _rows(df: pd.DataFrame, mask: ArrayLike) -> list[str]:
+    """Up to ten rows where ``mask`` holds: station ids if there are any, else index labels."""
+    mask = np.asarray(mask, dtype=bool)
+    ids = df["station"][mask] if "station" in df.columns else df.index[mask].to_series()
+    return ids.astype(str).head(10).tolist()
+
+
+def _no_missing(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    """Grouping or key columns must be complete: a missing value would drop its row."""
+    for c in columns:
+        gap = df[c].isna().to_numpy()
+        if gap.any():
+            raise DataError(
+                f"{what}: column '{c}' is missing in {int(gap.sum())} row(s): {_rows(df, gap)}"
+            )
+
+
+def _numbers(df: pd.DataFrame, column: str, what: str) -> np.ndarray:
+    """A column as floats; a value that is present but not a number is an error."""
+    values = pd.to_numeric(df[column], errors="coerce")
+    bad = (values.isna() & df[column].notna()).to_numpy()
+    if bad.any():
+        raise DataError(
+            f"{what}: column '{column}' holds values that are not numbers in rows "
+            f"{_rows(df, bad)}: {df.loc[bad, column].astype(str).head(10).tolist()}"
+        )
+    return values.to_numpy(dtype=float)
 
 
 def coverage_by_state(
@@ -84,18 +114,42 @@ def coverage_by_state(
     Raises
     ------
     DataError
-        If ``actas`` has groups missing from ``reference``, or a reference
-        count is not positive.
+        If ``actas`` has groups missing from ``reference`` or stations
+        without a group, or a reference count is not a positive number.
 
     Notes
     -----
     Coverage is only as good as the reference. When the reference is a
     proxy (an earlier election's shares, rescaled), read group coverages as
     approximate; values above 1 show where the proxy undercounts.
+
+    References
+    ----------
+    .. [1] Little, R. J. A. (1993). Post-stratification: a modeler's
+       perspective. *Journal of the American Statistical Association*
+       88(423), 1001-1012. https://doi.org/10.1080/01621459.1993.10476368
+       (coverage per group is the weight of the post-stratified estimate,
+       :func:`reweighted_shares`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> held = pd.DataFrame({"station": ["a1", "a2", "b1"], "state": ["A", "A", "B"]})
+    >>> coverage_by_state(held, pd.Series({"A": 4, "B": 2, "C": 5}))
+      state  stations  reference  coverage
+    0     A         2        4.0       0.5
+    1     B         1        2.0       0.5
+    2     C         0        5.0       0.0
     """
     df = _frame(actas, "actas")
     _require(df, [level], "actas")
-    ref = pd.Series(reference, dtype=float)
+    _no_missing(df, [level], "actas")
+    try:
+        ref = pd.Series(reference, dtype=float)
+    except (TypeError, ValueError):
+        raise DataError(
+            f"reference counts must be numbers, got {pd.Series(reference).head(10).tolist()}"
+        ) from None
     if ref.index.has_duplicates:
         raise DataError(
             f"reference has duplicate groups: {sorted(ref.index[ref.index.duplicated()])}"
@@ -168,9 +222,28 @@ def table_number_floor(
     it on a complete official file of the same authority). It says nothing
     about centres the data do not reach, nor about tables numbered above the
     highest one seen.
+
+    References
+    ----------
+    .. [1] Goodman, L. A. (1954). Some practical techniques in serial number
+       analysis. *Journal of the American Statistical Association* 49(265),
+       97-112. https://doi.org/10.1080/01621459.1954.10501218 (the largest
+       serial number seen as a bound on the number issued).
+
+    Examples
+    --------
+    Centre c1 shows tables 1 and 3, so it has at least 3; c2 shows table 2:
+
+    >>> import pandas as pd
+    >>> held = pd.DataFrame({"state": ["A", "A", "A"], "centre": ["c1", "c1", "c2"],
+    ...                      "table": [1, 3, 2]})
+    >>> table_number_floor(held)
+      state  centres  stations  floor  gaps  coverage_max
+    0     A        2         3      5     2           0.6
     """
     df = _frame(actas, "actas")
     _require(df, [level, centre, table], "actas")
+    _no_missing(df, [level, centre], "actas")
     numbers = pd.to_numeric(df[table], errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(numbers) | (numbers < 1) | (numbers != np.round(numbers))
     if bad.any():
@@ -234,17 +307,41 @@ def compare_versions(
     Raises
     ------
     DataError
-        If ``on`` is missing or not unique, or a compared column is missing.
+        If ``on`` is missing, incomplete or not unique, or a compared column
+        is missing or holds a value that is not a number.
 
     Notes
     -----
     Two present values are equal only if numerically equal; a value missing
     in both versions counts as equal, one missing in one version only counts
     as a difference.
+
+    References
+    ----------
+    .. [1] Fellegi, I. P. & Sunter, A. B. (1969). A theory for record
+       linkage. *Journal of the American Statistical Association* 64(328),
+       1183-1210. https://doi.org/10.1080/01621459.1969.10501049 (here the
+       deterministic case: linkage on a unique key).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> a = pd.DataFrame({"station": ["s1", "s2", "s3"], "state": "A",
+    ...                   "M": [10, 20, 30], "G": [5, 5, 5]})
+    >>> b = pd.DataFrame({"station": ["s1", "s2", "s4"], "state": "A",
+    ...                   "M": [10, 22, 1], "G": [5, 5, 1]})
+    >>> compare_versions(a, b)[["station", "status", "n_differ", "diff_M"]]
+      station     status  n_differ  diff_M
+    0      s1  identical         0     0.0
+    1      s2     differ         1     2.0
+    2      s3  only in a         0     NaN
+    3      s4  only in b         0     NaN
     """
     fa, fb = _frame(a, "a"), _frame(b, "b")
     _require(fa, [on], "a")
     _require(fb, [on], "b")
+    _no_missing(fa, [on], "a")
+    _no_missing(fb, [on], "b")
     for name, f in (("a", fa), ("b", fb)):
         if f[on].duplicated().any():
             dups = f.loc[f[on].duplicated(), on].astype(str).head(10).tolist()
@@ -266,6 +363,9 @@ def compare_versions(
         raise DataError("no columns to compare")
     _require(fa, columns, "a")
     _require(fb, columns, "b")
+    for col in columns:
+        _numbers(fa, col, "a")
+        _numbers(fb, col, "b")
 
     keys = pd.Index(fa[on]).union(pd.Index(fb[on])).sort_values()
     ia = fa.set_index(on).reindex(keys)
@@ -357,12 +457,28 @@ def reweighted_shares(
     .. [1] Little, R. J. A. (1993). Post-stratification: a modeler's
        perspective. *Journal of the American Statistical Association*
        88(423), 1001-1012. https://doi.org/10.1080/01621459.1993.10476368
+
+    Examples
+    --------
+    Group A is held at half its stations, B in full: A's votes count twice.
+
+    >>> import pandas as pd
+    >>> held = pd.DataFrame({"station": ["a1", "a2", "b1"], "state": ["A", "A", "B"],
+    ...                      "valid": [100, 100, 100], "M": [60, 60, 20]})
+    >>> cov = coverage_by_state(held, pd.Series({"A": 4, "B": 1}))
+    >>> reweighted_shares(held, cov, candidates=["M"]).round(4)
+      candidate  votes   share  votes_reweighted  share_reweighted  change
+    0         M  140.0  0.4667             260.0              0.52  0.0533
     """
     df = _frame(actas, "actas")
     candidates = list(candidates)
     _require(df, [level, of, *candidates], "actas")
     _require(coverage, [level, "coverage"], "coverage")
-    cov = coverage.set_index(level)["coverage"]
+    _no_missing(df, [level], "actas")
+    if coverage[level].duplicated().any():
+        dups = coverage.loc[coverage[level].duplicated(), level].astype(str).tolist()
+        raise DataError(f"coverage: groups occur more than once: {dups[:10]}")
+    cov = coverage.set_index(coverage[level].astype(str))["coverage"]
     groups = df[level].astype(str)
     missing = sorted(set(groups) - set(cov.index))
     if missing:
@@ -371,10 +487,20 @@ def reweighted_shares(
     if not (held > 0).all():
         raise DataError(f"coverage must be positive; not for {list(held.index[~(held > 0)])}")
     weight = 1.0 / groups.map(cov).to_numpy(dtype=float)
-    denom = pd.to_numeric(df[of]).to_numpy(dtype=float)
+    counts = {c: _numbers(df, c, "actas") for c in dict.fromkeys([of, *candidates])}
+    gap = np.column_stack(list(counts.values()))
+    gap = np.isnan(gap).any(axis=1)
+    if gap.any():
+        raise DataError(
+            f"actas: {int(gap.sum())} row(s) miss a count among {list(counts)}: "
+            f"{_rows(df, gap)}; set them aside first"
+        )
+    denom = counts[of]
+    if not denom.sum() > 0:
+        raise DataError(f"actas: the '{of}' total is not positive")
     rows = []
     for cand in candidates:
-        votes = pd.to_numeric(df[cand]).to_numpy(dtype=float)
+        votes = counts[cand]
         share = votes.sum() / denom.sum()
         share_rw = (votes * weight).sum() / (denom * weight).sum()
         rows.append(

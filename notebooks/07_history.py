@@ -67,11 +67,13 @@ from forensics import Election, datasets, digits, klimek, plots, spikes, turnout
 from forensics.battery import battery
 from forensics.figures import savefig, style
 from forensics.history import (
-    controlled_association,
+    controlled_association_test,
+    controlled_bins,
     join_elections,
-    persistence,
+    persistence_test,
+    repeated_counts,
     swing,
-    swing_association,
+    swing_test,
 )
 
 pd.set_option("display.width", 120)
@@ -147,10 +149,9 @@ e12 = Election.from_frame(
     name="Venezuela 2012 presidential (re-mapped onto 2013 tables)",
     date="2012-10-07",
 )
-per_centre = s13.loc[both12].groupby("centre")["chavez_2012"]
-size, distinct = per_centre.transform("size"), per_centre.transform("nunique")
-equal = (size > 1) & (distinct == 1)
-positive = equal & (s13.loc[both12, "chavez_2012"] > 0)
+rep = repeated_counts(e13, "chavez_2012", level="centre")
+equal = rep["repeated"]
+positive = equal & (rep["count"] > 0)
 print(
     f"2012 election: {len(e12):,} tables ({int((~both12).sum())} kept 2013 tables lack 2012 votes)"
 )
@@ -507,7 +508,7 @@ print("states_r>0 / r<0: states with BH-adjusted p < 0.05 in that direction")
 # `forensics.history.swing` gives, for each table (or voting centre), the chavista
 # two-candidate share in 2013 (Maduro / (Maduro + Capriles)) minus that in 2012
 # (Chávez / (Chávez + Capriles)), the 2013 turnout, and the log ratio of the
-# two-candidate votes, 2013 over 2012. `swing_association` correlates the swing with
+# two-candidate votes, 2013 over 2012. `swing_test` correlates the swing with
 # either (Spearman) and gives the mean swing in deciles. If ballots were added for
 # Maduro in 2013, his swing would be less negative where turnout and the vote count
 # rose: a positive correlation. Differential turnout of chavista voters (demobilised
@@ -519,7 +520,7 @@ print("states_r>0 / r<0: states with BH-adjusted p < 0.05 in that direction")
 pair_now, pair_before = ("Maduro", "Capriles"), ("chavez_2012", "capriles_2012")
 sw = {
     "table": swing(e13, pair_now, pair_before),
-    "centre": swing(e13, pair_now, pair_before, level="centre"),
+    "centre": swing(e13, pair_now, pair_before, level="centre", by="state"),
 }
 for lvl, t in sw.items():
     reasons = t.loc[~t["usable"], "reason"].value_counts().to_dict()
@@ -528,7 +529,7 @@ sw_rows = []
 res = {}
 for lvl, t in sw.items():
     for x in ("turnout", "log_votes_ratio", "registered"):
-        r = swing_association(t, x)
+        r = swing_test(t, x)
         res[(lvl, x)] = r
         sw_rows.append(
             {
@@ -748,7 +749,7 @@ join = join_elections(
 )
 print(join.summary())
 print("not usable:", join.table.loc[~join.table["usable"], "reason"].value_counts().to_dict())
-per = persistence(
+per = persistence_test(
     join.table, "share_2013", "share_2024", weights="registered_2024", cluster="state", rng=2024
 )
 print(
@@ -760,10 +761,8 @@ print(
     f"({per.ci_method}); Spearman {per.spearman:.3f}"
 )
 # the 2012 -> 2013 persistence on the same centres' definition, as a yardstick
-sw_c = sw["centre"].copy()
-centre_state = e13.stations.groupby("centre")["state"].first()
-sw_c["state"] = sw_c["unit"].map(centre_state)
-per12 = persistence(sw_c, "share_before", "share_now", cluster="state", rng=2013)
+sw_c = sw["centre"]
+per12 = persistence_test(sw_c, "share_before", "share_now", cluster="state", rng=2013)
 print(
     f"Chavista two-candidate share, 2012 -> 2013, over {per12.n:,} centres: r = "
     f"{per12.statistic:.3f} ({per12.ci_low:.3f} to {per12.ci_high:.3f})"
@@ -772,7 +771,7 @@ print(
 # %% [markdown]
 # The test that decides between the two readings: regress the 2024 share on the 2024
 # turnout, holding the 2013 share (and turnout) fixed, with standard errors clustered by
-# state (`controlled_association`). Stuffing for Maduro adds ballots and Maduro votes
+# state (`controlled_association_test`). Stuffing for Maduro adds ballots and Maduro votes
 # together wherever it happens, so it predicts a positive turnout coefficient *after*
 # the control; a persistent geography predicts that the control absorbs it. The same
 # regression on 2013 (Maduro's 2013 two-candidate share on 2013 turnout, holding
@@ -793,7 +792,7 @@ for label, table, y, x, controls in (
     ),
     ("2013 | 2012 share (baseline)", sw_c, "share_now", "turnout", ("share_before",)),
 ):
-    r = controlled_association(table, y, x, controls=controls, cluster="state")
+    r = controlled_association_test(table, y, x, controls=controls, cluster="state")
     ctrl[label] = r
     ctrl_rows.append(
         {
@@ -833,7 +832,7 @@ print(
 # parish (consular or census data), which are not public.
 
 # %%
-emig = controlled_association(
+emig = controlled_association_test(
     join.table, "swing", "turnout_change", controls=("share_2013",), cluster="state"
 )
 tc = join.table.loc[join.table["usable"], "turnout_change"]
@@ -863,17 +862,18 @@ with style():
     axes[0].set_ylabel("Maduro 2024 (% of valid votes)")
     axes[0].legend(fontsize=7, frameon=False, loc="upper left")
     # deciles of 2024 turnout: the 2024 share, and the same after the 2013 share is held
-    # fixed (residual of the 2013-share regression plus the mean)
-    coef = ctrl["2024 | 2013 share"].coefficients.set_index("term")["coef"]
-    resid = t["share_2024"] - coef["const"] - coef["share_2013"] * t["share_2013"]
-    dec = pd.qcut(t["turnout_2024"], 10, labels=False)
-    g = pd.DataFrame(
-        {"x": t["turnout_2024"], "raw": t["share_2024"], "adj": resid + t["share_2024"].mean()}
-    ).groupby(dec)
-    m = g.mean()
-    axes[1].plot(100 * m["x"], 100 * m["raw"], "o-", ms=3, color="#4c72b0", label="as observed")
+    # fixed (the 2013-share part of the regression taken out, the mean added back)
+    m = controlled_bins(join.table, ctrl["2024 | 2013 share"], bins=10)
     axes[1].plot(
-        100 * m["x"], 100 * m["adj"], "s-", ms=3, color="#dd8452", label="2013 share held fixed"
+        100 * m["mean_x"], 100 * m["mean_y"], "o-", ms=3, color="#4c72b0", label="as observed"
+    )
+    axes[1].plot(
+        100 * m["mean_x"],
+        100 * m["mean_y_controlled"],
+        "s-",
+        ms=3,
+        color="#dd8452",
+        label="2013 share held fixed",
     )
     axes[1].set_xlabel("2024 turnout of the centre (%), decile means")
     axes[1].set_ylabel("Maduro 2024 (% of valid votes)")

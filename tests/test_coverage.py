@@ -140,6 +140,60 @@ def test_reweighted_shares():
         reweighted_shares(SMALL, cov.iloc[:1], candidates=["A"])
 
 
+def test_rows_without_a_group_or_key_are_refused_not_dropped():
+    gap = SMALL.assign(state=["X", None, "X", "Y"])
+    # value_counts and groupby would drop the row silently
+    with pytest.raises(DataError, match=r"column 'state' is missing in 1 row\(s\): \['c1-3'\]"):
+        coverage_by_state(gap, pd.Series({"X": 6.0, "Y": 4.0}))
+    with pytest.raises(DataError, match=r"column 'state' is missing .*\['c1-3'\]"):
+        table_number_floor(gap)
+    with pytest.raises(DataError, match=r"column 'centre' is missing .*\['c2-1'\]"):
+        table_number_floor(SMALL.assign(centre=["c1", "c1", None, "c3"]))
+    with pytest.raises(DataError, match=r"column 'state' is missing"):
+        reweighted_shares(
+            gap, pd.DataFrame({"state": ["X", "Y"], "coverage": 0.5}), candidates=["A"]
+        )
+    # a key missing in b: named by index when there is no station column to name it
+    b = SMALL.drop(columns="station").assign(code=["k1", "k2", None, "k4"])
+    with pytest.raises(DataError, match=r"b: column 'code' is missing in 1 row\(s\): \['2'\]"):
+        compare_versions(SMALL.assign(code=["k1", "k2", "k3", "k4"]), b, on="code")
+
+
+def test_reference_must_be_numbers():
+    with pytest.raises(DataError, match="reference counts must be numbers"):
+        coverage_by_state(SMALL, pd.Series({"X": "six", "Y": "4"}))
+
+
+def test_compare_versions_refuses_text_in_a_count_column():
+    # "n/a" would become NaN on both sides and count as equal
+    b = SMALL.assign(A=SMALL["A"].astype(object))
+    b.loc[1, "A"] = "n/a"
+    with pytest.raises(
+        DataError, match=r"b: column 'A' holds values that are not numbers in rows"
+    ):
+        compare_versions(SMALL, b, columns=["A"])
+    with pytest.raises(DataError, match=r"\['c1-3'\]: \['n/a'\]"):
+        compare_versions(SMALL, b, columns=["A"])
+
+
+def test_reweighted_shares_refuses_missing_counts_and_bad_coverage():
+    cov = pd.DataFrame({"state": ["X", "Y"], "coverage": [0.5, 0.25]})
+    gap = SMALL.assign(B=[4.0, np.nan, 0.0, 30.0])
+    with pytest.raises(
+        DataError, match=r"1 row\(s\) miss a count among \['valid', 'B'\]: \['c1-3'\]"
+    ):
+        reweighted_shares(gap, cov, candidates=["B"])
+    with pytest.raises(DataError, match="groups occur more than once: \\['X'\\]"):
+        reweighted_shares(SMALL, pd.concat([cov, cov.iloc[[0]]]), candidates=["A"])
+    with pytest.raises(DataError, match="'valid' total is not positive"):
+        reweighted_shares(SMALL.assign(valid=0, A=0), cov, candidates=["A"])
+    # coverage keyed by numbers matches groups read as text
+    coded = SMALL.assign(state=SMALL["state"].map({"X": 1, "Y": 2}))
+    cov_coded = cov.assign(state=[1, 2])
+    out = reweighted_shares(coded, cov_coded, candidates=["A"])
+    assert out.loc[0, "share_reweighted"] == pytest.approx(132 / 280)
+
+
 # ------------------------------------------------------------------ real data
 @pytest.fixture(scope="module")
 def actas():

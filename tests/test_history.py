@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,11 +13,16 @@ from forensics import datasets
 from forensics.election import DataError, Election
 from forensics.history import (
     controlled_association,
+    controlled_association_test,
+    controlled_bins,
     join_elections,
     persistence,
+    persistence_test,
+    repeated_counts,
     simulate_election_pair,
     swing,
     swing_association,
+    swing_test,
 )
 
 
@@ -78,7 +85,7 @@ def test_association_hand_values():
     t = pd.DataFrame({"turnout": [0.5, 0.6, 0.7, 0.8, 0.9], "usable": True})
     t["swing"] = 0.1 * t["turnout"]
     t.loc[5] = [0.95, False, -1.0]  # not usable: excluded, counted
-    r = swing_association(t, bins=2)
+    r = swing_test(t, bins=2)
     assert r.statistic == pytest.approx(1.0)
     assert r.slope == pytest.approx(0.1)
     assert r.n == 5
@@ -96,12 +103,12 @@ def test_association_calibration_and_power():
     for _ in range(400):
         t = pd.DataFrame({"turnout": gen.uniform(0.5, 0.9, 300), "usable": True})
         t["swing"] = gen.normal(-0.05, 0.03, 300)
-        hits += swing_association(t).pvalue < 0.05
+        hits += swing_test(t).pvalue < 0.05
     assert 0.02 <= hits / 400 <= 0.085
     # A swing of +0.05 per unit turnout on 2,000 units (noise SD 0.03) is detected.
     t = pd.DataFrame({"turnout": gen.uniform(0.5, 0.9, 2000), "usable": True})
     t["swing"] = 0.05 * t["turnout"] + gen.normal(0, 0.03, 2000)
-    r = swing_association(t)
+    r = swing_test(t)
     assert r.statistic > 0
     assert r.pvalue < 1e-6
     assert r.slope_ci_low < 0.05 < r.slope_ci_high
@@ -110,9 +117,9 @@ def test_association_calibration_and_power():
 def test_association_errors():
     t = pd.DataFrame({"turnout": [0.5, 0.6, 0.7], "usable": True, "swing": [0.0, 0.1, 0.2]})
     with pytest.raises(DataError, match="at least 4"):
-        swing_association(t)
+        swing_test(t)
     with pytest.raises(DataError, match="not in the table"):
-        swing_association(t, "log_votes_ratio")
+        swing_test(t, "log_votes_ratio")
 
 
 def test_venezuela_2013_totals(mirror):
@@ -205,7 +212,7 @@ def test_persistence_by_hand():
         {"x": [0.2, 0.4, 0.6, 0.8, 0.5], "y": [0.1, 0.35, 0.5, 0.75, 0.9], "w": [1, 1, 1, 1, 0]}
     )
     t["usable"] = [True, True, True, True, False]
-    r = persistence(t, "x", "y", weights="w")
+    r = persistence_test(t, "x", "y", weights="w")
     # y - x = -.1, -.05, -.1, -.05: mean -.075, SD (ddof 1) sqrt(4 * .025**2 / 3)
     assert r.mean_swing == pytest.approx(-0.075)
     assert r.sd_swing == pytest.approx(np.sqrt(4 * 0.025**2 / 3))
@@ -223,7 +230,7 @@ def test_controlled_association_by_hand():
     t = pd.DataFrame({"z": rng.normal(size=n), "g": np.repeat(np.arange(20), 20)})
     t["x"] = 0.5 * t["z"] + rng.normal(size=n)
     t["y"] = 2.0 * t["z"] + 0.3 * t["x"] + rng.normal(size=n)
-    r = controlled_association(t, "y", "x", controls=["z"], cluster="g")
+    r = controlled_association_test(t, "y", "x", controls=["z"], cluster="g")
     X = np.column_stack([np.ones(n), t["x"], t["z"]])
     beta = np.linalg.lstsq(X, t["y"], rcond=None)[0]
     assert r.statistic == pytest.approx(beta[1])
@@ -239,9 +246,9 @@ def test_controlled_association_by_hand():
     # without the control the slope picks up z: cov(x, 2z + .3x) / var(x) > .3
     assert r.raw_slope > 0.9
     with pytest.raises(ValueError, match="distinct"):
-        controlled_association(t, "y", "x", controls=["x"])
+        controlled_association_test(t, "y", "x", controls=["x"])
     with pytest.raises(DataError, match="not in the table"):
-        controlled_association(t, "y", "x", controls=["nope"])
+        controlled_association_test(t, "y", "x", controls=["nope"])
 
 
 def test_controlled_association_size_and_power():
@@ -252,7 +259,7 @@ def test_controlled_association_size_and_power():
     rej = 0
     for i in range(200):
         d = simulate_election_pair(reg, cl, rng=i, coupling=0.0, share_persistence=0.9)
-        r = controlled_association(
+        r = controlled_association_test(
             d, "share_after", "turnout_after", controls=["share_before"], cluster="cluster"
         )
         rej += r.pvalue < 0.05
@@ -263,7 +270,7 @@ def test_controlled_association_size_and_power():
         d = simulate_election_pair(
             reg, cl, rng=1000 + i, coupling=0.0, share_persistence=0.9, stuffing_fraction=0.1
         )
-        r = controlled_association(
+        r = controlled_association_test(
             d, "share_after", "turnout_after", controls=["share_before"], cluster="cluster"
         )
         hits += (r.pvalue < 0.05) and r.statistic > 0
@@ -275,3 +282,254 @@ def test_simulate_election_pair_errors():
         simulate_election_pair([10, 20], [1], rng=0)
     with pytest.raises(ValueError, match="coupling"):
         simulate_election_pair([10, 20], [1, 1], rng=0, coupling=1.0)
+
+
+# ---------------------------------------------------------------- names, parameters, errors
+def test_old_names_warn_and_agree():
+    d = simulate_election_pair(np.full(80, 300), np.repeat(np.arange(8), 10), rng=11)
+    t = pd.DataFrame({"turnout": d["turnout_after"], "swing": d["swing"], "usable": True})
+    with pytest.warns(DeprecationWarning, match="`swing_association` was renamed `swing_test`"):
+        old = swing_association(t, confidence_level=0.9)
+    assert old.slope_ci_low == swing_test(t, confidence_level=0.9).slope_ci_low
+    with pytest.warns(DeprecationWarning, match="`level` was renamed `confidence_level`"):
+        lv = swing_test(t, level=0.9)
+    assert lv.slope_ci_high == old.slope_ci_high
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        p_old = persistence(
+            d, "share_before", "share_after", cluster="cluster", n_boot=50, level=0.8, rng=1
+        )
+    assert sorted(str(w.message).split(" was")[0] for w in caught) == [
+        "`persistence`",
+        "persistence_test(): `level`",
+        "persistence_test(): `n_boot`",
+    ]
+    assert all(w.category is DeprecationWarning for w in caught)
+    p_new = persistence_test(
+        d,
+        "share_before",
+        "share_after",
+        cluster="cluster",
+        n_resamples=50,
+        confidence_level=0.8,
+        rng=1,
+    )
+    assert (p_old.ci_low, p_old.ci_high) == (p_new.ci_low, p_new.ci_high)
+    assert "50 resamples" in p_new.ci_method
+    with pytest.warns(DeprecationWarning, match="`controlled_association` was renamed"):
+        c_old = controlled_association(d, "share_after", "turnout_after", confidence_level=0.9)
+    with pytest.warns(DeprecationWarning, match="`level` was renamed `confidence_level`"):
+        c_lv = controlled_association_test(d, "share_after", "turnout_after", level=0.9)
+    c_new = controlled_association_test(d, "share_after", "turnout_after", confidence_level=0.9)
+    assert c_old.ci_low == c_new.ci_low == c_lv.ci_low
+    # a 90 % interval: half-width z_{0.95} SE (HC1, normal reference, no controls)
+    assert c_new.ci_high - c_new.statistic == pytest.approx(stats.norm.ppf(0.95) * c_new.se)
+
+
+def _kept(df, levels):
+    return Election.from_frame(
+        df,
+        candidates=["A", "B"],
+        registered="registered",
+        ballots="ballots",
+        station="station",
+        levels=levels,
+        keep=["a_before", "b_before"],
+    )
+
+
+def test_swing_refuses_bad_earlier_counts_and_missing_levels():
+    e = _election([("c1", 100, 80, 60, 20, 50, 50.0), ("c2", 100, 80, 60, 20, 5, -1.0)])
+    with pytest.raises(DataError, match=r"'b_before' must hold non-negative counts.*c2/1"):
+        swing(e, ("A", "B"), ("a_before", "b_before"))
+    df = pd.DataFrame(
+        {
+            "station": ["s1", "s2", "s3"],
+            "state": ["X", "X", "Y"],
+            "centre": ["c1", None, "c1"],
+            "registered": 100,
+            "ballots": 80,
+            "A": 50,
+            "B": 30,
+            "a_before": 40,
+            "b_before": ["40", "x", "40"],
+        }
+    )
+    with pytest.raises(DataError, match=r"'b_before' must hold non-negative counts.*\['s2'\]"):
+        swing(_kept(df, ["state", "centre"]), ("A", "B"), ("a_before", "b_before"))
+    df["b_before"] = 40
+    # a station without centre is not dropped from the centre table: refused, named
+    with pytest.raises(DataError, match=r"column 'centre' is missing at stations \['s2'\]"):
+        swing(_kept(df, ["state", "centre"]), ("A", "B"), ("a_before", "b_before"), level="centre")
+    # centre c1 spans states X and Y: no single state to carry
+    e = _kept(df.assign(centre=["c1", "c2", "c1"]), ["state", "centre"])
+    with pytest.raises(DataError, match=r"'state' takes several values within unit\(s\) \['c1'\]"):
+        swing(e, ("A", "B"), ("a_before", "b_before"), level="centre", by="state")
+    with pytest.raises(ValueError, match="give level too"):
+        swing(e, ("A", "B"), ("a_before", "b_before"), by="state")
+    e = _kept(df.assign(centre=["c1", "c2", "c3"]), ["state", "centre"])
+    g = swing(e, ("A", "B"), ("a_before", "b_before"), level="centre", by="state")
+    assert g.columns[:3].tolist() == ["unit", "state", "stations"]
+    assert g["state"].tolist() == ["X", "X", "Y"]
+    # 50 / 80 now, 40 / 80 before
+    np.testing.assert_allclose(g["swing"], 0.125)
+
+
+def test_swing_test_refuses_constant_columns_and_counts_missing_swing():
+    t = pd.DataFrame({"turnout": [0.5, 0.6, 0.7, 0.8, 0.9], "usable": True})
+    t["swing"] = [0.1, 0.2, np.nan, 0.3, 0.5]
+    r = swing_test(t, bins=1)
+    assert (r.n, r.n_excluded) == (4, 1)
+    assert r.statistic == pytest.approx(1.0)
+    # a missing usable flag does not count as usable
+    r = swing_test(
+        t.assign(usable=[True, True, True, np.nan, True], swing=[0.1, 0.2, 0.25, 9, 0.5])
+    )
+    assert (r.n, r.n_excluded) == (4, 1)
+    assert r.mean_swing == pytest.approx(0.2625)
+    t["swing"] = 0.1
+    with pytest.raises(DataError, match="'swing' is constant over the 5 usable units"):
+        swing_test(t)
+    with pytest.raises(ValueError, match="confidence_level must lie in"):
+        swing_test(t, confidence_level=1.0)
+
+
+def test_persistence_cluster_bootstrap_by_hand():
+    # the bootstrap from per-cluster moment sums equals r recomputed on the drawn clusters
+    d = simulate_election_pair(np.full(40, 300), np.repeat(np.arange(5), 8), rng=3)
+    r = persistence_test(
+        d, "share_before", "share_after", cluster="cluster", n_resamples=30, rng=9
+    )
+    gen = np.random.default_rng(9)
+    pick = gen.integers(0, 5, (30, 5))
+    rs = []
+    for row in pick:
+        part = pd.concat([d[d["cluster"] == k] for k in row])
+        rs.append(np.corrcoef(part["share_before"], part["share_after"])[0, 1])
+    assert r.ci_low == pytest.approx(np.percentile(rs, 2.5), rel=1e-12)
+    assert r.ci_high == pytest.approx(np.percentile(rs, 97.5), rel=1e-12)
+    assert r.n_clusters == 5
+
+
+def test_persistence_counts_undefined_resamples_and_refuses_bad_input():
+    # x is constant within each of 2 clusters: a resample drawing one cluster twice
+    # has no variance in x, its r is undefined and left out (about half of them)
+    t = pd.DataFrame(
+        {
+            "x": [0.2] * 4 + [0.6] * 4,
+            "y": [0.1, 0.2, 0.3, 0.2, 0.5, 0.7, 0.6, 0.8],
+            "g": ["a"] * 4 + ["b"] * 4,
+        }
+    )
+    r = persistence_test(t, "x", "y", cluster="g", n_resamples=40, rng=0)
+    left_out = int(r.ci_method.split(", ")[1].split()[0])
+    assert 10 <= left_out <= 30
+    assert "with r undefined left out" in r.ci_method
+    with pytest.raises(DataError, match="'x' is constant"):
+        persistence_test(t[t["g"] == "a"], "x", "y")
+    with pytest.raises(DataError, match=r"must be non-negative.*rows \[1\]"):
+        persistence_test(t.assign(w=[1, -1, 1, 1, 1, 1, 1, 1]), "x", "y", weights="w")
+    with pytest.raises(DataError, match="not all 0"):
+        persistence_test(t.assign(w=0), "x", "y", weights="w")
+    with pytest.raises(DataError, match="'x' must hold numbers"):
+        persistence_test(t.assign(x="high"), "x", "y")
+    with pytest.raises(DataError, match="single cluster"):
+        persistence_test(t.assign(g="a"), "x", "y", cluster="g")
+    with pytest.raises(ValueError, match="n_resamples"):
+        persistence_test(t, "x", "y", cluster="g", n_resamples=0)
+
+
+def test_controlled_association_refuses_collinear_regressors():
+    t = pd.DataFrame({"x": [1.0, 2, 3, 4, 5, 6], "y": [1.0, 3, 2, 5, 4, 6]})
+    t["z"] = 2 * t["x"] + 1
+    with pytest.raises(DataError, match=r"regressors \['x', 'z'\] .* collinear over the 6"):
+        controlled_association_test(t, "y", "x", controls=["z"])
+    with pytest.raises(DataError, match="collinear"):
+        controlled_association_test(t.assign(x=1.0), "y", "x")
+
+
+def test_controlled_bins_by_hand():
+    # y = 1 + 0.5 c + 0.2 x + e: the controls' part 1 + 0.5 c is taken out
+    rng = np.random.default_rng(5)
+    n = 41
+    t = pd.DataFrame({"x": rng.uniform(0, 1, n), "c": rng.normal(size=n)})
+    t["y"] = 1 + 0.5 * t["c"] + 0.2 * t["x"] + rng.normal(0, 0.1, n)
+    t["usable"] = True
+    t.loc[3, "usable"] = False  # set aside by the fit and by the bins
+    r = controlled_association_test(t, "y", "x", controls=["c"])
+    b = controlled_bins(t, r, bins=4)
+    ok = t[t["usable"]]
+    beta = np.linalg.lstsq(np.column_stack([np.ones(n - 1), ok["x"], ok["c"]]), ok["y"])[0]
+    adj = ok["y"] - beta[0] - beta[2] * ok["c"] + ok["y"].mean()
+    order = np.argsort(ok["x"].to_numpy())
+    chunks = np.array_split(order, 4)  # 40 units: bins of 10
+    assert b["units"].tolist() == [10, 10, 10, 10]
+    for k, idx in enumerate(chunks):
+        assert b.loc[k, "mean_x"] == pytest.approx(ok["x"].to_numpy()[idx].mean())
+        assert b.loc[k, "mean_y"] == pytest.approx(ok["y"].to_numpy()[idx].mean())
+        assert b.loc[k, "mean_y_controlled"] == pytest.approx(adj.to_numpy()[idx].mean())
+    assert b["x_high"].iloc[-1] == ok["x"].max()
+    with pytest.raises(DataError, match="the table the result was fitted on"):
+        controlled_bins(t.drop(index=[0, 1]), r)
+
+
+def test_repeated_counts_by_hand():
+    df = pd.DataFrame(
+        {
+            "station": ["s1", "s2", "s3", "s4", "s5", "s6"],
+            "centre": ["c1", "c1", "c2", "c2", "c2", "c3"],
+            "A": 5,
+            "before": [7.0, 7.0, 3.0, np.nan, 3.0, 2.0],
+        }
+    )
+    e = Election.from_frame(
+        df, candidates=["A"], levels=["centre"], station="station", keep=["before"]
+    )
+    r = repeated_counts(e, "before")
+    # c2: two known counts, both 3 -> repeated; its unknown station is kept, not flagged
+    assert r["repeated"].tolist() == [True, True, True, False, True, False]
+    assert r["unit_stations"].tolist() == [2, 2, 2, 0, 2, 1]
+    assert r["known"].tolist() == [True, True, True, False, True, True]
+    with pytest.raises(DataError, match=r"'A2' not in the station table"):
+        repeated_counts(e, "A2")
+    e2 = Election.from_frame(
+        df.assign(before=["7", "7", "x", None, "3", "2"]),
+        candidates=["A"],
+        levels=["centre"],
+        station="station",
+        keep=["before"],
+    )
+    with pytest.raises(DataError, match=r"must hold numbers; not at stations \['s3'\]"):
+        repeated_counts(e2, "before")
+
+
+def test_join_elections_refuses_missing_keys():
+    a = _two([("s1", "c1", 100, 80, 40, 40)], ["M", "C"])
+    df = pd.DataFrame(
+        {
+            "state": ["s1", "s1"],
+            "centre": ["c1", None],
+            "station": ["t1", "t2"],
+            "registered": 100,
+            "ballots": 80,
+            "M": 40,
+            "C": 40,
+        }
+    )
+    b = Election.from_frame(
+        df,
+        candidates=["M", "C"],
+        registered="registered",
+        ballots="ballots",
+        levels=["state", "centre"],
+        station="station",
+    )
+    with pytest.raises(DataError, match=r"column 'centre' is missing at stations \['t2'\]"):
+        join_elections(a, b, candidates="M")
+
+
+def test_simulate_election_pair_refuses_bad_rates():
+    with pytest.raises(ValueError, match="turnout must be two rates"):
+        simulate_election_pair([10, 20], [1, 1], rng=0, turnout=(0.8, 1.2))
+    with pytest.raises(ValueError, match="labels must be two distinct"):
+        simulate_election_pair([10, 20], [1, 1], rng=0, labels=("a", "a"))
