@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from forensics import datasets
+from forensics import DataError, datasets
 from forensics.digits import (
     BENFORD_1,
     BENFORD_2,
@@ -100,6 +100,22 @@ def test_second_digit_by_hand():
     assert r.mean_ci_low <= 2.4 <= r.mean_ci_high
 
 
+def test_second_digit_interval_and_old_parameter_names():
+    x = np.arange(10, 400)
+    new = second_digit_test(x, n_resamples=200, confidence_level=0.8, rng=3)
+    with pytest.warns(DeprecationWarning, match="`n_boot` was renamed `n_resamples`"):
+        old = second_digit_test(x, n_boot=200, confidence_level=0.8, rng=3)
+    with pytest.warns(DeprecationWarning, match="`confidence` was renamed `confidence_level`"):
+        old2 = second_digit_test(x, n_resamples=200, confidence=0.8, rng=3)
+    ci = (new.mean_ci_low, new.mean_ci_high)
+    assert (old.mean_ci_low, old.mean_ci_high) == ci == (old2.mean_ci_low, old2.mean_ci_high)
+    # Same seed, same bootstrap draws: the 99 % interval contains the 80 % one.
+    wide = second_digit_test(x, n_resamples=200, confidence_level=0.99, rng=3)
+    assert wide.mean_ci_low < new.mean_ci_low < new.mean < new.mean_ci_high < wide.mean_ci_high
+    with pytest.raises(ValueError, match="confidence_level must lie in"):
+        second_digit_test(x, confidence_level=95)
+
+
 def test_last_digit_round_and_pairs_by_hand():
     counts = [10, 21, 32, 3, 45]
     with pytest.warns(ForensicsWarning):
@@ -135,8 +151,12 @@ def test_bad_input_and_null_errors():
     e = make_template(100)
     with pytest.raises(ValueError, match="degenerate"):
         last_digit_test(e, column="registered", null="simulated")
-    with pytest.raises(KeyError, match="unknown column"):
+    with pytest.raises(DataError, match=r"unknown column\(s\) \['Z'\]"):
         last_digit_test(e, column="Z")
+    with pytest.raises(DataError, match=r"unknown column\(s\) \['Z'\]"):
+        by_group(e, last_digit_test, level="region", column="Z")
+    with pytest.raises(DataError, match=r"\['Z'\]"):
+        round_number_test(e, kind="percent", denominator="Z")
     with pytest.raises(ValueError, match="no counts remain"):
         last_digit_test([1, 2, 3])
 
@@ -147,6 +167,14 @@ def test_guardrail_warnings():
         first_digit_test(rng.integers(100, 999, 2000), rng=0)
     with pytest.warns(ForensicsWarning, match="10\\^4"):
         last_digit_test(rng.integers(100, 10**6, 20_000))
+    # Every guardrail warning points at the caller's line, not into the package.
+    with pytest.warns(ForensicsWarning) as caught:
+        first_digit_test([5, 12, 130], rng=0)
+        second_digit_test([10, 11, 123], rng=0)
+        last_digit_test(rng.integers(100, 10**6, 20_000))
+        digit_summary(make_template(40, seed=1), tests=["2BL", "pairs"], n_sim=0)
+    assert len(caught) >= 5
+    assert {w.filename for w in caught} == {__file__}
 
 
 @quiet
@@ -309,7 +337,7 @@ def controls():
             e = datasets.load(name)
             out[name] = {
                 "1BL": first_digit_test(e, rng=0, n_ks=200),
-                "2BL": second_digit_test(e, rng=0, n_boot=500),
+                "2BL": second_digit_test(e, rng=0, n_resamples=500),
                 "last": last_digit_test(e),
                 "P05s turnout": round_number_test(e, kind="percent", column="ballots"),
                 "P05s share": round_number_test(e, kind="percent"),
@@ -415,7 +443,7 @@ def test_digit_summary_bad_input():
         digit_summary(e, tests=["3BL"])
     with pytest.raises(ValueError, match="registered"):
         digit_summary(e, "registered")
-    with pytest.raises(KeyError, match="unknown column"):
+    with pytest.raises(DataError, match="unknown column"):
         digit_summary(e, "Z")
     with pytest.warns(ForensicsWarning, match="could\\s+not be tested|carry"):
         s = digit_summary(e, "valid", tests=["P05s", "last"], n_sim=0)
