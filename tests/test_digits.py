@@ -38,6 +38,7 @@ from forensics.digits import (
     last_digit_test,
     round_number_test,
     second_digit_test,
+    stratified_mean_test,
 )
 from forensics.multitest import benjamini_hochberg, holm
 from forensics.simulate import clean_election
@@ -168,12 +169,14 @@ def test_guardrail_warnings():
     with pytest.warns(ForensicsWarning, match="10\\^4"):
         last_digit_test(rng.integers(100, 10**6, 20_000))
     # Every guardrail warning points at the caller's line, not into the package.
-    with pytest.warns(ForensicsWarning) as caught:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ForensicsWarning)
         first_digit_test([5, 12, 130], rng=0)
         second_digit_test([10, 11, 123], rng=0)
         last_digit_test(rng.integers(100, 10**6, 20_000))
         digit_summary(make_template(40, seed=1), tests=["2BL", "pairs"], n_sim=0)
     assert len(caught) >= 5
+    assert all(issubclass(w.category, ForensicsWarning) for w in caught)
     assert {w.filename for w in caught} == {__file__}
 
 
@@ -450,3 +453,66 @@ def test_digit_summary_bad_input():
     assert s.loc[0, "warnings"].startswith("not tested: P05s needs a candidate")
     assert np.isnan(s.loc[0, "observed"])
     assert s.loc[1, "statistic"] == "last-digit χ²"
+
+
+# ------------------------------------------------------ stratified mean test
+def _pooling_table():
+    rows = [
+        # column, statistic, n, n_excluded, observed, simulated, sim_sd
+        ("A", "2BL mean", 50, 1, 4.0, 4.1, 0.40),
+        ("A", "2BL mean", 150, 2, 4.2, 4.3, 0.25),
+        ("A", "2BL mean", 200, 3, 4.5, 4.2, 0.20),
+        ("A", "2BL mean", 30, 5, 4.9, np.nan, np.nan),  # no simulated value: set aside
+        ("A", "2BL χ²", 400, 6, 12.0, 9.0, 4.0),
+        ("B", "2BL mean", 999, 0, 9.0, 1.0, 0.1),
+    ]
+    names = ["column", "statistic", "n", "n_excluded", "observed", "simulated", "sim_sd"]
+    return pd.DataFrame(rows, columns=names)
+
+
+def test_stratified_mean_by_hand():
+    r = stratified_mean_test(_pooling_table(), "A")
+    # Weights 50, 150, 200 / 400 = 0.125, 0.375, 0.5.
+    # observed = 0.125 * 4.0 + 0.375 * 4.2 + 0.5 * 4.5 = 0.5 + 1.575 + 2.25 = 4.325
+    # expected = 0.125 * 4.1 + 0.375 * 4.3 + 0.5 * 4.2 = 0.5125 + 1.6125 + 2.1 = 4.225
+    # sd = sqrt(0.125² 0.4² + 0.375² 0.25² + 0.5² 0.2²) = sqrt(0.0212890625) = 0.1459077
+    # z = 0.1 / 0.1459077 = 0.685365; two-sided normal p = 0.493114
+    assert r.observed == pytest.approx(4.325, abs=1e-12)
+    assert r.expected == pytest.approx(4.225, abs=1e-12)
+    assert r.sd == pytest.approx(0.1459077191, abs=1e-9)
+    assert r.statistic == pytest.approx(0.6853647, abs=1e-6)
+    assert r.pvalue == pytest.approx(0.4931138, abs=1e-6)
+    assert r.effect_size == pytest.approx(0.1, abs=1e-12)
+    # 400 counts pooled; excluded: 1 + 2 + 3 inside the groups, plus the 30 + 5 of the group
+    # set aside.
+    assert (r.n, r.n_excluded, r.groups, r.groups_excluded) == (400, 41, 3, 1)
+    assert (r.summary_statistic, r.column) == ("2BL mean", "A")
+
+
+def test_stratified_mean_bad_input():
+    t = _pooling_table()
+    with pytest.raises(ValueError, match="statistic must be one of"):
+        stratified_mean_test(t, "A", statistic="2BL χ²")
+    with pytest.raises(DataError, match=r"lacks the digit_summary column\(s\) \['sim_sd'\]"):
+        stratified_mean_test(t.drop(columns="sim_sd"), "A")
+    with pytest.raises(DataError, match="no row of the table has column 'C'"):
+        stratified_mean_test(t, "C")
+    with pytest.raises(DataError, match="1 rows without one"):
+        stratified_mean_test(t.iloc[3:4], "A")
+
+
+@quiet
+def test_stratified_mean_pools_a_digit_summary():
+    """Pooled over regions, the observed 2BL mean is the mean over all the counts."""
+    e = make_template(400, seed=3)
+    by_region = digit_summary(e, ["A", "B"], tests=["2BL", "last"], level="region", n_sim=9, rng=2)
+    national = digit_summary(e, ["A", "B"], tests=["2BL", "last"], n_sim=0)
+    for col in ("A", "B"):
+        for stat in ("2BL mean", "last-digit mean"):
+            r = stratified_mean_test(by_region, col, statistic=stat)
+            nat = national[(national["column"] == col) & (national["statistic"] == stat)].iloc[0]
+            assert r.observed == pytest.approx(nat["observed"], abs=1e-12)
+            assert (r.n, r.n_excluded, r.groups) == (nat["n"], nat["n_excluded"], 4)
+            rows = by_region[(by_region["column"] == col) & (by_region["statistic"] == stat)]
+            assert r.expected == pytest.approx(np.average(rows["simulated"], weights=rows["n"]))
+            assert r.sd < rows["sim_sd"].min()  # pooling four groups narrows the spread
