@@ -344,6 +344,7 @@ class DigitRun:
         self.sim: dict[str, np.ndarray] | None = None
         self.seconds = np.nan
         self.n_sim = 0
+        self.w = np.nan
 
     def observe(
         self,
@@ -366,11 +367,10 @@ class DigitRun:
         guard_few(self.n, probs, self.what, excluded.format(n_excluded=self.res["n_excluded"]))
         return self.res
 
-    def cohen_w(self) -> float:
-        """Cohen's w = √(χ²/n) of the data, after the large-n guardrail."""
-        w = float(np.sqrt(self.res["chi2"] / self.n)) if self.n else np.nan
-        guard_large(self.n, self.what, w, "Cohen's w")
-        return w
+    def guard_chi2(self) -> None:
+        """Cohen's w = √(χ²/n) of the data (``w``), and the large-n guardrail on it."""
+        self.w = float(np.sqrt(self.res["chi2"] / self.n)) if self.n else np.nan
+        guard_large(self.n, self.what, self.w, "Cohen's w")
 
     def simulate(
         self, n_sim: int, executor: Executor | None, core: Callable[..., dict] | None = None
@@ -402,10 +402,35 @@ class DigitRun:
         """Mean of a statistic over the simulated clean elections (NaN without them)."""
         return np.nan if self.sim is None else float(np.nanmean(self.sim[key]))
 
-    def mean_z(self, key: str, mean: float, var: float) -> tuple[float, float]:
-        """z of the data's mean against (mean, var / n) and its two-sided normal p-value."""
-        z = (self.res[key] - mean) / np.sqrt(var / self.n)
-        return z, float(2 * stats.norm.sf(abs(z)))
+    def mean_fields(self, mean: float, var: float) -> dict:
+        """The digit-mean test: ``mean``, its expectations, z and p-value.
+
+        z = (mean − ``mean``)/√(``var``/n) with a two-sided normal p-value,
+        or the simulated two-sided tail probability.
+        """
+        z = (self.res["mean"] - mean) / np.sqrt(var / self.n)
+        return {
+            "mean": as_float(self.res["mean"]),
+            "mean_expected": mean,
+            "mean_simulated": self.simulated_mean("mean"),
+            "mean_z": as_float(z),
+            "mean_pvalue": self.pvalue("mean", float(2 * stats.norm.sf(abs(z))), "two"),
+        }
+
+    def chi2_fields(self, *, df: int, **kwargs: Any) -> dict:
+        """:meth:`fields` with the data's χ² as statistic and Cohen's w as effect size.
+
+        The p-value is the χ²(df) tail, or the simulated upper tail.
+        ``kwargs`` are the other arguments of :meth:`fields`.
+        """
+        chi2 = self.res["chi2"]
+        return self.fields(
+            statistic=chi2,
+            pvalue=self.pvalue("chi2", float(stats.chi2.sf(chi2, df)), "upper"),
+            effect_size=self.w,
+            effect_size_name="Cohen's w",
+            **kwargs,
+        )
 
     def fields(
         self,

@@ -425,10 +425,8 @@ def second_digit_test(
 
     Parameters
     ----------
-    data : array_like or Election
-        Non-negative integer counts, or an Election.
-    column : str, optional
-        With an Election: the column tested; default the leader.
+    data, column
+        As in :func:`first_digit_test`.
     null : {"benford", "simulated"}
         Textbook 2BL, or the null distribution from ``n_sim`` simulated clean
         elections (then ``mean_simulated`` is the mean these data should
@@ -481,30 +479,22 @@ def second_digit_test(
     )
     res = run.observe(_second_core, BENFORD_2, "{n_excluded} counts < 10 excluded")
     n = run.n
-    w = run.cohen_w()
-    z, mean_p = run.mean_z("mean", BENFORD_2_MEAN, BENFORD_2_VAR)
+    run.guard_chi2()
     boot = run.rng.multinomial(n, res["freq"], size=n_resamples) @ _D10 / n
     a = (1 - confidence_level) / 2
     lo, hi = np.quantile(boot, [a, 1 - a])
     run.simulate(n_sim, executor)
     return SecondDigitResult(
-        **run.fields(
-            statistic=res["chi2"],
-            pvalue=run.pvalue("chi2", float(stats.chi2.sf(res["chi2"], 9)), "upper"),
-            effect_size=w,
-            effect_size_name="Cohen's w",
+        **run.chi2_fields(
+            df=9,
             method="second-digit Benford (2BL) χ²",
             reference=_REF_2BL,
             cells=_D10,
             expected=BENFORD_2,
         ),
-        mean=as_float(res["mean"]),
-        mean_expected=BENFORD_2_MEAN,
-        mean_simulated=run.simulated_mean("mean"),
+        **run.mean_fields(BENFORD_2_MEAN, BENFORD_2_VAR),
         mean_ci_low=as_float(lo),
         mean_ci_high=as_float(hi),
-        mean_z=as_float(z),
-        mean_pvalue=run.pvalue("mean", mean_p, "two"),
     )
 
 
@@ -531,10 +521,8 @@ def last_digit_test(
 
     Parameters
     ----------
-    data : array_like or Election
-        Non-negative integer counts, or an Election.
-    column : str, optional
-        With an Election: the column tested; default the leader.
+    data, column
+        As in :func:`first_digit_test`.
     min_count : int
         Counts below it are excluded (and counted); default 10, see Notes.
         ``min_count=0`` reproduces the Election Forensics Toolkit's
@@ -577,27 +565,19 @@ def last_digit_test(
         data, column=column, null=null, textbook="uniform", rng=rng, what="last-digit test"
     )
     core = partial(_last_core, min_count=int(min_count))
-    res = run.observe(core, _UNIFORM_10, f"{{n_excluded}} counts < {min_count} excluded")
-    w = run.cohen_w()
-    z, mean_p = run.mean_z("mean", UNIFORM_MEAN, UNIFORM_VAR)
+    run.observe(core, _UNIFORM_10, f"{{n_excluded}} counts < {min_count} excluded")
+    run.guard_chi2()
     run.simulate(n_sim, executor)
     return LastDigitResult(
-        **run.fields(
-            statistic=res["chi2"],
-            pvalue=run.pvalue("chi2", float(stats.chi2.sf(res["chi2"], 9)), "upper"),
-            effect_size=w,
-            effect_size_name="Cohen's w",
+        **run.chi2_fields(
+            df=9,
             method="last-digit uniformity χ² (Beber & Scacco)",
             reference=_REF_BS,
             cells=_D10,
             expected=_UNIFORM_10,
         ),
         min_count=int(min_count),
-        mean=as_float(res["mean"]),
-        mean_expected=UNIFORM_MEAN,
-        mean_simulated=run.simulated_mean("mean"),
-        mean_z=as_float(z),
-        mean_pvalue=run.pvalue("mean", mean_p, "two"),
+        **run.mean_fields(UNIFORM_MEAN, UNIFORM_VAR),
     )
 
 
@@ -664,10 +644,8 @@ def round_number_test(
 
     Parameters
     ----------
-    data : array_like or Election
-        Non-negative integer counts, or an Election.
-    column : str, optional
-        With an Election: the column tested; default the leader.
+    data, column
+        As in :func:`first_digit_test`.
     kind : {"count", "percent"}
         ``"count"`` (C05s): the share of counts whose last digit is 0 or 5.
         ``"percent"`` (P05s): the share of stations whose rounded integer
@@ -780,10 +758,8 @@ def digit_pair_test(
 
     Parameters
     ----------
-    data : array_like or Election
-        Non-negative integer counts, or an Election.
-    column : str, optional
-        With an Election: the column tested; default the leader.
+    data, column
+        As in :func:`first_digit_test`.
     min_count : int
         Counts below it are excluded; never below 10 (a count needs two
         digits to have a pair).
@@ -821,16 +797,13 @@ def digit_pair_test(
     core = partial(_pair_core, min_count=int(min_count))
     res = run.observe(core, _PAIR_P, "{n_excluded} counts < 10 excluded")
     n, obs = run.n, res["obs"]
-    w = run.cohen_w()
+    run.guard_chi2()
     rep_p = float(stats.binomtest(int(obs[0]), n, 0.10).pvalue)
     adj_p = float(stats.binomtest(int(obs[1]), n, 0.18).pvalue)
     run.simulate(n_sim, executor)
     return DigitPairResult(
-        **run.fields(
-            statistic=res["chi2"],
-            pvalue=run.pvalue("chi2", float(stats.chi2.sf(res["chi2"], 2)), "upper"),
-            effect_size=w,
-            effect_size_name="Cohen's w",
+        **run.chi2_fields(
+            df=2,
             method="last-two-digit pairs χ² (Beber & Scacco)",
             reference=_REF_BS,
             cells=np.array(["repeated", "adjacent", "other"]),
@@ -912,17 +885,24 @@ def by_group(
         row["warnings"] = note
         rows.append(row)
     out = pd.DataFrame(rows)
-    for col in [c for c in out.columns if c == "pvalue" or c.endswith("_pvalue")]:
-        p = out[col].to_numpy(dtype=float)
-        out[f"{col}_bh"] = benjamini_hochberg(p)
-        out[f"{col}_holm"] = holm(p)
+    _adjust(out, [c for c in out.columns if c == "pvalue" or c.endswith("_pvalue")])
+    _warn_flagged(out, f"of {len(groups)} groups of {level!r} raised guardrail warnings or")
+    return out
+
+
+def _adjust(out: pd.DataFrame, columns: list[str], rows: Any = slice(None)) -> None:
+    """Add Benjamini–Hochberg (``*_bh``) and Holm (``*_holm``) columns, within ``rows``."""
+    for col in columns:
+        p = out.loc[rows, col].to_numpy(dtype=float)
+        out.loc[rows, f"{col}_bh"] = benjamini_hochberg(p)
+        out.loc[rows, f"{col}_holm"] = holm(p)
+
+
+def _warn_flagged(out: pd.DataFrame, what: str, prefix: str = "") -> None:
+    """One warning for all the rows whose ``warnings`` column is not empty."""
     flagged = int((out["warnings"] != "").sum())
     if flagged:
-        warn(
-            f"{flagged} of {len(groups)} groups of {level!r} raised guardrail warnings or "
-            "could not be tested; see the 'warnings' column"
-        )
-    return out
+        warn(f"{prefix}{flagged} {what} could not be tested; see the 'warnings' column")
 
 
 # ------------------------------------------------------------------- summary
@@ -1166,16 +1146,8 @@ def digit_summary(
             out[f"{p}_bh"] = np.nan
             out[f"{p}_holm"] = np.nan
         for _, idx in out.groupby(["column", "statistic"], sort=False).groups.items():
-            for p in ("p_textbook", "p_simulated"):
-                vals = out.loc[idx, p].to_numpy(dtype=float)
-                out.loc[idx, f"{p}_bh"] = benjamini_hochberg(vals)
-                out.loc[idx, f"{p}_holm"] = holm(vals)
-    flagged = int((out["warnings"] != "").sum())
-    if flagged:
-        warn(
-            f"digit_summary: {flagged} of {len(out)} rows carry guardrail warnings or could "
-            "not be tested; see the 'warnings' column"
-        )
+            _adjust(out, ["p_textbook", "p_simulated"], idx)
+    _warn_flagged(out, f"of {len(out)} rows carry guardrail warnings or", "digit_summary: ")
     return out
 
 
