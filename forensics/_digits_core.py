@@ -198,6 +198,12 @@ def check_columns(election: Election, columns: list[str]) -> None:
         )
 
 
+def check_level(election: Election, level: str) -> None:
+    """Raise a DataError if ``level`` is not a column of the Election's stations."""
+    if level not in election.stations.columns:
+        raise DataError(f"unknown level {level!r}; the levels are {list(election.levels)}")
+
+
 def check_null(null: str, textbook: str, election: Election | None, column: str) -> None:
     """The null is the textbook one or ``"simulated"``, with an Election to simulate from."""
     if null not in (textbook, "simulated"):

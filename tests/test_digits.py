@@ -158,6 +158,10 @@ def test_bad_input_and_null_errors():
         by_group(e, last_digit_test, level="region", column="Z")
     with pytest.raises(DataError, match=r"\['Z'\]"):
         round_number_test(e, kind="percent", denominator="Z")
+    with pytest.raises(DataError, match="unknown level 'county'; the levels are \\['region'\\]"):
+        by_group(e, last_digit_test, level="county")
+    with pytest.raises(DataError, match="unknown level 'county'"):
+        digit_summary(e, level="county", n_sim=0)
     with pytest.raises(ValueError, match="no counts remain"):
         last_digit_test([1, 2, 3])
 
