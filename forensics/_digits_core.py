@@ -32,6 +32,8 @@ from forensics.simulate import CleanModel, fit_clean_model
 class ForensicsWarning(UserWarning):
     """A test was run outside the conditions under which its null is credible."""
 
+    __module__ = "forensics.digits"  # its public home
+
 
 _POW10 = 10 ** np.arange(19, dtype=np.int64)
 _CHI2_LARGE_N = 10_000
@@ -45,23 +47,22 @@ _FILES = {
 
 
 # ------------------------------------------------------------ counts and digits
-def clean_counts(values: Any) -> tuple[np.ndarray, int]:
-    """Counts as int64 (missing values removed) and the number of missing."""
+def clean_counts(values: Any) -> np.ndarray:
+    """Counts as int64, missing values removed (callers count them as excluded)."""
     x = np.asarray(values)
     if x.ndim != 1:
         raise ValueError(f"counts must be one-dimensional, got shape {x.shape}")
     if x.dtype.kind in "iu":
         if x.size and x.min() < 0:
             raise ValueError(f"counts must be non-negative; {int((x < 0).sum())} are negative")
-        return x.astype(np.int64, copy=False), 0
+        return x.astype(np.int64, copy=False)
     if x.dtype.kind == "b" or x.dtype.kind not in "f":
         try:
             x = x.astype(float)
         except (TypeError, ValueError):
             raise TypeError(f"counts must be numeric, got dtype {x.dtype}") from None
     nan = np.isnan(x)
-    n_missing = int(nan.sum())
-    if n_missing:
+    if nan.any():
         x = x[~nan]
     bad = ~np.isfinite(x) | (x < 0) | (x != np.round(x))
     if bad.any():
@@ -69,12 +70,12 @@ def clean_counts(values: Any) -> tuple[np.ndarray, int]:
             f"counts must be finite non-negative integers; {int(bad.sum())} are not "
             f"(first: {x[bad][:3].tolist()})"
         )
-    return x.astype(np.int64), n_missing
+    return x.astype(np.int64)
 
 
 def at_least(values: Any, min_count: int) -> np.ndarray:
     """The clean counts ``>= min_count`` (missing values and smaller counts set aside)."""
-    v, _ = clean_counts(values)
+    v = clean_counts(values)
     keep = v >= min_count
     return v if keep.all() else v[keep]
 

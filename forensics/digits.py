@@ -252,7 +252,7 @@ class DigitPairResult(DigitTestResult):
 
 # ------------------------------------------------------------------ first digit
 def _first_core(values: Any, _sim: Any = None, *, position: int) -> dict:
-    v, _ = clean_counts(values)
+    v = clean_counts(values)
     lo = 10 ** (position - 1)
     obs = leading_counts(v, position)
     p = BENFORD_1 if position == 1 else _BENFORD_12
@@ -421,7 +421,7 @@ def first_digit_test(
 
 # ----------------------------------------------------------------- second digit
 def _second_core(values: Any, _sim: Any = None) -> dict:
-    v, _ = clean_counts(values)
+    v = clean_counts(values)
     # Count the first two digits (10..99) of counts >= 10, then fold over the first digit.
     obs = leading_counts(v, 2).reshape(9, 10).sum(axis=0)
     out = cell_stats(obs, np.size(values))
@@ -657,8 +657,8 @@ def _round_core(
         num = np.asarray(values, dtype=float)
         den = np.asarray(den, dtype=float)
         ok = np.isfinite(num) & np.isfinite(den) & (den > 0)
-        vn, _ = clean_counts(num[ok])
-        vd, _ = clean_counts(den[ok])
+        vn = clean_counts(num[ok])
+        vd = clean_counts(den[ok])
         last = _round_percent(np.minimum(vn, vd), vd) % 10
     k = int(np.count_nonzero((last == 0) | (last == 5)))
     out = cell_stats(np.array([k, last.size - k]), np.size(values))
