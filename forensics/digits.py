@@ -568,6 +568,9 @@ def last_digit_test(
         ``min_count=0`` reproduces the Election Forensics Toolkit's
         ``LastC``, which uses every count.
     null : {"uniform", "simulated"}
+        Uniform last digits (0.1 each), or the null distribution over
+        ``n_sim`` clean elections simulated from the Election's own station
+        sizes.
     n_sim, rng, executor
         As in :func:`first_digit_test`.
 
@@ -844,6 +847,9 @@ def digit_pair_test(
         Counts below it are excluded; never below 10 (a count needs two
         digits to have a pair).
     null : {"uniform", "simulated"}
+        Independent uniform last two digits (repeated pairs 0.10, adjacent
+        0.18), or the null distribution over ``n_sim`` clean elections
+        simulated from the Election's own station sizes.
     n_sim, rng, executor
         As in :func:`first_digit_test`.
 
