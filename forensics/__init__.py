@@ -44,12 +44,14 @@ from forensics.digits import (
     LastDigitResult,
     RoundNumberResult,
     SecondDigitResult,
+    StratifiedMeanResult,
     digit_pair_test,
     digit_summary,
     first_digit_test,
     last_digit_test,
     round_number_test,
     second_digit_test,
+    stratified_mean_test,
 )
 from forensics.election import COUNT_COLUMNS, DataError, Election, read_csv
 from forensics.history import (
@@ -159,6 +161,7 @@ __all__ = [
     "ShapeResult",
     "ShpilkinEstimate",
     "SmallStationResult",
+    "StratifiedMeanResult",
     "SwingAssociationResult",
     "TestResult",
     "WithinGroupResult",
@@ -224,6 +227,7 @@ __all__ = [
     "simulate_mixture",
     "small_station_test",
     "source_distances",
+    "stratified_mean_test",
     "stuff_ballots",
     "swing",
     "swing_association",

@@ -69,6 +69,7 @@ from forensics.digits import (
     first_digit_test,
     last_digit_test,
     second_digit_test,
+    stratified_mean_test,
 )
 from forensics.figures import savefig, style
 from forensics.plots import choropleth
@@ -328,8 +329,9 @@ print(
 # *stratified* clean model: fit the model separately in every state, or in every
 # municipality, and the expected national mean is the average of the groups'
 # simulated means weighted by their counts (its standard error follows from the
-# groups' simulated spreads). The more local the model, the more of the real
-# heterogeneity it keeps. The by-state run is also used in section 5.
+# groups' simulated spreads; `stratified_mean_test`, after Cochran 1977, ch. 5). The
+# more local the model, the more of the real heterogeneity it keeps. The by-state run
+# is also used in section 5.
 
 # %%
 by_state, notes_state = summary_quietly(
@@ -350,17 +352,6 @@ for note in notes_state + notes_muni:
     print("guardrail:", note)
 
 
-def stratified_mean(table, column):
-    """Observed and expected 2BL mean pooled over groups, weighted by counts."""
-    g = table[(table["column"] == column) & (table["statistic"] == "2BL mean")]
-    g = g.dropna(subset=["observed", "simulated", "sim_sd"])
-    w = g["n"] / g["n"].sum()
-    expected = float((w * g["simulated"]).sum())
-    sd = float(np.sqrt((w**2 * g["sim_sd"] ** 2).sum()))
-    observed = float((w * g["observed"]).sum())
-    return observed, expected, sd, int(g["n"].sum()), len(g)
-
-
 rows = []
 for col in ("Maduro", "Gonzalez"):
     nat = national[(national["column"] == col) & (national["statistic"] == "2BL mean")].iloc[0]
@@ -369,10 +360,10 @@ for col in ("Maduro", "Gonzalez"):
          "observed": nat["observed"], "expected": nat["simulated"], "sd": nat["sim_sd"]}
     )  # fmt: skip
     for label, table in (("by state", by_state), ("by municipality", by_muni)):
-        obs, exp, sd, n, k = stratified_mean(table, col)
+        r = stratified_mean_test(table, col, statistic="2BL mean")
         rows.append(
-            {"column": col, "clean model fitted": label, "groups": k, "n": n,
-             "observed": obs, "expected": exp, "sd": sd}
+            {"column": col, "clean model fitted": label, "groups": r.groups, "n": r.n,
+             "observed": r.observed, "expected": r.expected, "sd": r.sd}
         )  # fmt: skip
 strat = pd.DataFrame(rows)
 strat["z"] = (strat["observed"] - strat["expected"]) / strat["sd"]

@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from forensics import datasets
+from forensics import DataError, datasets
 from forensics.digits import (
     BENFORD_1,
     BENFORD_2,
@@ -38,6 +38,7 @@ from forensics.digits import (
     last_digit_test,
     round_number_test,
     second_digit_test,
+    stratified_mean_test,
 )
 from forensics.multitest import benjamini_hochberg, holm
 from forensics.simulate import clean_election
@@ -100,6 +101,22 @@ def test_second_digit_by_hand():
     assert r.mean_ci_low <= 2.4 <= r.mean_ci_high
 
 
+def test_second_digit_interval_and_old_parameter_names():
+    x = np.arange(10, 400)
+    new = second_digit_test(x, n_resamples=200, confidence_level=0.8, rng=3)
+    with pytest.warns(DeprecationWarning, match="`n_boot` was renamed `n_resamples`"):
+        old = second_digit_test(x, n_boot=200, confidence_level=0.8, rng=3)
+    with pytest.warns(DeprecationWarning, match="`confidence` was renamed `confidence_level`"):
+        old2 = second_digit_test(x, n_resamples=200, confidence=0.8, rng=3)
+    ci = (new.mean_ci_low, new.mean_ci_high)
+    assert (old.mean_ci_low, old.mean_ci_high) == ci == (old2.mean_ci_low, old2.mean_ci_high)
+    # Same seed, same bootstrap draws: the 99 % interval contains the 80 % one.
+    wide = second_digit_test(x, n_resamples=200, confidence_level=0.99, rng=3)
+    assert wide.mean_ci_low < new.mean_ci_low < new.mean < new.mean_ci_high < wide.mean_ci_high
+    with pytest.raises(ValueError, match="confidence_level must lie in"):
+        second_digit_test(x, confidence_level=95)
+
+
 def test_last_digit_round_and_pairs_by_hand():
     counts = [10, 21, 32, 3, 45]
     with pytest.warns(ForensicsWarning):
@@ -135,8 +152,16 @@ def test_bad_input_and_null_errors():
     e = make_template(100)
     with pytest.raises(ValueError, match="degenerate"):
         last_digit_test(e, column="registered", null="simulated")
-    with pytest.raises(KeyError, match="unknown column"):
+    with pytest.raises(DataError, match=r"unknown column\(s\) \['Z'\]"):
         last_digit_test(e, column="Z")
+    with pytest.raises(DataError, match=r"unknown column\(s\) \['Z'\]"):
+        by_group(e, last_digit_test, level="region", column="Z")
+    with pytest.raises(DataError, match=r"\['Z'\]"):
+        round_number_test(e, kind="percent", denominator="Z")
+    with pytest.raises(DataError, match="unknown level 'county'; the levels are \\['region'\\]"):
+        by_group(e, last_digit_test, level="county")
+    with pytest.raises(DataError, match="unknown level 'county'"):
+        digit_summary(e, level="county", n_sim=0)
     with pytest.raises(ValueError, match="no counts remain"):
         last_digit_test([1, 2, 3])
 
@@ -147,6 +172,16 @@ def test_guardrail_warnings():
         first_digit_test(rng.integers(100, 999, 2000), rng=0)
     with pytest.warns(ForensicsWarning, match="10\\^4"):
         last_digit_test(rng.integers(100, 10**6, 20_000))
+    # Every guardrail warning points at the caller's line, not into the package.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ForensicsWarning)
+        first_digit_test([5, 12, 130], rng=0)
+        second_digit_test([10, 11, 123], rng=0)
+        last_digit_test(rng.integers(100, 10**6, 20_000))
+        digit_summary(make_template(40, seed=1), tests=["2BL", "pairs"], n_sim=0)
+    assert len(caught) >= 5
+    assert all(issubclass(w.category, ForensicsWarning) for w in caught)
+    assert {w.filename for w in caught} == {__file__}
 
 
 @quiet
@@ -309,7 +344,7 @@ def controls():
             e = datasets.load(name)
             out[name] = {
                 "1BL": first_digit_test(e, rng=0, n_ks=200),
-                "2BL": second_digit_test(e, rng=0, n_boot=500),
+                "2BL": second_digit_test(e, rng=0, n_resamples=500),
                 "last": last_digit_test(e),
                 "P05s turnout": round_number_test(e, kind="percent", column="ballots"),
                 "P05s share": round_number_test(e, kind="percent"),
@@ -415,10 +450,73 @@ def test_digit_summary_bad_input():
         digit_summary(e, tests=["3BL"])
     with pytest.raises(ValueError, match="registered"):
         digit_summary(e, "registered")
-    with pytest.raises(KeyError, match="unknown column"):
+    with pytest.raises(DataError, match="unknown column"):
         digit_summary(e, "Z")
     with pytest.warns(ForensicsWarning, match="could\\s+not be tested|carry"):
         s = digit_summary(e, "valid", tests=["P05s", "last"], n_sim=0)
     assert s.loc[0, "warnings"].startswith("not tested: P05s needs a candidate")
     assert np.isnan(s.loc[0, "observed"])
     assert s.loc[1, "statistic"] == "last-digit χ²"
+
+
+# ------------------------------------------------------ stratified mean test
+def _pooling_table():
+    rows = [
+        # column, statistic, n, n_excluded, observed, simulated, sim_sd
+        ("A", "2BL mean", 50, 1, 4.0, 4.1, 0.40),
+        ("A", "2BL mean", 150, 2, 4.2, 4.3, 0.25),
+        ("A", "2BL mean", 200, 3, 4.5, 4.2, 0.20),
+        ("A", "2BL mean", 30, 5, 4.9, np.nan, np.nan),  # no simulated value: set aside
+        ("A", "2BL χ²", 400, 6, 12.0, 9.0, 4.0),
+        ("B", "2BL mean", 999, 0, 9.0, 1.0, 0.1),
+    ]
+    names = ["column", "statistic", "n", "n_excluded", "observed", "simulated", "sim_sd"]
+    return pd.DataFrame(rows, columns=names)
+
+
+def test_stratified_mean_by_hand():
+    r = stratified_mean_test(_pooling_table(), "A")
+    # Weights 50, 150, 200 / 400 = 0.125, 0.375, 0.5.
+    # observed = 0.125 * 4.0 + 0.375 * 4.2 + 0.5 * 4.5 = 0.5 + 1.575 + 2.25 = 4.325
+    # expected = 0.125 * 4.1 + 0.375 * 4.3 + 0.5 * 4.2 = 0.5125 + 1.6125 + 2.1 = 4.225
+    # sd = sqrt(0.125² 0.4² + 0.375² 0.25² + 0.5² 0.2²) = sqrt(0.0212890625) = 0.1459077
+    # z = 0.1 / 0.1459077 = 0.685365; two-sided normal p = 0.493114
+    assert r.observed == pytest.approx(4.325, abs=1e-12)
+    assert r.expected == pytest.approx(4.225, abs=1e-12)
+    assert r.sd == pytest.approx(0.1459077191, abs=1e-9)
+    assert r.statistic == pytest.approx(0.6853647, abs=1e-6)
+    assert r.pvalue == pytest.approx(0.4931138, abs=1e-6)
+    assert r.effect_size == pytest.approx(0.1, abs=1e-12)
+    # 400 counts pooled; excluded: 1 + 2 + 3 inside the groups, plus the 30 + 5 of the group
+    # set aside.
+    assert (r.n, r.n_excluded, r.groups, r.groups_excluded) == (400, 41, 3, 1)
+    assert (r.summary_statistic, r.column) == ("2BL mean", "A")
+
+
+def test_stratified_mean_bad_input():
+    t = _pooling_table()
+    with pytest.raises(ValueError, match="statistic must be one of"):
+        stratified_mean_test(t, "A", statistic="2BL χ²")
+    with pytest.raises(DataError, match=r"lacks the digit_summary column\(s\) \['sim_sd'\]"):
+        stratified_mean_test(t.drop(columns="sim_sd"), "A")
+    with pytest.raises(DataError, match="no row of the table has column 'C'"):
+        stratified_mean_test(t, "C")
+    with pytest.raises(DataError, match="1 rows without one"):
+        stratified_mean_test(t.iloc[3:4], "A")
+
+
+@quiet
+def test_stratified_mean_pools_a_digit_summary():
+    """Pooled over regions, the observed 2BL mean is the mean over all the counts."""
+    e = make_template(400, seed=3)
+    by_region = digit_summary(e, ["A", "B"], tests=["2BL", "last"], level="region", n_sim=9, rng=2)
+    national = digit_summary(e, ["A", "B"], tests=["2BL", "last"], n_sim=0)
+    for col in ("A", "B"):
+        for stat in ("2BL mean", "last-digit mean"):
+            r = stratified_mean_test(by_region, col, statistic=stat)
+            nat = national[(national["column"] == col) & (national["statistic"] == stat)].iloc[0]
+            assert r.observed == pytest.approx(nat["observed"], abs=1e-12)
+            assert (r.n, r.n_excluded, r.groups) == (nat["n"], nat["n_excluded"], 4)
+            rows = by_region[(by_region["column"] == col) & (by_region["statistic"] == stat)]
+            assert r.expected == pytest.approx(np.average(rows["simulated"], weights=rows["n"]))
+            assert r.sd < rows["sim_sd"].min()  # pooling four groups narrows the spread
