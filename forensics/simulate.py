@@ -687,6 +687,45 @@ def _finish(
     )
 
 
+def _add_ballots(
+    a: dict[str, np.ndarray],
+    hit: np.ndarray,
+    cand: str,
+    intensity: float,
+    rng: np.random.Generator,
+) -> None:
+    """Stuff ballots in place: each non-voter of a hit station votes ``cand``.
+
+    With probability ``intensity``; ``ballots``, ``valid`` and ``cand`` gain the added ballots.
+    """
+    room = np.where(hit, np.maximum(a["registered"] - a["ballots"], 0), 0)
+    add = np.zeros(hit.size)
+    add[hit] = rng.binomial(room[hit].astype(np.int64), intensity)
+    for col in ("ballots", "valid", cand):
+        a[col] = a[col] + add
+
+
+def _move_votes(
+    a: dict[str, np.ndarray],
+    hit: np.ndarray,
+    cand: str,
+    candidates: Sequence[str],
+    intensity: float,
+    rng: np.random.Generator,
+) -> None:
+    """Switch votes in place: each other candidate's vote in a hit station goes to ``cand``.
+
+    With probability ``intensity``, one binomial draw per other candidate in ballot order.
+    """
+    for other in candidates:
+        if other == cand:
+            continue
+        moved = np.zeros(hit.size)
+        moved[hit] = rng.binomial(a[other][hit].astype(np.int64), intensity)
+        a[other] = a[other] - moved
+        a[cand] = a[cand] + moved
+
+
 def stuff_ballots(
     election: Election,
     *,
@@ -735,11 +774,7 @@ def stuff_ballots(
     st, a, hit, rng, cand = _setup(
         election, fraction, rng, ["registered", "ballots", "valid"], candidate
     )
-    room = np.where(hit, np.maximum(a["registered"] - a["ballots"], 0), 0)
-    add = np.zeros(len(st))
-    add[hit] = rng.binomial(room[hit].astype(np.int64), intensity)
-    for col in ("ballots", "valid", cand):
-        a[col] = a[col] + add
+    _add_ballots(a, hit, cand, intensity, rng)
     return _finish(
         election, st, a, f"ballot stuffing ({fraction:g} of stations, intensity {intensity:g})"
     ), hit
@@ -774,13 +809,7 @@ def switch_votes(
     """
     intensity = _check_fraction("intensity", intensity)
     st, a, hit, rng, cand = _setup(election, fraction, rng, ["valid"], candidate)
-    for other in election.candidates:
-        if other == cand:
-            continue
-        moved = np.zeros(len(st))
-        moved[hit] = rng.binomial(a[other][hit].astype(np.int64), intensity)
-        a[other] = a[other] - moved
-        a[cand] = a[cand] + moved
+    _move_votes(a, hit, cand, election.candidates, intensity, rng)
     return _finish(
         election, st, a, f"vote switching ({fraction:g} of stations, intensity {intensity:g})"
     ), hit
@@ -818,18 +847,8 @@ def extreme_fraud(
     st, a, hit, rng, cand = _setup(
         election, fraction, rng, ["registered", "ballots", "valid"], candidate
     )
-    room = np.where(hit, np.maximum(a["registered"] - a["ballots"], 0), 0)
-    add = np.zeros(len(st))
-    add[hit] = rng.binomial(room[hit].astype(np.int64), intensity)
-    for col in ("ballots", "valid", cand):
-        a[col] = a[col] + add
-    for other in election.candidates:
-        if other == cand:
-            continue
-        moved = np.zeros(len(st))
-        moved[hit] = rng.binomial(a[other][hit].astype(np.int64), intensity)
-        a[other] = a[other] - moved
-        a[cand] = a[cand] + moved
+    _add_ballots(a, hit, cand, intensity, rng)
+    _move_votes(a, hit, cand, election.candidates, intensity, rng)
     return _finish(
         election, st, a, f"extreme fraud ({fraction:g} of stations, intensity {intensity:g})"
     ), hit
