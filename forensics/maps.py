@@ -200,6 +200,19 @@ def join_states(
         A name matches no map unit and is not a known off-map unit (all such
         names are listed), two input names fold to the same unit, or a value
         is not numeric.
+
+    Examples
+    --------
+    >>> names = StateNames(prefixes=("STATE",), off_map={"ABROAD": "voting abroad"})
+    >>> joined = join_states(
+    ...     {"State Norte": 0.8, "SUR": 0.6, "Abroad": 0.4}, ["Norte", "Sur", "Este"], names
+    ... )
+    >>> joined.values.to_dict(), joined.off_map.to_dict(), joined.missing
+    ({'Norte': 0.8, 'Sur': 0.6, 'Este': nan}, {'Abroad': 0.4}, ('Este',))
+    >>> join_states({"Oeste": 1.0}, ["Norte", "Sur"])
+    Traceback (most recent call last):
+    ...
+    forensics.election.DataError: 1 state name(s) match no map unit: 'Oeste'. ...
     """
     series = pd.Series(values) if not isinstance(values, pd.Series) else values
     rules = StateNames() if names is None else names
@@ -272,6 +285,16 @@ def simplify_ring(ring: ArrayLike, tolerance: float) -> np.ndarray:
        reduction of the number of points required to represent a digitized
        line or its caricature. Cartographica 10(2), 112–122.
        doi:10.3138/FM57-6770-U75U-7727
+
+    Examples
+    --------
+    A square with a small bump on its lower edge:
+
+    >>> ring = [[0, 0], [1, 0.01], [2, 0], [2, 2], [0, 2], [0, 0]]
+    >>> simplify_ring(ring, 0.05).tolist()
+    [[0.0, 0.0], [2.0, 0.0], [2.0, 2.0], [0.0, 2.0], [0.0, 0.0]]
+    >>> len(simplify_ring(ring, 0.001))  # the bump exceeds this tolerance: kept
+    6
     """
     pts = np.asarray(ring, dtype=float)
     if pts.ndim != 2 or pts.shape[1] != 2:
@@ -420,22 +443,110 @@ class Adjacency:
     links: tuple[tuple[str, str], ...] = ()
     naming: StateNames = dataclasses.field(default_factory=StateNames)
 
+    @classmethod
+    def from_pairs(
+        cls,
+        units: Sequence[str],
+        pairs: Iterable[tuple[str, str]],
+        *,
+        naming: StateNames | None = None,
+    ) -> Adjacency:
+        """An adjacency given by its neighbour pairs, e.g. a hand-made map.
+
+        Parameters
+        ----------
+        units : sequence of str
+            Unit names, in map order.
+        pairs : iterable of (str, str)
+            Neighbour pairs by name (any spelling ``naming`` folds).
+        naming : StateNames, optional
+            Rules that fold unit names (default: accents, case and
+            punctuation only).
+
+        Returns
+        -------
+        Adjacency
+            ``shared`` is 0 and ``links`` empty: the pairs are the whole
+            contiguity.
+
+        Raises
+        ------
+        ValueError
+            A pair names a unit not in ``units``, or joins a unit to itself.
+
+        Examples
+        --------
+        >>> line = Adjacency.from_pairs("ABCD", [("A", "B"), ("B", "C"), ("C", "D")])
+        >>> line.neighbours("B"), line.pairs()
+        (('A', 'C'), [('A', 'B'), ('B', 'C'), ('C', 'D')])
+        """
+        rules = StateNames() if naming is None else naming
+        units = tuple(units)
+        keys = {rules.key(u): i for i, u in enumerate(units)}
+        if len(keys) != len(units):
+            raise ValueError("the unit names are not distinct after normalisation")
+        matrix = np.zeros((len(units), len(units)), dtype=bool)
+        for a, b in pairs:
+            ia, ib = keys.get(rules.key(a)), keys.get(rules.key(b))
+            if ia is None or ib is None:
+                raise ValueError(f"pair ({a!r}, {b!r}) names a unit not in units")
+            if ia == ib:
+                raise ValueError(f"pair ({a!r}, {b!r}) joins a unit to itself")
+            matrix[ia, ib] = matrix[ib, ia] = True
+        return cls(
+            units=units,
+            matrix=matrix,
+            shared=np.zeros(matrix.shape, dtype=np.int64),
+            naming=rules,
+        )
+
     def neighbours(self, name: str) -> tuple[str, ...]:
-        """Names of the neighbours of ``name`` (any spelling), in map order."""
+        """Names of the neighbours of ``name`` (any spelling), in map order.
+
+        Examples
+        --------
+        >>> adj = Adjacency.from_pairs(["Norte", "Sur", "Isla"], [("Norte", "Sur")])
+        >>> adj.neighbours("NORTE"), adj.neighbours("Isla")
+        (('Sur',), ())
+        """
         i = self._index(name)
         return tuple(u for u, flag in zip(self.units, self.matrix[i], strict=True) if flag)
 
     def pairs(self) -> list[tuple[str, str]]:
-        """Neighbour pairs ``(a, b)`` with ``a`` before ``b`` in map order."""
+        """Neighbour pairs ``(a, b)`` with ``a`` before ``b`` in map order.
+
+        Examples
+        --------
+        >>> adj = Adjacency.from_pairs(["Norte", "Sur", "Isla"], [("Norte", "Sur")])
+        >>> adj.pairs()
+        [('Norte', 'Sur')]
+        """
         i, j = np.nonzero(np.triu(self.matrix, 1))
         return [(self.units[a], self.units[b]) for a, b in zip(i, j, strict=True)]
 
     def isolated(self) -> tuple[str, ...]:
-        """Units without neighbours (islands)."""
+        """Units without neighbours (islands).
+
+        Examples
+        --------
+        >>> adj = Adjacency.from_pairs(["Norte", "Sur", "Isla"], [("Norte", "Sur")])
+        >>> adj.isolated()
+        ('Isla',)
+        """
         return tuple(u for u, row in zip(self.units, self.matrix, strict=True) if not row.any())
 
     def to_frame(self) -> pd.DataFrame:
-        """The adjacency as a unit-by-unit 0/1 table."""
+        """The adjacency as a unit-by-unit 0/1 table.
+
+        Examples
+        --------
+        >>> adj = Adjacency.from_pairs(["Norte", "Sur", "Isla"], [("Norte", "Sur")])
+        >>> adj.to_frame()
+               Norte  Sur  Isla
+        Norte      0    1     0
+        Sur        1    0     0
+        Isla       0    0     0
+        """
         return pd.DataFrame(self.matrix.astype(int), index=self.units, columns=self.units)
 
     def _index(self, name: str) -> int:
@@ -485,6 +596,23 @@ def adjacency(
     Islands have no land neighbours and stay isolated unless linked. The
     clustering tests exclude isolated units (and say so) because their
     spatial lag is undefined.
+
+    Examples
+    --------
+    Three unit squares in a row; with ``min_shared=2`` (a shared edge) the
+    outer two are not neighbours:
+
+    >>> rings = [(np.array([[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]], float),) for i in range(3)]
+    >>> boundaries = StateBoundaries(
+    ...     names=("West", "Centre", "East"), keys=("WEST", "CENTRE", "EAST"), pcodes=("", "", ""),
+    ...     rings=tuple(rings), simplified=tuple(rings),
+    ...     bboxes=np.array([[i, 0, i + 1, 1] for i in range(3)], float),
+    ... )
+    >>> adj = adjacency(boundaries)
+    >>> adj.pairs(), adj.isolated()
+    ([('West', 'Centre'), ('Centre', 'East')], ())
+    >>> adjacency(boundaries, links=[("west", "EAST")]).neighbours("West")
+    ('Centre', 'East')
     """
     from scipy.spatial import cKDTree
 
@@ -806,11 +934,7 @@ def morans_i(
     --------
     Four units on a line, A - B - C - D, with values rising along it:
 
-    >>> line = Adjacency(
-    ...     units=("A", "B", "C", "D"),
-    ...     matrix=np.eye(4, k=1, dtype=bool) | np.eye(4, k=-1, dtype=bool),
-    ...     shared=np.zeros((4, 4), dtype=int),
-    ... )
+    >>> line = Adjacency.from_pairs("ABCD", [("A", "B"), ("B", "C"), ("C", "D")])
     >>> res = morans_i({"A": 1.0, "B": 2.0, "C": 3.0, "D": 4.0}, line, n_resamples=999, rng=1)
     >>> round(res.statistic, 4), round(res.expected, 4), res.n
     (0.4, -0.3333, 4)
@@ -1047,11 +1171,7 @@ def local_morans_i(
     --------
     Four units on a line, A - B - C - D:
 
-    >>> line = Adjacency(
-    ...     units=("A", "B", "C", "D"),
-    ...     matrix=np.eye(4, k=1, dtype=bool) | np.eye(4, k=-1, dtype=bool),
-    ...     shared=np.zeros((4, 4), dtype=int),
-    ... )
+    >>> line = Adjacency.from_pairs("ABCD", [("A", "B"), ("B", "C"), ("C", "D")])
     >>> res = local_morans_i([1.0, 2.0, 3.0, 4.0], line, n_resamples=99, rng=0)
     >>> res.table[["unit", "statistic", "cluster"]].round(3)
       unit  statistic    cluster
@@ -1130,11 +1250,7 @@ def getis_ord_gi_star(
     --------
     Four units on a line, A - B - C - D:
 
-    >>> line = Adjacency(
-    ...     units=("A", "B", "C", "D"),
-    ...     matrix=np.eye(4, k=1, dtype=bool) | np.eye(4, k=-1, dtype=bool),
-    ...     shared=np.zeros((4, 4), dtype=int),
-    ... )
+    >>> line = Adjacency.from_pairs("ABCD", [("A", "B"), ("B", "C"), ("C", "D")])
     >>> res = getis_ord_gi_star([1.0, 2.0, 3.0, 4.0], line, n_resamples=99, rng=0)
     >>> res.table[["unit", "statistic", "cluster"]].round(3)
       unit  statistic cluster
@@ -1299,11 +1415,9 @@ def moran_power(
     --------
     A 3 x 3 grid of units (rook contiguity):
 
-    >>> cells = [(r, c) for r in range(3) for c in range(3)]
-    >>> grid = Adjacency(
-    ...     units=tuple(f"r{r}c{c}" for r, c in cells),
-    ...     matrix=np.array([[abs(a - c) + abs(b - d) == 1 for c, d in cells] for a, b in cells]),
-    ...     shared=np.zeros((9, 9), dtype=int),
+    >>> grid = Adjacency.from_pairs(
+    ...     "abcdefghi",  # a b c / d e f / g h i
+    ...     ["ab", "bc", "de", "ef", "gh", "hi", "ad", "dg", "be", "eh", "cf", "fi"],
     ... )
     >>> res = moran_power(grid, [0.0, 0.8], n_sim=20, n_resamples=99, local=False, rng=1)
     >>> res.table[["rho", "global_rejections", "global_rate", "global_ci_high"]].round(3)

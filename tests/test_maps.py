@@ -206,6 +206,20 @@ def test_adjacency_links_connect_islands(states):
         maps.adjacency(states, links=[("Atlantis", "Sucre")])
 
 
+def test_adjacency_from_pairs_is_the_hand_made_map():
+    grid = lattice(2, 3)
+    made = maps.Adjacency.from_pairs(grid.units, grid.pairs())
+    np.testing.assert_array_equal(made.matrix, grid.matrix)
+    assert made.pairs() == grid.pairs()
+    named = maps.Adjacency.from_pairs(MAP_NAMES, [("falcon", "ZULIA")], naming=STATE_NAMES)
+    assert named.neighbours("Zulia") == ("Falcón",)
+    assert len(named.isolated()) == len(MAP_NAMES) - 2
+    with pytest.raises(ValueError, match="not in units"):
+        maps.Adjacency.from_pairs("AB", [("A", "C")])
+    with pytest.raises(ValueError, match="itself"):
+        maps.Adjacency.from_pairs("AB", [("A", "a")])
+
+
 # ------------------------------------------------------- hand computation
 def test_morans_i_by_hand_on_a_path():
     # A-B-C-D, x = 1, 2, 3, 4: z = -1.5, -0.5, 0.5, 1.5, sum z^2 = 5.
