@@ -1092,6 +1092,13 @@ def _gi_star_parts(prep: _Prepared, gen: np.random.Generator, n_resamples: int) 
     n = len(prep.units)
     x = prep.x
     k = prep.binary.sum(axis=1)
+    everywhere = [u for u, ki in zip(prep.units, k, strict=True) if ki == n - 1]
+    if everywhere:
+        # W_i = n: the unit and its neighbours hold every value, so Gi* is 0 / 0
+        raise DataError(
+            "Getis-Ord Gi* is undefined for a unit that neighbours every other unit: "
+            + ", ".join(everywhere)
+        )
     # esda's Gi* is a ratio to sum(x), undefined when the values sum to zero; the
     # standardised Gi* is unchanged by adding a constant, so the values are shifted
     # to be positive first
@@ -1229,7 +1236,8 @@ def getis_ord_gi_star(
     computed by :class:`esda.getisord.G_Local` (``star=True``, binary
     weights) on the values shifted to be positive, which leaves Gi*
     unchanged. Units without a value or without a neighbour are set aside
-    first.
+    first. A unit that neighbours every other unit has ``W_i = n`` and an
+    undefined Gi* (0 / 0); such a map is refused.
 
     Null model: conditional randomisation as in :func:`local_morans_i`:
     ``x_i`` stays, the neighbours receive a random ``k_i``-subset of the

@@ -501,6 +501,9 @@ def test_bad_input_is_refused():
         maps.local_morans_i([1.0, 2.0, 3.0, 4.0], grid, n_resamples=0)
     with pytest.raises(ValueError, match="length 4"):
         maps.getis_ord_gi_star([1.0, 2.0, 3.0], grid)
+    star = maps.Adjacency.from_pairs("ABCD", [("A", "B"), ("A", "C"), ("A", "D"), ("B", "C")])
+    with pytest.raises(DataError, match="neighbours every other unit: A"):
+        maps.getis_ord_gi_star([1.0, 2.0, 3.0, 5.0], star)
 
 
 # ---------------------------------------------------------------- plots
