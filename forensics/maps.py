@@ -105,7 +105,13 @@ class StateNames:
     off_map: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def key(self, name: str) -> str:
-        """The join key of ``name``: :func:`normalize_state_name` with these rules."""
+        """The join key of ``name``: :func:`normalize_state_name` with these rules.
+
+        Examples
+        --------
+        >>> StateNames(abbreviations={"EDO": "ESTADO"}, prefixes=("ESTADO",)).key("Edo. Lara")
+        'LARA'
+        """
         return normalize_state_name(name, self)
 
 
@@ -378,6 +384,76 @@ class StateBoundaries:
     source: str = ""
     naming: StateNames = dataclasses.field(default_factory=StateNames)
 
+    @classmethod
+    def from_rings(
+        cls,
+        names: Sequence[str],
+        rings: Sequence[Sequence[ArrayLike]],
+        *,
+        tolerance: float = 0.0,
+        pcodes: Sequence[str] | None = None,
+        naming: StateNames | None = None,
+        source: str = "",
+    ) -> StateBoundaries:
+        """Boundaries from each unit's rings; keys, boxes and simplified rings follow.
+
+        Parameters
+        ----------
+        names : sequence of str
+            Unit names.
+        rings : sequence of sequence of array_like
+            Per unit, its closed rings (shape (k, 2), longitude and latitude).
+        tolerance : float
+            Douglas–Peucker tolerance of the drawn rings (default 0: as
+            given).
+        pcodes : sequence of str, optional
+            P-codes (default ``""`` for every unit).
+        naming : StateNames, optional
+            The country's rules that fold names (default: none).
+        source : str
+            Citation of the boundary data.
+
+        Returns
+        -------
+        StateBoundaries
+
+        Raises
+        ------
+        forensics.DataError
+            Names and rings differ in number, or names are not distinct
+            after normalisation.
+
+        Examples
+        --------
+        >>> squares = [[[[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]]] for i in range(3)]
+        >>> states = StateBoundaries.from_rings(["West", "Centre", "East"], squares)
+        >>> states.keys, states.bbox.tolist(), states.index("centre")
+        (('WEST', 'CENTRE', 'EAST'), [0.0, 0.0, 3.0, 1.0], 1)
+        """
+        rules = StateNames() if naming is None else naming
+        names = tuple(str(n) for n in names)
+        if len(rings) != len(names):
+            raise DataError(f"{len(names)} names but rings for {len(rings)} units")
+        keys = tuple(rules.key(n) for n in names)
+        if len(set(keys)) != len(keys):
+            raise DataError(f"unit names are not distinct after normalisation: {keys}")
+        full = tuple(tuple(np.asarray(r, dtype=float) for r in unit) for unit in rings)
+        boxes = []
+        for unit in full:
+            pts = np.concatenate(unit)
+            boxes.append([*pts.min(axis=0), *pts.max(axis=0)])
+        return cls(
+            names=names,
+            keys=keys,
+            pcodes=tuple(pcodes) if pcodes is not None else ("",) * len(names),
+            rings=full,
+            simplified=tuple(tuple(simplify_ring(r, tolerance) for r in unit) for unit in full),
+            bboxes=np.array(boxes, dtype=float),
+            tolerance=float(tolerance),
+            source=source,
+            naming=rules,
+        )
+
     def __len__(self) -> int:
         return len(self.names)
 
@@ -398,7 +474,14 @@ class StateBoundaries:
         return np.array([b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()])
 
     def index(self, name: str) -> int:
-        """Position of a unit, by any spelling ``naming`` folds."""
+        """Position of a unit, by any spelling ``naming`` folds.
+
+        Examples
+        --------
+        >>> squares = [[[[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]]] for i in range(2)]
+        >>> StateBoundaries.from_rings(["Norte", "Sur"], squares).index("SUR")
+        1
+        """
         key = self.naming.key(name)
         try:
             return self.keys.index(key)
@@ -406,7 +489,15 @@ class StateBoundaries:
             raise KeyError(f"no unit {name!r} (key {key!r}) on this map") from None
 
     def simplify(self, tolerance: float) -> StateBoundaries:
-        """A copy whose ``simplified`` rings use another tolerance (degrees)."""
+        """A copy whose ``simplified`` rings use another tolerance (degrees).
+
+        Examples
+        --------
+        >>> bumpy = [[[0, 0], [1, 0.01], [2, 0], [2, 2], [0, 2], [0, 0]]]
+        >>> states = StateBoundaries.from_rings(["Norte"], [bumpy])
+        >>> states.n_vertices, states.simplify(0.05).n_vertices_simplified
+        (6, 5)
+        """
         simplified = tuple(tuple(simplify_ring(r, tolerance) for r in unit) for unit in self.rings)
         return dataclasses.replace(self, simplified=simplified, tolerance=float(tolerance))
 
@@ -602,12 +693,8 @@ def adjacency(
     Three unit squares in a row; with ``min_shared=2`` (a shared edge) the
     outer two are not neighbours:
 
-    >>> rings = [(np.array([[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]], float),) for i in range(3)]
-    >>> boundaries = StateBoundaries(
-    ...     names=("West", "Centre", "East"), keys=("WEST", "CENTRE", "EAST"), pcodes=("", "", ""),
-    ...     rings=tuple(rings), simplified=tuple(rings),
-    ...     bboxes=np.array([[i, 0, i + 1, 1] for i in range(3)], float),
-    ... )
+    >>> squares = [[[[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]]] for i in range(3)]
+    >>> boundaries = StateBoundaries.from_rings(["West", "Centre", "East"], squares)
     >>> adj = adjacency(boundaries)
     >>> adj.pairs(), adj.isolated()
     ([('West', 'Centre'), ('Centre', 'East')], ())

@@ -509,20 +509,33 @@ def test_bad_input_is_refused():
 # ---------------------------------------------------------------- plots
 def toy_boundaries() -> maps.StateBoundaries:
     """Three unit squares in a row named like states (no data file needed)."""
-    names = ("Zulia", "Falcón", "Lara")
-    rings = tuple(
-        (np.array([[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]], dtype=float),)
-        for i in range(3)
-    )
-    return maps.StateBoundaries(
-        names=names,
-        keys=tuple(STATE_NAMES.key(n) for n in names),
+    squares = [[[[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]]] for i in range(3)]
+    return maps.StateBoundaries.from_rings(
+        ("Zulia", "Falcón", "Lara"),
+        squares,
         pcodes=("VE23", "VE11", "VE13"),
-        rings=rings,
-        simplified=rings,
-        bboxes=np.array([[i, 0, i + 1, 1] for i in range(3)], dtype=float),
         naming=STATE_NAMES,
     )
+
+
+def test_boundaries_from_rings_match_the_loaded_map(states):
+    made = maps.StateBoundaries.from_rings(
+        states.names,
+        states.rings,
+        tolerance=states.tolerance,
+        pcodes=states.pcodes,
+        naming=states.naming,
+    )
+    # the shapefile stores its boxes apart from the vertices, equal up to rounding
+    np.testing.assert_allclose(made.bboxes, states.bboxes, rtol=0, atol=1e-12)
+    assert made.n_vertices_simplified == states.n_vertices_simplified
+    assert made.index("EDO.NVA.ESPARTA") == states.index("Nueva Esparta")
+    toy = toy_boundaries()
+    np.testing.assert_array_equal(toy.bboxes, [[0, 0, 1, 1], [1, 0, 2, 1], [2, 0, 3, 1]])
+    with pytest.raises(DataError, match="not distinct"):
+        maps.StateBoundaries.from_rings(["Lara", "LARA"], toy.rings[:2])
+    with pytest.raises(DataError, match="2 names but rings for 3 units"):
+        maps.StateBoundaries.from_rings(["Lara", "Zulia"], toy.rings)
 
 
 def test_choropleth_marks_missing_states_and_off_map_units():

@@ -181,12 +181,8 @@ def choropleth(
     Examples
     --------
     >>> from forensics.maps import StateBoundaries
-    >>> rings = [(np.array([[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]], float),) for i in range(3)]
-    >>> boundaries = StateBoundaries(
-    ...     names=("West", "Centre", "East"), keys=("WEST", "CENTRE", "EAST"), pcodes=("", "", ""),
-    ...     rings=tuple(rings), simplified=tuple(rings),
-    ...     bboxes=np.array([[i, 0, i + 1, 1] for i in range(3)], float),
-    ... )
+    >>> squares = [[[[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]]] for i in range(3)]
+    >>> boundaries = StateBoundaries.from_rings(["West", "Centre", "East"], squares)
     >>> ax = choropleth({"West": 0.42, "centre": 0.55}, boundaries=boundaries, title="Share")
     >>> [t.get_text() for t in ax.get_legend().get_texts()]  # East has no value
     ['no data (1)']
@@ -278,12 +274,8 @@ def cluster_map(
     Examples
     --------
     >>> from forensics.maps import StateBoundaries
-    >>> rings = [(np.array([[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]], float),) for i in range(3)]
-    >>> boundaries = StateBoundaries(
-    ...     names=("West", "Centre", "East"), keys=("WEST", "CENTRE", "EAST"), pcodes=("", "", ""),
-    ...     rings=tuple(rings), simplified=tuple(rings),
-    ...     bboxes=np.array([[i, 0, i + 1, 1] for i in range(3)], float),
-    ... )
+    >>> squares = [[[[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]]] for i in range(3)]
+    >>> boundaries = StateBoundaries.from_rings(["West", "Centre", "East"], squares)
     >>> from forensics.maps import adjacency, local_morans_i
     >>> result = local_morans_i([1.0, 2.0, 4.0], adjacency(boundaries), n_resamples=99, rng=0)
     >>> ax = cluster_map(result, boundaries=boundaries)
