@@ -120,7 +120,8 @@ class Election:
     [0.458, 0.375, 0.52, 0.34]
     >>> election.shares().round(4).to_dict()
     {'Ana': 0.5952, 'Ben': 0.4048}
-    >>> election.group_totals("state")[["stations", "valid", "Ana"]]  # doctest: +NORMALIZE_WHITESPACE
+    >>> totals = election.group_totals("state")
+    >>> totals[["stations", "valid", "Ana"]]  # doctest: +NORMALIZE_WHITESPACE
            stations  valid  Ana
     state
     North         2    695  410
@@ -500,13 +501,10 @@ class Election:
 
         Examples
         --------
-        >>> e = Election.from_frame(
-        ...     pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
-        ...                   "reg": [150, 120, 100], "inv": [0, 2, 0],
-        ...                   "A": [60, 30, 50], "B": [40, 70, 20]}),
-        ...     candidates=["A", "B"], registered="reg", invalid="inv", levels=["region"],
-        ...     station="id",
-        ... )
+        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
+        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
+        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
+        ...                         levels=["region"], station="id")
         >>> e.counts("A")
         array([60., 30., 50.])
         """
@@ -520,13 +518,10 @@ class Election:
 
         Examples
         --------
-        >>> e = Election.from_frame(
-        ...     pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
-        ...                   "reg": [150, 120, 100], "inv": [0, 2, 0],
-        ...                   "A": [60, 30, 50], "B": [40, 70, 20]}),
-        ...     candidates=["A", "B"], registered="reg", invalid="inv", levels=["region"],
-        ...     station="id",
-        ... )
+        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
+        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
+        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
+        ...                         levels=["region"], station="id")
         >>> e.turnout.round(3).tolist()
         [0.667, 0.85, 0.7]
         """
@@ -558,13 +553,10 @@ class Election:
 
         Examples
         --------
-        >>> e = Election.from_frame(
-        ...     pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
-        ...                   "reg": [150, 120, 100], "inv": [0, 2, 0],
-        ...                   "A": [60, 30, 50], "B": [40, 70, 20]}),
-        ...     candidates=["A", "B"], registered="reg", invalid="inv", levels=["region"],
-        ...     station="id",
-        ... )
+        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
+        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
+        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
+        ...                         levels=["region"], station="id")
         >>> e.share("B").round(3).tolist()
         [0.4, 0.7, 0.286]
         >>> e.share("B", of="registered").round(3).tolist()
@@ -583,13 +575,10 @@ class Election:
 
         Examples
         --------
-        >>> e = Election.from_frame(
-        ...     pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
-        ...                   "reg": [150, 120, 100], "inv": [0, 2, 0],
-        ...                   "A": [60, 30, 50], "B": [40, 70, 20]}),
-        ...     candidates=["A", "B"], registered="reg", invalid="inv", levels=["region"],
-        ...     station="id",
-        ... )
+        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
+        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
+        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
+        ...                         levels=["region"], station="id")
         >>> e.totals().to_dict()
         {'registered': 370, 'ballots': 272, 'valid': 270, 'invalid': 2, 'A': 140, 'B': 130}
         """
@@ -601,13 +590,10 @@ class Election:
 
         Examples
         --------
-        >>> e = Election.from_frame(
-        ...     pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
-        ...                   "reg": [150, 120, 100], "inv": [0, 2, 0],
-        ...                   "A": [60, 30, 50], "B": [40, 70, 20]}),
-        ...     candidates=["A", "B"], registered="reg", invalid="inv", levels=["region"],
-        ...     station="id",
-        ... )
+        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
+        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
+        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
+        ...                         levels=["region"], station="id")
         >>> e.shares().round(4).to_dict()
         {'A': 0.5185, 'B': 0.4815}
         """
@@ -619,13 +605,10 @@ class Election:
 
         Examples
         --------
-        >>> e = Election.from_frame(
-        ...     pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
-        ...                   "reg": [150, 120, 100], "inv": [0, 2, 0],
-        ...                   "A": [60, 30, 50], "B": [40, 70, 20]}),
-        ...     candidates=["A", "B"], registered="reg", invalid="inv", levels=["region"],
-        ...     station="id",
-        ... )
+        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
+        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
+        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
+        ...                         levels=["region"], station="id")
         >>> [(region, len(sub)) for region, sub in e.by("region")]
         [('N', 2), ('S', 1)]
         """
@@ -639,15 +622,13 @@ class Election:
 
         Examples
         --------
-        >>> e = Election.from_frame(
-        ...     pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
-        ...                   "reg": [150, 120, 100], "inv": [0, 2, 0],
-        ...                   "A": [60, 30, 50], "B": [40, 70, 20]}),
-        ...     candidates=["A", "B"], registered="reg", invalid="inv", levels=["region"],
-        ...     station="id",
-        ... )
-        >>> e.group_totals("region")[["stations", "registered", "A"]].to_dict("index")
-        {'N': {'stations': 2, 'registered': 270, 'A': 90}, 'S': {'stations': 1, 'registered': 100, 'A': 50}}
+        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
+        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
+        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
+        ...                         levels=["region"], station="id")
+        >>> sums = e.group_totals("region")
+        >>> sums["stations"].to_dict(), sums["registered"].to_dict(), sums["A"].to_dict()
+        ({'N': 2, 'S': 1}, {'N': 270, 'S': 100}, {'N': 90, 'S': 50})
         """
         if level not in self.stations.columns:
             raise KeyError(f"unknown level {level!r}; the levels are {list(self.levels)}")
@@ -662,13 +643,10 @@ class Election:
 
         Examples
         --------
-        >>> e = Election.from_frame(
-        ...     pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
-        ...                   "reg": [150, 120, 100], "inv": [0, 2, 0],
-        ...                   "A": [60, 30, 50], "B": [40, 70, 20]}),
-        ...     candidates=["A", "B"], registered="reg", invalid="inv", levels=["region"],
-        ...     station="id",
-        ... )
+        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
+        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
+        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
+        ...                         levels=["region"], station="id")
         >>> e.subset(e.turnout > 0.68).stations["station"].tolist()
         ['n2', 's1']
         >>> len(e.subset(lambda st: st["region"] == "N"))
@@ -686,13 +664,10 @@ class Election:
 
         Examples
         --------
-        >>> e = Election.from_frame(
-        ...     pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
-        ...                   "reg": [150, 120, 100], "inv": [0, 2, 0],
-        ...                   "A": [60, 30, 50], "B": [40, 70, 20]}),
-        ...     candidates=["A", "B"], registered="reg", invalid="inv", levels=["region"],
-        ...     station="id",
-        ... )
+        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
+        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
+        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
+        ...                         levels=["region"], station="id")
         >>> e.with_stations(e.stations.head(1), name="first station")
         Election('first station', stations=1, set_aside=0, candidates=['A', 'B'], leader='A')
         """
@@ -703,13 +678,10 @@ class Election:
 
         Examples
         --------
-        >>> e = Election.from_frame(
-        ...     pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
-        ...                   "reg": [150, 120, 100], "inv": [0, 2, 0],
-        ...                   "A": [60, 30, 50], "B": [40, 70, 20]}),
-        ...     candidates=["A", "B"], registered="reg", invalid="inv", levels=["region"],
-        ...     station="id",
-        ... )
+        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
+        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
+        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
+        ...                         levels=["region"], station="id")
         >>> print(e.report())
         Election: 3 stations kept, 0 set aside.
           valid: sum of the candidate columns

@@ -890,7 +890,7 @@ def switch_votes(
     Parameters
     ----------
     election : Election
-        Needs ``valid`` (stations lacking any of them are never chosen).
+        Needs ``valid`` (stations lacking it are never chosen).
     fraction : float in [0, 1]
         Share of the eligible stations affected (exactly ``round(fraction *
         eligible)`` of them).
@@ -954,7 +954,8 @@ def extreme_fraud(
     Parameters
     ----------
     election : Election
-        Needs ``registered``, ``ballots`` and ``valid`` (stations lacking any of them are never chosen).
+        Needs ``registered``, ``ballots`` and ``valid`` (stations lacking any
+        of them are never chosen).
     fraction : float in [0, 1]
         Share of the eligible stations affected (exactly ``round(fraction *
         eligible)`` of them).
@@ -1121,7 +1122,8 @@ def round_percentages(
     Parameters
     ----------
     election : Election
-        Needs ``registered``, ``ballots``, ``valid`` and ``invalid`` (stations lacking any of them are never chosen).
+        Needs ``registered``, ``ballots``, ``valid`` and ``invalid``
+        (stations lacking any of them are never chosen).
     fraction : float in [0, 1]
         Share of the eligible stations affected (exactly ``round(fraction *
         eligible)`` of them).
