@@ -89,6 +89,47 @@ class Election:
         Canonical columns derived rather than read, with how.
     notes : tuple of str
         Known quirks of the source worth reporting with any result.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame(
+    ...     {
+    ...         "state": ["North", "North", "South", "South"],
+    ...         "table": ["1", "2", "1", "2"],
+    ...         "electors": [500, 620, 480, 700],
+    ...         "null": [5, 10, 0, 20],
+    ...         "Ana": [160, 250, 120, 330],
+    ...         "Ben": [135, 150, 130, 170],
+    ...     }
+    ... )
+    >>> election = Election.from_frame(
+    ...     frame, candidates=["Ana", "Ben"], registered="electors", invalid="null",
+    ...     levels=["state", "table"], name="toy",
+    ... )
+    >>> election
+    Election('toy', stations=4, set_aside=0, candidates=['Ana', 'Ben'], leader='Ana')
+    >>> election.stations[["station", "registered", "ballots", "valid", "Ana"]]
+       station  registered  ballots  valid  Ana
+    0  North/1         500      300    295  160
+    1  North/2         620      410    400  250
+    2  South/1         480      250    250  120
+    3  South/2         700      520    500  330
+    >>> election.turnout.round(3).tolist()
+    [0.6, 0.661, 0.521, 0.743]
+    >>> election.share("Ben").round(3).tolist()
+    [0.458, 0.375, 0.52, 0.34]
+    >>> election.shares().round(4).to_dict()
+    {'Ana': 0.5952, 'Ben': 0.4048}
+    >>> totals = election.group_totals("state")
+    >>> totals[["stations", "valid", "Ana"]]  # doctest: +NORMALIZE_WHITESPACE
+           stations  valid  Ana
+    state
+    North         2    695  410
+    South         2    750  450
+    >>> [(state, len(sub)) for state, sub in election.by("state")]
+    [('North', 2), ('South', 2)]
+    >>> len(election.subset(lambda st: st["valid"] > 280))
+    3
     """
 
     stations: pd.DataFrame
@@ -190,6 +231,29 @@ class Election:
         .. [1] Hicken, A., & Mebane, W. R. (2017). A Guide to Elections
            Forensics. USAID DRG Center Research and Innovation Grants Working
            Paper (the Election Forensics Toolkit's station table layout).
+
+        Examples
+        --------
+        ``valid`` is derived from the candidates and ``ballots`` from
+        ``valid + invalid``; a row that fails a check is set aside with its
+        reason when asked:
+
+        >>> frame = pd.DataFrame(
+        ...     {"id": ["a", "b", "c"], "reg": [300, 200, 100],
+        ...      "X": [120, 90, 80], "Y": [100, 60, 40], "inv": [3, 1, 0]}
+        ... )
+        >>> e = Election.from_frame(
+        ...     frame, candidates=["X", "Y"], registered="reg", invalid="inv", station="id",
+        ...     on_invalid="set_aside",
+        ... )
+        >>> e.stations[["station", "registered", "ballots", "valid", "invalid"]]
+          station  registered  ballots  valid  invalid
+        0       a         300      223    220        3
+        1       b         200      151    150        1
+        >>> e.set_aside[["station", "reason"]].values.tolist()
+        [['c', 'ballots > registered']]
+        >>> sorted(e.derived)
+        ['ballots', 'valid']
         """
         if on_invalid not in ("raise", "set_aside"):
             raise ValueError(f"on_invalid must be 'raise' or 'set_aside', got {on_invalid!r}")
@@ -423,7 +487,27 @@ class Election:
         return candidate
 
     def counts(self, column: str) -> np.ndarray:
-        """A count column as a float array (NaN where missing)."""
+        """A count column as a float array (NaN where missing).
+
+        Parameters
+        ----------
+        column : str
+            A count column (``registered``, ``ballots``, ``valid``,
+            ``invalid`` or a candidate).
+
+        Returns
+        -------
+        numpy.ndarray of float64
+
+        Examples
+        --------
+        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
+        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
+        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
+        ...                         levels=["region"], station="id")
+        >>> e.counts("A")
+        array([60., 30., 50.])
+        """
         return self.stations[column].to_numpy(dtype=np.float64)
 
     @property
@@ -431,6 +515,15 @@ class Election:
         """Ballots cast over registered voters per station (NaN where undefined).
 
         Stations with zero or missing registered voters get NaN.
+
+        Examples
+        --------
+        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
+        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
+        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
+        ...                         levels=["region"], station="id")
+        >>> e.turnout.round(3).tolist()
+        [0.667, 0.85, 0.7]
         """
         reg = self.counts("registered")
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -452,6 +545,22 @@ class Election:
         of : {"valid", "ballots", "registered"}
             The denominator: valid votes (default), ballots cast, or
             registered voters (the share of the electorate).
+
+        Returns
+        -------
+        pandas.Series
+            Named ``share_<candidate>``, one value per station.
+
+        Examples
+        --------
+        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
+        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
+        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
+        ...                         levels=["region"], station="id")
+        >>> e.share("B").round(3).tolist()
+        [0.4, 0.7, 0.286]
+        >>> e.share("B", of="registered").round(3).tolist()
+        [0.267, 0.583, 0.2]
         """
         candidate = self._check_candidate(candidate)
         if of not in ("valid", "ballots", "registered"):
@@ -462,24 +571,65 @@ class Election:
         return pd.Series(s, index=self.stations.index, name=f"share_{candidate}")
 
     def totals(self) -> pd.Series:
-        """National sums of every count column (NaN-skipping), as int where complete."""
+        """National sums of every count column (NaN-skipping), as int where complete.
+
+        Examples
+        --------
+        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
+        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
+        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
+        ...                         levels=["region"], station="id")
+        >>> e.totals().to_dict()
+        {'registered': 370, 'ballots': 272, 'valid': 270, 'invalid': 2, 'A': 140, 'B': 130}
+        """
         cols = [*COUNT_COLUMNS, *self.candidates]
         return self.stations[cols].sum(min_count=1)
 
     def shares(self) -> pd.Series:
-        """National share of valid votes per candidate."""
+        """National share of valid votes per candidate.
+
+        Examples
+        --------
+        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
+        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
+        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
+        ...                         levels=["region"], station="id")
+        >>> e.shares().round(4).to_dict()
+        {'A': 0.5185, 'B': 0.4815}
+        """
         tot = self.stations[list(self.candidates)].sum()
         return tot / tot.sum()
 
     def by(self, level: str) -> Iterator[tuple[Any, Election]]:
-        """Iterate over ``(group value, sub-election)`` pairs of one level."""
+        """Iterate over ``(group value, sub-election)`` pairs of one level.
+
+        Examples
+        --------
+        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
+        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
+        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
+        ...                         levels=["region"], station="id")
+        >>> [(region, len(sub)) for region, sub in e.by("region")]
+        [('N', 2), ('S', 1)]
+        """
         if level not in self.stations.columns:
             raise KeyError(f"unknown level {level!r}; the levels are {list(self.levels)}")
         for key, idx in self.stations.groupby(level, sort=True).groups.items():
             yield key, self.subset(self.stations.index.isin(idx))
 
     def group_totals(self, level: str) -> pd.DataFrame:
-        """Sums of every count column by one level, with station counts."""
+        """Sums of every count column by one level, with station counts.
+
+        Examples
+        --------
+        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
+        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
+        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
+        ...                         levels=["region"], station="id")
+        >>> sums = e.group_totals("region")
+        >>> sums["stations"].to_dict(), sums["registered"].to_dict(), sums["A"].to_dict()
+        ({'N': 2, 'S': 1}, {'N': 270, 'S': 100}, {'N': 90, 'S': 50})
+        """
         if level not in self.stations.columns:
             raise KeyError(f"unknown level {level!r}; the levels are {list(self.levels)}")
         cols = [*COUNT_COLUMNS, *self.candidates]
@@ -489,7 +639,19 @@ class Election:
         return out
 
     def subset(self, mask: Any) -> Election:
-        """A new Election with the stations selected by a boolean mask or callable."""
+        """A new Election with the stations selected by a boolean mask or callable.
+
+        Examples
+        --------
+        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
+        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
+        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
+        ...                         levels=["region"], station="id")
+        >>> e.subset(e.turnout > 0.68).stations["station"].tolist()
+        ['n2', 's1']
+        >>> len(e.subset(lambda st: st["region"] == "N"))
+        2
+        """
         if callable(mask):
             mask = mask(self.stations)
         mask = np.asarray(mask, dtype=bool)
@@ -498,11 +660,33 @@ class Election:
         return replace(self, stations=self.stations.loc[mask].reset_index(drop=True))
 
     def with_stations(self, stations: pd.DataFrame, **changes: Any) -> Election:
-        """A copy with another station table (same columns), e.g. a simulated one."""
+        """A copy with another station table (same columns), e.g. a simulated one.
+
+        Examples
+        --------
+        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
+        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
+        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
+        ...                         levels=["region"], station="id")
+        >>> e.with_stations(e.stations.head(1), name="first station")
+        Election('first station', stations=1, set_aside=0, candidates=['A', 'B'], leader='A')
+        """
         return replace(self, stations=stations, **changes)
 
     def report(self) -> str:
-        """A short text report: stations kept, set aside and why, derived columns."""
+        """A short text report: stations kept, set aside and why, derived columns.
+
+        Examples
+        --------
+        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
+        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
+        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
+        ...                         levels=["region"], station="id")
+        >>> print(e.report())
+        Election: 3 stations kept, 0 set aside.
+          valid: sum of the candidate columns
+          ballots: valid + invalid
+        """
         lines = [
             f"{self.name or 'Election'}: {len(self.stations):,} stations kept, "
             f"{len(self.set_aside):,} set aside."
@@ -540,7 +724,31 @@ def read_text_table(
 ) -> tuple[pd.DataFrame, str]:
     """Read a delimited text table with encoding detection; all columns as str.
 
-    Returns the frame and the encoding used.
+    Parameters
+    ----------
+    path : path-like or bytes
+        The file, or its content.
+    sep : str or None
+        Field separator (None: sniffed by pandas' Python engine).
+    **kwargs
+        Passed to :func:`pandas.read_csv`.
+
+    Returns
+    -------
+    (pandas.DataFrame, str)
+        The table (every column ``str``, empty fields as ``""``) and the
+        encoding used: ``"utf-8-sig"``, ``"cp1252"`` or ``"latin-1"``.
+
+    Raises
+    ------
+    DataError
+        The text is not a well-formed delimited table.
+
+    Examples
+    --------
+    >>> frame, encoding = read_text_table("estado;votos\\nMérida;12\\n".encode("cp1252"), sep=";")
+    >>> frame.to_dict("list"), encoding
+    ({'estado': ['Mérida'], 'votos': ['12']}, 'cp1252')
     """
     if isinstance(path, bytes):
         data = path
@@ -598,6 +806,23 @@ def read_csv(
     ----------
     .. [1] Hicken, A., & Mebane, W. R. (2017). A Guide to Elections Forensics.
        USAID DRG Center Research and Innovation Grants Working Paper.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = pathlib.Path(folder.name) / "results.csv"
+    >>> _ = path.write_text("mesa,inscritos,nulos,Ana,Ben\\n1,300,4,150,100\\n2,250,x,90,120\\n")
+    >>> read_csv(path, candidates=["Ana", "Ben"], registered="inscritos", invalid="nulos",
+    ...          station="mesa")
+    Traceback (most recent call last):
+    ...
+    forensics.election.DataError: ...
+    >>> e = read_csv(path, candidates=["Ana", "Ben"], registered="inscritos", invalid="nulos",
+    ...              station="mesa", on_invalid="set_aside")
+    >>> len(e), e.set_aside[["line", "reason"]].values.tolist()
+    (1, [[3, "non-numeric value in column 'nulos'"]])
+    >>> folder.cleanup()
     """
     df, _ = read_text_table(path, sep=sep)
     if transform is not None:

@@ -191,7 +191,32 @@ class CleanModel:
     mobilisation: float = 0.0
 
     def simulate(self, rng: np.random.Generator | int | None) -> dict[str, np.ndarray]:
-        """Draw one clean election: a dict of count arrays by column name."""
+        """Draw one clean election: a dict of count arrays by column name.
+
+        Parameters
+        ----------
+        rng : numpy.random.Generator or int or None
+            Source of randomness.
+
+        Returns
+        -------
+        dict of str to numpy.ndarray
+            ``registered``, ``ballots``, ``valid``, ``invalid`` and one array
+            per candidate, one entry per station.
+
+        Examples
+        --------
+        >>> counts = {"registered": [400, 520, 610, 380, 450, 700], "invalid": [3, 5, 2, 4, 1, 6],
+        ...           "A": [151, 213, 262, 118, 204, 297], "B": [87, 112, 149, 103, 79, 164]}
+        >>> template = Election.from_frame(pd.DataFrame(counts), candidates=["A", "B"],
+        ...                                registered="registered", invalid="invalid")
+        >>> model = fit_clean_model(template)
+        >>> draw = model.simulate(rng=1)
+        >>> draw["A"] + draw["B"] == draw["valid"]
+        array([ True,  True,  True,  True,  True,  True])
+        >>> draw["ballots"].tolist()
+        [233, 331, 407, 228, 302, 410]
+        """
         rng = np.random.default_rng(rng)
         reg = self.registered
         size = reg.size
@@ -285,6 +310,42 @@ def fit_clean_model(
     Takes the same keyword options as :func:`clean_election` (less ``rng``)
     and returns a :class:`CleanModel` whose ``simulate(rng)`` draws count
     arrays without building a table, for use in simulation loops.
+
+    Parameters
+    ----------
+    template : Election
+        Supplies the station sizes and, unless overridden, the turnout and
+        share distributions.
+    turnout, shares, overdispersion, regions, mobilisation
+        As in :func:`clean_election`.
+
+    Returns
+    -------
+    CleanModel
+
+    Notes
+    -----
+    The model and its moment estimates are described in
+    :func:`clean_election`.
+
+    References
+    ----------
+    .. [1] Mebane, W. R. (2007). Statistics for digits. Summer Meeting of the
+       Political Methodology Society, Penn State.
+
+    Examples
+    --------
+    >>> counts = {"registered": [400, 520, 610, 380, 450, 700], "invalid": [3, 5, 2, 4, 1, 6],
+    ...           "A": [151, 213, 262, 118, 204, 297], "B": [87, 112, 149, 103, 79, 164]}
+    >>> template = Election.from_frame(pd.DataFrame(counts), candidates=["A", "B"],
+    ...                                registered="registered", invalid="invalid")
+    >>> model = fit_clean_model(template)
+    >>> round(model.turnout_mean, 4), round(model.turnout_phi, 4)
+    (0.6341, 0.0029)
+    >>> model.shares.round(4).tolist(), round(model.shares_phi, 4)
+    ([0.6377, 0.3623], 0.0123)
+    >>> fit_clean_model(template, turnout=0.5, overdispersion=0.0).turnout_phi
+    0.0
     """
     if not isinstance(template, Election):
         raise TypeError(f"template must be an Election, got {type(template).__name__}")
@@ -585,6 +646,24 @@ def clean_election(
     .. [2] Klimek, P., Yegorov, Y., Hanel, R., & Thurner, S. (2012).
        Statistical detection of systematic election irregularities. PNAS
        109(41), 16469–16473. doi:10.1073/pnas.1210722109
+
+    Examples
+    --------
+    >>> counts = {"registered": [400, 520, 610, 380, 450, 700], "invalid": [3, 5, 2, 4, 1, 6],
+    ...           "A": [151, 213, 262, 118, 204, 297], "B": [87, 112, 149, 103, 79, 164]}
+    >>> template = Election.from_frame(pd.DataFrame(counts), candidates=["A", "B"],
+    ...                                registered="registered", invalid="invalid")
+    >>> clean = clean_election(template, rng=7)
+    >>> clean.stations[["registered", "ballots", "valid", "A", "B"]]
+       registered  ballots  valid    A    B
+    0         400      264    262  158  104
+    1         520      330    330  166  164
+    2         610      365    359  271   88
+    3         380      232    231  153   78
+    4         450      297    295  188  107
+    5         700      461    453  291  162
+    >>> clean.notes[-1][:36]
+    'simulated clean election: beta turno'
     """
     model = fit_clean_model(
         template,
@@ -687,6 +766,45 @@ def _finish(
     )
 
 
+def _add_ballots(
+    a: dict[str, np.ndarray],
+    hit: np.ndarray,
+    cand: str,
+    intensity: float,
+    rng: np.random.Generator,
+) -> None:
+    """Stuff ballots in place: each non-voter of a hit station votes ``cand``.
+
+    With probability ``intensity``; ``ballots``, ``valid`` and ``cand`` gain the added ballots.
+    """
+    room = np.where(hit, np.maximum(a["registered"] - a["ballots"], 0), 0)
+    add = np.zeros(hit.size)
+    add[hit] = rng.binomial(room[hit].astype(np.int64), intensity)
+    for col in ("ballots", "valid", cand):
+        a[col] = a[col] + add
+
+
+def _move_votes(
+    a: dict[str, np.ndarray],
+    hit: np.ndarray,
+    cand: str,
+    candidates: Sequence[str],
+    intensity: float,
+    rng: np.random.Generator,
+) -> None:
+    """Switch votes in place: each other candidate's vote in a hit station goes to ``cand``.
+
+    With probability ``intensity``, one binomial draw per other candidate in ballot order.
+    """
+    for other in candidates:
+        if other == cand:
+            continue
+        moved = np.zeros(hit.size)
+        moved[hit] = rng.binomial(a[other][hit].astype(np.int64), intensity)
+        a[other] = a[other] - moved
+        a[cand] = a[cand] + moved
+
+
 def stuff_ballots(
     election: Election,
     *,
@@ -700,8 +818,8 @@ def stuff_ballots(
     Parameters
     ----------
     election : Election
-        Needs ``registered`` and ``ballots`` (stations lacking either are
-        never chosen).
+        Needs ``registered``, ``ballots`` and ``valid`` (stations lacking any
+        of them are never chosen).
     fraction : float in [0, 1]
         Share of the eligible stations stuffed (exactly ``round(fraction *
         eligible)`` of them).
@@ -730,16 +848,26 @@ def stuff_ballots(
     .. [1] Klimek, P., Yegorov, Y., Hanel, R., & Thurner, S. (2012).
        Statistical detection of systematic election irregularities. PNAS
        109(41), 16469–16473. doi:10.1073/pnas.1210722109
+
+    Examples
+    --------
+    >>> counts = {"registered": [400, 520, 610, 380, 450, 700], "invalid": [3, 5, 2, 4, 1, 6],
+    ...           "A": [151, 213, 262, 118, 204, 297], "B": [87, 112, 149, 103, 79, 164]}
+    >>> template = Election.from_frame(pd.DataFrame(counts), candidates=["A", "B"],
+    ...                                registered="registered", invalid="invalid")
+    >>> stuffed, hit = stuff_ballots(template, fraction=0.5, intensity=0.5, rng=3)
+    >>> hit.tolist()
+    [True, True, False, True, False, False]
+    >>> (stuffed.stations["A"] - template.stations["A"]).tolist()
+    [72, 99, 0, 73, 0, 0]
+    >>> stuffed.name
+    'election + ballot stuffing (0.5 of stations, intensity 0.5)'
     """
     intensity = _check_fraction("intensity", intensity)
     st, a, hit, rng, cand = _setup(
         election, fraction, rng, ["registered", "ballots", "valid"], candidate
     )
-    room = np.where(hit, np.maximum(a["registered"] - a["ballots"], 0), 0)
-    add = np.zeros(len(st))
-    add[hit] = rng.binomial(room[hit].astype(np.int64), intensity)
-    for col in ("ballots", "valid", cand):
-        a[col] = a[col] + add
+    _add_ballots(a, hit, cand, intensity, rng)
     return _finish(
         election, st, a, f"ballot stuffing ({fraction:g} of stations, intensity {intensity:g})"
     ), hit
@@ -757,8 +885,25 @@ def switch_votes(
 
     Each vote for another candidate in an affected station is reassigned to
     ``candidate`` with probability ``intensity`` (binomially, per
-    candidate); ``valid``, ``ballots`` and turnout are unchanged. Parameters
-    and return value as in :func:`stuff_ballots`.
+    candidate); ``valid``, ``ballots`` and turnout are unchanged.
+
+    Parameters
+    ----------
+    election : Election
+        Needs ``valid`` (stations lacking it are never chosen).
+    fraction : float in [0, 1]
+        Share of the eligible stations affected (exactly ``round(fraction *
+        eligible)`` of them).
+    intensity : float in [0, 1]
+        Probability that a vote for another candidate is moved.
+    candidate : str, optional
+        Beneficiary; default the election's leader.
+    rng : numpy.random.Generator or int or None
+
+    Returns
+    -------
+    (Election, numpy.ndarray)
+        The new election and a boolean array of the affected stations.
 
     Notes
     -----
@@ -771,16 +916,22 @@ def switch_votes(
     .. [1] Klimek, P., Yegorov, Y., Hanel, R., & Thurner, S. (2012).
        Statistical detection of systematic election irregularities. PNAS
        109(41), 16469–16473. doi:10.1073/pnas.1210722109
+
+    Examples
+    --------
+    >>> counts = {"registered": [400, 520, 610, 380, 450, 700], "invalid": [3, 5, 2, 4, 1, 6],
+    ...           "A": [151, 213, 262, 118, 204, 297], "B": [87, 112, 149, 103, 79, 164]}
+    >>> template = Election.from_frame(pd.DataFrame(counts), candidates=["A", "B"],
+    ...                                registered="registered", invalid="invalid")
+    >>> switched, hit = switch_votes(template, fraction=0.5, intensity=0.2, rng=3)
+    >>> (switched.stations["A"] - template.stations["A"]).tolist()
+    [18, 17, 0, 20, 0, 0]
+    >>> bool((switched.stations["valid"] == template.stations["valid"]).all())
+    True
     """
     intensity = _check_fraction("intensity", intensity)
     st, a, hit, rng, cand = _setup(election, fraction, rng, ["valid"], candidate)
-    for other in election.candidates:
-        if other == cand:
-            continue
-        moved = np.zeros(len(st))
-        moved[hit] = rng.binomial(a[other][hit].astype(np.int64), intensity)
-        a[other] = a[other] - moved
-        a[cand] = a[cand] + moved
+    _move_votes(a, hit, cand, election.candidates, intensity, rng)
     return _finish(
         election, st, a, f"vote switching ({fraction:g} of stations, intensity {intensity:g})"
     ), hit
@@ -798,8 +949,27 @@ def extreme_fraud(
 
     Stuffing and switching at once, both with probability ``intensity``
     (default 0.98): nearly every non-voter's ballot and nearly every other
-    candidate's vote goes to ``candidate``. Parameters and return value as
-    in :func:`stuff_ballots`.
+    candidate's vote goes to ``candidate``.
+
+    Parameters
+    ----------
+    election : Election
+        Needs ``registered``, ``ballots`` and ``valid`` (stations lacking any
+        of them are never chosen).
+    fraction : float in [0, 1]
+        Share of the eligible stations affected (exactly ``round(fraction *
+        eligible)`` of them).
+    intensity : float in [0, 1]
+        Probability that a non-voter's ballot is added and that a vote for
+        another candidate is moved (default 0.98).
+    candidate : str, optional
+        Beneficiary; default the election's leader.
+    rng : numpy.random.Generator or int or None
+
+    Returns
+    -------
+    (Election, numpy.ndarray)
+        The new election and a boolean array of the affected stations.
 
     Notes
     -----
@@ -813,23 +983,23 @@ def extreme_fraud(
     .. [1] Klimek, P., Yegorov, Y., Hanel, R., & Thurner, S. (2012).
        Statistical detection of systematic election irregularities. PNAS
        109(41), 16469–16473. doi:10.1073/pnas.1210722109
+
+    Examples
+    --------
+    >>> counts = {"registered": [400, 520, 610, 380, 450, 700], "invalid": [3, 5, 2, 4, 1, 6],
+    ...           "A": [151, 213, 262, 118, 204, 297], "B": [87, 112, 149, 103, 79, 164]}
+    >>> template = Election.from_frame(pd.DataFrame(counts), candidates=["A", "B"],
+    ...                                registered="registered", invalid="invalid")
+    >>> rigged, hit = extreme_fraud(template, fraction=0.34, rng=3)
+    >>> rigged.turnout[hit].round(3).tolist(), rigged.share("A")[hit].round(3).tolist()
+    ([0.988, 0.991], [1.0, 0.998])
     """
     intensity = _check_fraction("intensity", intensity)
     st, a, hit, rng, cand = _setup(
         election, fraction, rng, ["registered", "ballots", "valid"], candidate
     )
-    room = np.where(hit, np.maximum(a["registered"] - a["ballots"], 0), 0)
-    add = np.zeros(len(st))
-    add[hit] = rng.binomial(room[hit].astype(np.int64), intensity)
-    for col in ("ballots", "valid", cand):
-        a[col] = a[col] + add
-    for other in election.candidates:
-        if other == cand:
-            continue
-        moved = np.zeros(len(st))
-        moved[hit] = rng.binomial(a[other][hit].astype(np.int64), intensity)
-        a[other] = a[other] - moved
-        a[cand] = a[cand] + moved
+    _add_ballots(a, hit, cand, intensity, rng)
+    _move_votes(a, hit, cand, election.candidates, intensity, rng)
     return _finish(
         election, st, a, f"extreme fraud ({fraction:g} of stations, intensity {intensity:g})"
     ), hit
@@ -893,6 +1063,16 @@ def fabricate_counts(
     .. [1] Beber, B., & Scacco, A. (2012). What the numbers say: A digit-based
        test for election fraud. Political Analysis 20(2), 211–234.
        doi:10.1093/pan/mps003
+
+    Examples
+    --------
+    >>> counts = {"registered": [400, 520, 610, 380, 450, 700], "invalid": [3, 5, 2, 4, 1, 6],
+    ...           "A": [151, 213, 262, 118, 204, 297], "B": [87, 112, 149, 103, 79, 164]}
+    >>> template = Election.from_frame(pd.DataFrame(counts), candidates=["A", "B"],
+    ...                                registered="registered", invalid="invalid")
+    >>> fake, hit = fabricate_counts(template, fraction=0.5, rounding=1.0, rng=3)
+    >>> fake.stations.loc[hit, ["A", "B"]].values.tolist()
+    [[150, 85], [215, 110], [120, 105]]
     """
     rounding = _check_fraction("rounding", rounding)
     st, a, hit, rng, _ = _setup(election, fraction, rng, ["registered", "ballots", "valid"])
@@ -937,8 +1117,24 @@ def round_percentages(
     (the shares of Kobak et al. 2016). Invalid ballots are kept; the
     largest other candidate absorbs the change in the others' total so that
     candidates still sum to ``valid``. Stations where that is impossible
-    (too few votes left) are left unchanged and not flagged. Parameters and
-    return value as in :func:`stuff_ballots`.
+    (too few votes left) are left unchanged and not flagged.
+
+    Parameters
+    ----------
+    election : Election
+        Needs ``registered``, ``ballots``, ``valid`` and ``invalid``
+        (stations lacking any of them are never chosen).
+    fraction : float in [0, 1]
+        Share of the eligible stations affected (exactly ``round(fraction *
+        eligible)`` of them).
+    candidate : str, optional
+        The candidate whose share is rounded; default the election's leader.
+    rng : numpy.random.Generator or int or None
+
+    Returns
+    -------
+    (Election, numpy.ndarray)
+        The new election and a boolean array of the stations changed.
 
     Notes
     -----
@@ -952,6 +1148,19 @@ def round_percentages(
     .. [1] Kobak, D., Shpilkin, S., & Pshenichnikov, M. S. (2016). Integer
        percentages as electoral falsification fingerprints. Annals of Applied
        Statistics 10(1), 54–73. doi:10.1214/16-AOAS904
+
+    Examples
+    --------
+    >>> counts = {"registered": [400, 520, 610, 380, 450, 700], "invalid": [3, 5, 2, 4, 1, 6],
+    ...           "A": [151, 213, 262, 118, 204, 297], "B": [87, 112, 149, 103, 79, 164]}
+    >>> template = Election.from_frame(pd.DataFrame(counts), candidates=["A", "B"],
+    ...                                registered="registered", invalid="invalid")
+    >>> rounded, hit = round_percentages(template, fraction=0.5, rng=3)
+    >>> st = rounded.stations[hit]  # within 50 / R (50 / B) points of a whole percent
+    >>> (100 * st["ballots"] / st["registered"]).round(2).tolist()
+    [60.0, 63.08, 58.95]
+    >>> (100 * st["A"] / st["ballots"]).round(2).tolist()
+    [62.92, 64.94, 51.79]
     """
     st, a, hit, rng, cand = _setup(
         election, fraction, rng, ["registered", "ballots", "valid", "invalid"], candidate

@@ -563,7 +563,7 @@ for label, values in (
 ):
     for adj_label, a in (("border", adj), ("border + N. Esparta links", adj_linked)):
         seed += 1
-        m = maps.morans_i(values, a, permutations=9999, rng=seed)
+        m = maps.morans_i(values, a, n_resamples=9999, rng=seed)
         moran_rows.append(
             {
                 "values": label,
@@ -608,11 +608,12 @@ print(
 # * Rank correlation: with 24 states, |ρ| must exceed about 0.40 to give p < 0.05; the
 #   power to detect a true ρ follows from Fisher's z with the variance 1.06 / (n − 3)
 #   of Spearman's ρ (Fieller, Hartley & Pearson 1957, doi:10.1093/biomet/44.3-4.470).
-# * Moran's I: values drawn from a simultaneous autoregressive process on the 23
-#   connected states, x = (I − ρW)⁻¹ε with ε standard normal and W the row-standardised
-#   border weights, are tested 300 times per ρ (999 permutations each). The same maps
-#   are given to the local Moran's I (`forensics.maps.local_morans_i`), counting how
-#   often Benjamini–Hochberg across the states flags any state.
+# * Moran's I (`forensics.maps.moran_power`): values drawn from a simultaneous
+#   autoregressive process on the 23 connected states, x = (I − ρW)⁻¹ε with ε standard
+#   normal and W the row-standardised border weights, are tested 300 times per ρ (999
+#   permutations each). The same maps are given to the local Moran's I
+#   (`forensics.maps.local_morans_i`), counting how often Benjamini–Hochberg across the
+#   states flags any state.
 
 # %%
 n_states = len(by_state)
@@ -627,25 +628,15 @@ for rho_true in (0.2, 0.3, 0.5):
     print(f"  power at true rho = {rho_true:.1f}: {power:.0%}")
 
 # %%
-connected = [u for u in adj.units if u not in adj.isolated()]
-on_map = np.isin(adj.units, connected)
-weights = adj.matrix[np.ix_(on_map, on_map)].astype(float)
-weights /= weights.sum(axis=1, keepdims=True)
-gen = np.random.default_rng(2024)
-sim = np.full(len(adj.units), np.nan)
-reps = 300
-lines = [f"{reps} simulated maps of {len(connected)} states per SAR rho (rho = 0: no clustering)"]
-for rho_sar in (0.0, 0.3, 0.5, 0.7):
-    spread = np.linalg.inv(np.eye(len(connected)) - rho_sar * weights)
-    hits_global = hits_local = 0
-    for _ in range(reps):
-        sim[on_map] = spread @ gen.normal(size=len(connected))
-        hits_global += int(maps.morans_i(sim, adj, permutations=999, rng=gen).pvalue <= 0.05)
-        local = maps.local_morans_i(sim, adj, permutations=999, rng=gen)
-        hits_local += int(local.table["significant"].any())
+power = maps.moran_power(adj, (0.0, 0.3, 0.5, 0.7), n_sim=300, n_resamples=999, rng=2024)
+lines = [
+    f"{power.n_sim} simulated maps of {len(power.units)} states per SAR rho "
+    "(rho = 0: no clustering)"
+]
+for row in power.table.itertuples():
     lines.append(
-        f"  rho = {rho_sar:.1f}: global Moran's I p <= 0.05 in {hits_global / reps:4.0%} of maps; "
-        f"local Moran's I flags a state (BH 0.05) in {hits_local / reps:4.0%}"
+        f"  rho = {row.rho:.1f}: global Moran's I p <= 0.05 in {row.global_rate:4.0%} of maps; "
+        f"local Moran's I flags a state (BH 0.05) in {row.local_rate:4.0%}"
     )
 print("\n".join(lines))
 

@@ -9,6 +9,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from forensics import datasets, maps
 from forensics.cases.venezuela_2024 import STATE_NAMES
@@ -205,25 +206,39 @@ def test_adjacency_links_connect_islands(states):
         maps.adjacency(states, links=[("Atlantis", "Sucre")])
 
 
+def test_adjacency_from_pairs_is_the_hand_made_map():
+    grid = lattice(2, 3)
+    made = maps.Adjacency.from_pairs(grid.units, grid.pairs())
+    np.testing.assert_array_equal(made.matrix, grid.matrix)
+    assert made.pairs() == grid.pairs()
+    named = maps.Adjacency.from_pairs(MAP_NAMES, [("falcon", "ZULIA")], naming=STATE_NAMES)
+    assert named.neighbours("Zulia") == ("Falcón",)
+    assert len(named.isolated()) == len(MAP_NAMES) - 2
+    with pytest.raises(ValueError, match="not in units"):
+        maps.Adjacency.from_pairs("AB", [("A", "C")])
+    with pytest.raises(ValueError, match="itself"):
+        maps.Adjacency.from_pairs("AB", [("A", "a")])
+
+
 # ------------------------------------------------------- hand computation
 def test_morans_i_by_hand_on_a_path():
     # A-B-C-D, x = 1, 2, 3, 4: z = -1.5, -0.5, 0.5, 1.5, sum z^2 = 5.
     # Row-standardised W: A->B 1; B->A,C 1/2; C->B,D 1/2; D->C 1; S0 = 4 = n.
     # sum_ij w_ij z_i z_j = 0.75 + (0.75 - 0.25)/2 + (-0.25 + 0.75)/2 + 0.75 = 2.0
     # I = (n/S0) * 2.0 / 5 = 0.4;  E[I] = -1/3
-    res = maps.morans_i([1.0, 2.0, 3.0, 4.0], path4(), permutations=9999, rng=1)
+    res = maps.morans_i([1.0, 2.0, 3.0, 4.0], path4(), n_resamples=9999, rng=1)
     assert res.statistic == pytest.approx(0.4)
     assert res.expected == pytest.approx(-1 / 3)
     assert res.effect_size == pytest.approx(0.4 + 1 / 3)
     # exact permutation p-value by enumerating the 24 placements
     perms = [
-        maps.morans_i(list(p), path4(), permutations=1, rng=0).statistic
+        maps.morans_i(list(p), path4(), n_resamples=1, rng=0).statistic
         for p in itertools.permutations([1.0, 2.0, 3.0, 4.0])
     ]
     exact = np.mean(np.array(perms) >= 0.4 - 1e-12)  # 2/24: 1234 and 4321
     assert exact == pytest.approx(2 / 24)
     res_g = maps.morans_i(
-        [1.0, 2.0, 3.0, 4.0], path4(), permutations=9999, alternative="greater", rng=2
+        [1.0, 2.0, 3.0, 4.0], path4(), n_resamples=9999, alternative="greater", rng=2
     )
     se = np.sqrt(exact * (1 - exact) / 9999)
     assert abs(res_g.pvalue - exact) < 4 * se + 1e-4
@@ -233,13 +248,13 @@ def test_local_statistics_by_hand_on_a_path():
     # m2 = 5/4. lags of z: A -0.5, B (-1.5+0.5)/2 = -0.5, C (-0.5+1.5)/2 = 0.5, D 0.5.
     # I_i = z_i * lag_i / m2: A 0.75/1.25 = 0.6, B 0.25/1.25 = 0.2, C 0.2, D 0.6;
     # their sum 1.6 = n * I = 4 * 0.4.
-    lm = maps.local_morans_i([1.0, 2.0, 3.0, 4.0], path4(), permutations=99, rng=0)
+    lm = maps.local_morans_i([1.0, 2.0, 3.0, 4.0], path4(), n_resamples=99, rng=0)
     np.testing.assert_allclose(lm.table["statistic"], [0.6, 0.2, 0.2, 0.6])
     assert list(lm.table["cluster"]) == ["low-low", "low-low", "high-high", "high-high"]
     # Gi*: mean 2.5, S = sqrt(30/4 - 6.25) = sqrt(1.25).
     # A: W = 2, sum 1+2 = 3, (3 - 5) / (sqrt(1.25) * sqrt((4*2 - 4)/3)) = -2 / 1.29099 = -1.54919
     # B: W = 3, sum 6, (6 - 7.5) / (sqrt(1.25) * sqrt((12 - 9)/3)) = -1.5 / 1.11803 = -1.34164
-    gi = maps.getis_ord_gi_star([1.0, 2.0, 3.0, 4.0], path4(), permutations=99, rng=0)
+    gi = maps.getis_ord_gi_star([1.0, 2.0, 3.0, 4.0], path4(), n_resamples=99, rng=0)
     np.testing.assert_allclose(
         gi.table["statistic"], [-1.549193, -1.341641, 1.341641, 1.549193], rtol=1e-6
     )
@@ -250,8 +265,8 @@ def test_gi_star_is_defined_for_values_summing_to_zero():
     # Gi* is unchanged by adding a constant: x = -1.5, -0.5, 0.5, 1.5 (sum 0, where the
     # ratio form sum_j w_ij x_j / sum_j x_j is undefined) gives the hand values of 1..4,
     # and with the same draws the same permutation p-values.
-    gi0 = maps.getis_ord_gi_star([-1.5, -0.5, 0.5, 1.5], path4(), permutations=99, rng=0)
-    gi1 = maps.getis_ord_gi_star([1.0, 2.0, 3.0, 4.0], path4(), permutations=99, rng=0)
+    gi0 = maps.getis_ord_gi_star([-1.5, -0.5, 0.5, 1.5], path4(), n_resamples=99, rng=0)
+    gi1 = maps.getis_ord_gi_star([1.0, 2.0, 3.0, 4.0], path4(), n_resamples=99, rng=0)
     np.testing.assert_allclose(
         gi0.table["statistic"], [-1.549193, -1.341641, 1.341641, 1.549193], rtol=1e-6
     )
@@ -278,7 +293,7 @@ def test_local_conditional_null_by_enumeration():
     # three values with probability 1/3 each. Observed Gi* numerator 1 + 2 = 3 is the
     # smallest of {1+2, 1+3, 1+4}, so P(<= observed) = 1/3.
     gi = maps.getis_ord_gi_star(
-        [1.0, 2.0, 3.0, 4.0], path4(), permutations=9999, alternative="less", rng=5
+        [1.0, 2.0, 3.0, 4.0], path4(), n_resamples=9999, alternative="less", rng=5
     )
     se = np.sqrt((1 / 3) * (2 / 3) / 9999)
     assert abs(gi.table["pvalue"].iloc[0] - 1 / 3) < 4 * se + 1e-4
@@ -288,8 +303,8 @@ def test_two_sided_local_moran_and_gi_star_agree():
     # For binary weights both are monotone in the neighbours' sum given x_i, so with the
     # same draws their two-sided conditional p-values coincide (the labels differ).
     x = np.random.default_rng(3).normal(size=25)
-    lm = maps.local_morans_i(x, lattice(5, 5), permutations=199, rng=11)
-    gi = maps.getis_ord_gi_star(x, lattice(5, 5), permutations=199, rng=11)
+    lm = maps.local_morans_i(x, lattice(5, 5), n_resamples=199, rng=11)
+    gi = maps.getis_ord_gi_star(x, lattice(5, 5), n_resamples=199, rng=11)
     np.testing.assert_array_equal(lm.table["pvalue"], gi.table["pvalue"])
 
 
@@ -313,10 +328,10 @@ def test_planted_cluster_is_detected():
     found = {"global": 0, "gi": 0, "lisa": 0}
     for _ in range(reps):
         x = planted(rng)
-        g = maps.morans_i(x, grid, permutations=499, alternative="greater", rng=rng)
+        g = maps.morans_i(x, grid, n_resamples=499, alternative="greater", rng=rng)
         found["global"] += g.pvalue <= 0.05
-        gi = maps.getis_ord_gi_star(x, grid, permutations=1999, alternative="greater", rng=rng)
-        lm = maps.local_morans_i(x, grid, permutations=1999, alternative="greater", rng=rng)
+        gi = maps.getis_ord_gi_star(x, grid, n_resamples=1999, alternative="greater", rng=rng)
+        lm = maps.local_morans_i(x, grid, n_resamples=1999, alternative="greater", rng=rng)
         for key, res in (("gi", gi), ("lisa", lm)):
             flagged = res.table.loc[res.table["significant"]]
             found[key] += bool(set(flagged["unit"]) & BLOCK)
@@ -347,10 +362,10 @@ def test_size_on_random_values():
         x = rng.normal(size=25)
         for alt in glob:
             glob[alt] += (
-                maps.morans_i(x, grid, permutations=199, alternative=alt, rng=rng).pvalue <= alpha
+                maps.morans_i(x, grid, n_resamples=199, alternative=alt, rng=rng).pvalue <= alpha
             )
         if rep < 300:
-            lm = maps.local_morans_i(x, grid, permutations=999, rng=rng)
+            lm = maps.local_morans_i(x, grid, n_resamples=999, rng=rng)
             local_counts.append(int((lm.table["pvalue"] <= alpha).sum()))
             any_bh += bool(lm.table["significant"].any())
     se = np.sqrt(alpha * (1 - alpha) / reps)  # 0.0089
@@ -367,10 +382,100 @@ def test_size_on_random_values():
     assert p_any < alpha + 3.5 * np.sqrt(alpha * (1 - alpha) / 300), p_any
 
 
+def test_old_name_of_n_resamples_still_works():
+    x = [1.0, 2.0, 3.0, 4.0]
+    new = maps.morans_i(x, path4(), n_resamples=99, rng=3)
+    with pytest.warns(DeprecationWarning, match="`permutations` was renamed `n_resamples`"):
+        old = maps.morans_i(x, path4(), permutations=99, rng=3)
+    assert old.pvalue == new.pvalue
+    assert old.n_resamples == old.permutations == 99
+    with pytest.warns(DeprecationWarning, match="local_morans_i"):
+        lm = maps.local_morans_i(x, path4(), permutations=49, rng=0)
+    assert lm.n_resamples == lm.permutations == 49
+
+
+# ------------------------------------------------------------------ power
+def test_moran_power_size_is_alpha_without_autocorrelation():
+    # iid values are exchangeable, so with R = 99 the one-sided permutation p-value
+    # is <= 0.05 with probability exactly 5/100 (ties have probability zero)
+    res = maps.moran_power(
+        lattice(3, 3), 0.0, n_sim=400, n_resamples=99, alternative="greater", local=False, rng=4
+    )
+    row = res.table.iloc[0]
+    se = np.sqrt(0.05 * 0.95 / 400)  # 0.011
+    assert abs(row["global_rate"] - 0.05) < 3.5 * se, row["global_rate"]
+    assert row["global_ci_low"] < 0.05 < row["global_ci_high"]
+    assert row["global_rejections"] == round(400 * row["global_rate"])
+    assert "local_rate" not in res.table
+
+
+def test_moran_power_is_high_for_strong_autocorrelation():
+    # 999 draws: with fewer, no local p-value can pass BH's first step 0.05 / 16
+    res = maps.moran_power(lattice(4, 4), [0.0, 0.9], n_sim=40, n_resamples=999, rng=5)
+    null, strong = res.table.iloc[0], res.table.iloc[1]
+    # measured (seed 5): global 2/40 at rho = 0 and 33/40 at rho = 0.9; local 0/40 and 1/40
+    # (BH across 16 units leaves the local test little power on a map this small)
+    assert strong["global_rate"] > 0.6
+    assert strong["global_ci_low"] > null["global_ci_high"]
+    assert strong["local_rejections"] >= null["local_rejections"]
+    assert res.n_sim == 40
+    assert res.units == lattice(4, 4).units
+
+
+def test_moran_power_is_the_loop_it_replaces():
+    # the simulation written out: SAR values on the units with a neighbour (an island
+    # "x" is left out), one stream for the maps and both tests, in this order
+    m = np.zeros((5, 5), dtype=bool)
+    for i, j in [(0, 1), (1, 2), (2, 3), (0, 3), (1, 3)]:
+        m[i, j] = m[j, i] = True
+    adj = maps.Adjacency(units=("a", "b", "c", "d", "x"), matrix=m, shared=m.astype(np.int64))
+    w = m[:4, :4] / m[:4, :4].sum(axis=1, keepdims=True)
+    gen = np.random.default_rng(8)
+    expected = []
+    for rho in (0.0, 0.6):
+        spread = np.linalg.inv(np.eye(4) - rho * w)
+        g = loc = 0
+        for _ in range(6):
+            x = np.append(spread @ gen.normal(size=4), np.nan)
+            g += maps.morans_i(x, adj, n_resamples=19, alternative="less", rng=gen).pvalue <= 0.3
+            lm = maps.local_morans_i(
+                x, adj, n_resamples=19, alternative="less", alpha=0.3, rng=gen
+            )
+            loc += bool(lm.table["significant"].any())
+        expected.append((g, loc))
+    res = maps.moran_power(
+        adj, (0.0, 0.6), n_sim=6, n_resamples=19, alpha=0.3, alternative="less", rng=8
+    )
+    got = list(zip(res.table["global_rejections"], res.table["local_rejections"], strict=True))
+    assert got == expected
+    assert res.units == ("a", "b", "c", "d")
+    # Wilson interval of k of 6, from scipy (k = 0 gives a lower bound of exactly 0)
+    ci = stats.binomtest(int(got[0][0]), 6).proportion_ci(method="wilson")
+    assert res.table["global_ci_low"][0] == pytest.approx(ci.low)
+    assert res.table["global_ci_high"][0] == pytest.approx(ci.high)
+
+
+def test_moran_power_refuses_bad_input():
+    grid = lattice(2, 2)
+    with pytest.raises(ValueError, match="rho"):
+        maps.moran_power(grid, 1.0, n_sim=2)
+    with pytest.raises(ValueError, match="n_sim"):
+        maps.moran_power(grid, 0.0, n_sim=0)
+    with pytest.raises(ValueError, match="confidence_level"):
+        maps.moran_power(grid, 0.0, n_sim=2, confidence_level=95)
+    with pytest.raises(TypeError, match="Adjacency"):
+        maps.moran_power(np.ones((4, 4)), 0.0)
+    pair = np.zeros((3, 3), dtype=bool)
+    pair[0, 1] = pair[1, 0] = True  # "c" is an island: two units left to simulate
+    isolated = maps.Adjacency(units=("a", "b", "c"), matrix=pair, shared=pair.astype(np.int64))
+    with pytest.raises(DataError, match="at least 3 units with a neighbour"):
+        maps.moran_power(isolated, 0.0, n_sim=2)
+
+
 # ----------------------------------------------------------- exclusions
 def test_exclusions_are_counted_and_named(states, adj):
     values = {name: float(i) for i, name in enumerate(RAW_2013)}
-    res = maps.morans_i(values, adj, permutations=99, rng=0)
+    res = maps.morans_i(values, adj, n_resamples=99, rng=0)
     reasons = dict(zip(res.excluded["unit"], res.excluded["reason"], strict=True))
     assert set(reasons) == {
         "Embajadas",
@@ -383,38 +488,54 @@ def test_exclusions_are_counted_and_named(states, adj):
     assert res.n == 23
     assert res.n_excluded == 4
     linked = maps.adjacency(states, links=[("Nueva Esparta", "Sucre")])
-    assert maps.morans_i(values, linked, permutations=99, rng=0).n == 24
+    assert maps.morans_i(values, linked, n_resamples=99, rng=0).n == 24
 
 
 def test_bad_input_is_refused():
     grid = lattice(2, 2)
     with pytest.raises(DataError, match="all values are equal"):
-        maps.morans_i([1.0, 1.0, 1.0, 1.0], grid, permutations=9)
+        maps.morans_i([1.0, 1.0, 1.0, 1.0], grid, n_resamples=9)
     with pytest.raises(ValueError, match="alternative"):
         maps.morans_i([1.0, 2.0, 3.0, 4.0], grid, alternative="both")
-    with pytest.raises(ValueError, match="permutations"):
-        maps.local_morans_i([1.0, 2.0, 3.0, 4.0], grid, permutations=0)
+    with pytest.raises(ValueError, match="n_resamples"):
+        maps.local_morans_i([1.0, 2.0, 3.0, 4.0], grid, n_resamples=0)
     with pytest.raises(ValueError, match="length 4"):
         maps.getis_ord_gi_star([1.0, 2.0, 3.0], grid)
+    star = maps.Adjacency.from_pairs("ABCD", [("A", "B"), ("A", "C"), ("A", "D"), ("B", "C")])
+    with pytest.raises(DataError, match="neighbours every other unit: A"):
+        maps.getis_ord_gi_star([1.0, 2.0, 3.0, 5.0], star)
 
 
 # ---------------------------------------------------------------- plots
 def toy_boundaries() -> maps.StateBoundaries:
     """Three unit squares in a row named like states (no data file needed)."""
-    names = ("Zulia", "Falcón", "Lara")
-    rings = tuple(
-        (np.array([[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]], dtype=float),)
-        for i in range(3)
-    )
-    return maps.StateBoundaries(
-        names=names,
-        keys=tuple(STATE_NAMES.key(n) for n in names),
+    squares = [[[[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]]] for i in range(3)]
+    return maps.StateBoundaries.from_rings(
+        ("Zulia", "Falcón", "Lara"),
+        squares,
         pcodes=("VE23", "VE11", "VE13"),
-        rings=rings,
-        simplified=rings,
-        bboxes=np.array([[i, 0, i + 1, 1] for i in range(3)], dtype=float),
         naming=STATE_NAMES,
     )
+
+
+def test_boundaries_from_rings_match_the_loaded_map(states):
+    made = maps.StateBoundaries.from_rings(
+        states.names,
+        states.rings,
+        tolerance=states.tolerance,
+        pcodes=states.pcodes,
+        naming=states.naming,
+    )
+    # the shapefile stores its boxes apart from the vertices, equal up to rounding
+    np.testing.assert_allclose(made.bboxes, states.bboxes, rtol=0, atol=1e-12)
+    assert made.n_vertices_simplified == states.n_vertices_simplified
+    assert made.index("EDO.NVA.ESPARTA") == states.index("Nueva Esparta")
+    toy = toy_boundaries()
+    np.testing.assert_array_equal(toy.bboxes, [[0, 0, 1, 1], [1, 0, 2, 1], [2, 0, 3, 1]])
+    with pytest.raises(DataError, match="not distinct"):
+        maps.StateBoundaries.from_rings(["Lara", "LARA"], toy.rings[:2])
+    with pytest.raises(DataError, match="2 names but rings for 3 units"):
+        maps.StateBoundaries.from_rings(["Lara", "Zulia"], toy.rings)
 
 
 def test_choropleth_marks_missing_states_and_off_map_units():
@@ -477,7 +598,7 @@ def test_venezuela_maps_are_byte_reproducible(tmp_path, states, adj):
     import matplotlib.pyplot as plt
 
     values = {name: 0.01 * i for i, name in enumerate(RAW_2024)}
-    res = maps.local_morans_i(values, adj, permutations=99, rng=0)
+    res = maps.local_morans_i(values, adj, n_resamples=99, rng=0)
     out = []
     for k in range(2):
         fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 4))

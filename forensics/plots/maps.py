@@ -177,6 +177,16 @@ def choropleth(
     States without a value (e.g. territories without voters of their own)
     are drawn light grey with hatching and listed as
     "no data" in the legend: never left blank, never coloured as a value.
+
+    Examples
+    --------
+    >>> from forensics.maps import StateBoundaries
+    >>> squares = [[[[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]]] for i in range(3)]
+    >>> boundaries = StateBoundaries.from_rings(["West", "Centre", "East"], squares)
+    >>> ax = choropleth({"West": 0.42, "centre": 0.55}, boundaries=boundaries, title="Share")
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]  # East has no value
+    ['no data (1)']
+    >>> plt.close(ax.figure)
     """
     if kind not in _KINDS:
         raise ValueError(f"kind must be one of {sorted(_KINDS)}, got {kind!r}")
@@ -260,6 +270,18 @@ def cluster_map(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from forensics.maps import StateBoundaries
+    >>> squares = [[[[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]]] for i in range(3)]
+    >>> boundaries = StateBoundaries.from_rings(["West", "Centre", "East"], squares)
+    >>> from forensics.maps import adjacency, local_morans_i
+    >>> result = local_morans_i([1.0, 2.0, 4.0], adjacency(boundaries), n_resamples=99, rng=0)
+    >>> ax = cluster_map(result, boundaries=boundaries)
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]  # three units: nothing flagged
+    ['not significant']
+    >>> plt.close(ax.figure)
     """
     table = result.table
     unit_index = {name: i for i, name in enumerate(boundaries.names)}
