@@ -104,6 +104,8 @@ from forensics.spikes import (
     SmallStationResult,
     coarse_share_test,
     integer_percentage_test,
+    integer_profile,
+    integer_split,
     small_station_test,
 )
 from forensics.turnout import (
@@ -113,9 +115,12 @@ from forensics.turnout import (
     WithinGroupResult,
     compare_fingerprints,
     fingerprint,
+    shape_test,
     shape_tests,
     turnout_share_association,
+    turnout_share_test,
     within_group_association,
+    within_group_test,
 )
 
 __version__ = "0.1.0"
@@ -190,6 +195,8 @@ __all__ = [
     "holm",
     "impute_uncovered",
     "integer_percentage_test",
+    "integer_profile",
+    "integer_split",
     "join_elections",
     "last_digit_test",
     "maps",
@@ -208,6 +215,7 @@ __all__ = [
     "round_percentage_test",
     "round_percentages",
     "second_digit_test",
+    "shape_test",
     "shape_tests",
     "shpilkin",
     "simulate_election_pair",
@@ -221,7 +229,9 @@ __all__ = [
     "switch_votes",
     "table_number_floor",
     "turnout_share_association",
+    "turnout_share_test",
     "two_party",
     "wilson_interval",
     "within_group_association",
+    "within_group_test",
 ]

@@ -21,6 +21,8 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import stats
 
+from forensics._compat import deprecated_alias, renamed_parameters
+from forensics._inputs import election_candidate
 from forensics.election import DataError, Election
 from forensics.multitest import benjamini_hochberg, holm
 from forensics.results import TestResult, as_float, as_int
@@ -32,9 +34,12 @@ __all__ = [
     "WithinGroupResult",
     "compare_fingerprints",
     "fingerprint",
+    "shape_test",
     "shape_tests",
     "turnout_share_association",
+    "turnout_share_test",
     "within_group_association",
+    "within_group_test",
 ]
 
 _KLIMEK = (
@@ -48,19 +53,23 @@ def _station_arrays(
     election: Election, candidate: str | None, share_of: str = "valid"
 ) -> tuple[str, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Turnout, share, registered, candidate votes; and the mask of usable stations."""
-    if not isinstance(election, Election):
-        raise TypeError(f"election must be a forensics.Election, got {type(election).__name__}")
-    candidate = candidate if candidate is not None else election.leader
-    if candidate not in election.candidates:
-        raise DataError(
-            f"unknown candidate {candidate!r}; candidates: {list(election.candidates)}"
-        )
+    candidate = election_candidate(election, candidate)
     t = election.turnout.to_numpy()
     s = election.share(candidate, of=share_of).to_numpy()
     reg = election.counts("registered")
     votes = election.counts(candidate)
     ok = np.isfinite(t) & np.isfinite(s)
     return candidate, t, s, reg, votes, ok
+
+
+def _at_least_four(ok: np.ndarray) -> None:
+    if ok.sum() < 4:
+        raise DataError(f"need at least 4 stations with turnout and share, got {int(ok.sum())}")
+
+
+def _check_confidence_level(confidence_level: float) -> None:
+    if not 0 < confidence_level < 1:
+        raise ValueError(f"confidence_level must lie in (0, 1), got {confidence_level}")
 
 
 # --------------------------------------------------------------------------- fingerprint
@@ -223,19 +232,21 @@ def _weighted_ranks(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def _fisher_ci(r: float, n_eff: float, factor: float, level: float) -> tuple[float, float, float]:
+def _fisher_ci(
+    r: float, n_eff: float, factor: float, confidence_level: float
+) -> tuple[float, float, float]:
     """CI and two-sided p-value of a correlation via Fisher's z with SE factor/sqrt(n-3)."""
     if n_eff <= 3 or not np.isfinite(r) or abs(r) >= 1:
         return float("nan"), float("nan"), float("nan")
     z, se = np.arctanh(r), factor / np.sqrt(n_eff - 3.0)
-    q = stats.norm.ppf(0.5 + level / 2.0)
+    q = stats.norm.ppf(0.5 + confidence_level / 2.0)
     p = 2.0 * stats.norm.sf(abs(z) / se)
     return as_float(np.tanh(z - q * se)), as_float(np.tanh(z + q * se)), as_float(p)
 
 
 @dataclasses.dataclass(frozen=True)
 class AssociationResult(TestResult):
-    """Result of :func:`turnout_share_association`.
+    """Result of :func:`turnout_share_test`.
 
     The base fields describe the station-level Pearson correlation.
     ``correlations`` has one row per (method, weighting) with r, CI and
@@ -256,22 +267,22 @@ class AssociationResult(TestResult):
     groups: pd.DataFrame | None = None
 
 
-def _association(t, s, reg, votes, level):
+def _association(t, s, reg, votes, confidence_level):
     """Correlations and the SS regression on usable stations (arrays already filtered)."""
     n = t.size
     rows = []
     r, p = stats.pearsonr(t, s) if n > 2 else (np.nan, np.nan)
-    lo, hi, _ = _fisher_ci(as_float(r), n, 1.0, level)
+    lo, hi, _ = _fisher_ci(as_float(r), n, 1.0, confidence_level)
     rows.append(("pearson", "stations", as_float(r), lo, hi, as_float(p), n))
     rho, p = stats.spearmanr(t, s) if n > 2 else (np.nan, np.nan)
-    lo, hi, _ = _fisher_ci(as_float(rho), n, 1.06, level)
+    lo, hi, _ = _fisher_ci(as_float(rho), n, 1.06, confidence_level)
     rows.append(("spearman", "stations", as_float(rho), lo, hi, as_float(p), n))
     n_eff = as_float(reg.sum() ** 2 / (reg**2).sum())
     rw = _weighted_corr(t, s, reg)
-    lo, hi, p = _fisher_ci(rw, n_eff, 1.0, level)
+    lo, hi, p = _fisher_ci(rw, n_eff, 1.0, confidence_level)
     rows.append(("pearson", "registered", rw, lo, hi, p, n_eff))
     rsw = _weighted_corr(_weighted_ranks(t, reg), _weighted_ranks(s, reg), reg)
-    lo, hi, p = _fisher_ci(rsw, n_eff, 1.06, level)
+    lo, hi, p = _fisher_ci(rsw, n_eff, 1.06, confidence_level)
     rows.append(("spearman", "registered", rsw, lo, hi, p, n_eff))
     corr = pd.DataFrame(
         rows, columns=["method", "weight", "r", "ci_low", "ci_high", "pvalue", "n_effective"]
@@ -286,7 +297,7 @@ def _association(t, s, reg, votes, level):
     meat = (X * resid[:, None] ** 2).T @ X
     cov = xtx_inv @ meat @ xtx_inv * n / max(n - 2, 1)  # HC1
     se = as_float(np.sqrt(cov[1, 1]))
-    q = stats.t.ppf(0.5 + level / 2.0, max(n - 2, 1))
+    q = stats.t.ppf(0.5 + confidence_level / 2.0, max(n - 2, 1))
     slope = as_float(beta[1])
     diff = slope - mean_share
     p_ss = as_float(2.0 * stats.t.sf(abs(diff) / se, max(n - 2, 1))) if se > 0 else float("nan")
@@ -294,25 +305,29 @@ def _association(t, s, reg, votes, level):
     return corr, ss
 
 
-def turnout_share_association(
+@renamed_parameters(level="confidence_level")
+def turnout_share_test(
     election: Election,
     candidate: str | None = None,
     *,
     by: str | None = None,
-    level: float = 0.95,
+    confidence_level: float = 0.95,
 ) -> AssociationResult:
     """Correlation of turnout and share, and the Sobyanin–Sukhovolsky regression.
 
     Parameters
     ----------
     election : Election
+        Station counts; stations need registered voters and ballots.
     candidate : str, optional
-        Default: the leader. Share = candidate votes / ballots cast.
+        Whose share of ballots cast is correlated with turnout (default:
+        the leader).
     by : str, optional
         A level column; the statistics are also computed per group, with
         Benjamini–Hochberg and Holm adjusted p-values.
-    level : float
-        Confidence level of the intervals.
+    confidence_level : float
+        Coverage of the correlation and slope intervals (formerly
+        ``level``).
 
     Returns
     -------
@@ -354,12 +369,10 @@ def turnout_share_association(
        rank correlation coefficients. I. Biometrika 44, 470-481.
        doi:10.1093/biomet/44.3-4.470
     """
-    if not 0 < level < 1:
-        raise ValueError(f"level must lie in (0, 1), got {level}")
+    _check_confidence_level(confidence_level)
     candidate, t, s, reg, votes, ok = _station_arrays(election, candidate, share_of="ballots")
-    if ok.sum() < 4:
-        raise DataError(f"need at least 4 stations with turnout and share, got {int(ok.sum())}")
-    corr, ss = _association(t[ok], s[ok], reg[ok], votes[ok], level)
+    _at_least_four(ok)
+    corr, ss = _association(t[ok], s[ok], reg[ok], votes[ok], confidence_level)
     groups = None
     if by is not None:
         if by not in election.stations.columns:
@@ -371,7 +384,7 @@ def turnout_share_association(
             if m.sum() < 4:
                 rows.append({by: key, "n": int(m.sum())})
                 continue
-            c, g = _association(t[m], s[m], reg[m], votes[m], level)
+            c, g = _association(t[m], s[m], reg[m], votes[m], confidence_level)
             rows.append(
                 {
                     by: key,
@@ -421,16 +434,23 @@ def turnout_share_association(
 # --------------------------------------------------------------------------- shape
 @dataclasses.dataclass(frozen=True)
 class ShapeResult(TestResult):
-    """Result of :func:`shape_tests`.
+    """Result of :func:`shape_test`.
 
     The base fields describe Hartigan's dip test on turnout; ``table`` has
     one row per variable (``turnout``, ``share``) with dip, its p-value,
-    skewness and Pearson kurtosis with bootstrap percentile CIs.
+    skewness and Pearson kurtosis with bootstrap percentile CIs at
+    ``confidence_level`` from ``n_resamples`` resamples.
     """
 
     candidate: str
     table: pd.DataFrame
-    n_boot: int
+    n_resamples: int
+    confidence_level: float
+
+    @property
+    def n_boot(self) -> int:
+        """Former name of :attr:`n_resamples`."""
+        return self.n_resamples
 
 
 def _moments(x: np.ndarray) -> tuple[float, float]:
@@ -444,12 +464,13 @@ def _moments(x: np.ndarray) -> tuple[float, float]:
         )
 
 
-def shape_tests(
+@renamed_parameters(n_boot="n_resamples", level="confidence_level")
+def shape_test(
     election: Election,
     candidate: str | None = None,
     *,
-    n_boot: int = 1000,
-    level: float = 0.95,
+    n_resamples: int = 1000,
+    confidence_level: float = 0.95,
     rng: np.random.Generator | int | None = None,
 ) -> ShapeResult:
     """Unimodality (dip test), skewness and kurtosis of turnout and share.
@@ -457,13 +478,17 @@ def shape_tests(
     Parameters
     ----------
     election : Election
+        Station counts; turnout needs registered voters.
     candidate : str, optional
-        Default: the leader. Share = candidate votes / valid votes.
-    n_boot : int
-        Bootstrap resamples for the skewness and kurtosis CIs.
-    level : float
-        Confidence level.
+        Whose share of valid votes is examined besides turnout (default:
+        the leader).
+    n_resamples : int
+        Bootstrap resamples over stations for the skewness and kurtosis
+        CIs; 0 skips them (formerly ``n_boot``).
+    confidence_level : float
+        Coverage of the percentile intervals (formerly ``level``).
     rng : numpy.random.Generator or int, optional
+        Randomness of the bootstrap.
 
     Returns
     -------
@@ -497,23 +522,23 @@ def shape_tests(
     """
     import diptest
 
-    if n_boot < 0:
-        raise ValueError(f"n_boot must be >= 0 (0 skips the bootstrap), got {n_boot}")
+    if n_resamples < 0:
+        raise ValueError(f"n_resamples must be >= 0 (0 skips the bootstrap), got {n_resamples}")
+    _check_confidence_level(confidence_level)
     candidate, t, s, _, _, ok = _station_arrays(election, candidate)
-    if ok.sum() < 4:
-        raise DataError(f"need at least 4 stations with turnout and share, got {int(ok.sum())}")
+    _at_least_four(ok)
     gen = np.random.default_rng(rng)
     n = int(ok.sum())
     rows = []
-    lo_q, hi_q = 50 * (1 - level), 50 * (1 + level)
+    lo_q, hi_q = 50 * (1 - confidence_level), 50 * (1 + confidence_level)
     data = {"turnout": t[ok], "share": s[ok]}
     # Bootstrap over stations (pairs): resample counts times the powers of the
     # centred values give the resampled raw moments, hence skewness and kurtosis.
     powers = np.column_stack([(x - x.mean()) ** k for x in data.values() for k in (1, 2, 3, 4)])
-    boot = np.empty((n_boot, powers.shape[1]))
+    boot = np.empty((n_resamples, powers.shape[1]))
     block = max(1, int(2e6 // n))
-    for i in range(0, n_boot, block):
-        reps = min(block, n_boot - i)
+    for i in range(0, n_resamples, block):
+        reps = min(block, n_resamples - i)
         idx = gen.integers(0, n, (reps, n)) + n * np.arange(reps)[:, None]
         counts = np.bincount(idx.ravel(), minlength=reps * n).reshape(reps, n)
         boot[i : i + reps] = counts @ powers / n
@@ -563,7 +588,8 @@ def shape_tests(
         reference="Hartigan & Hartigan (1985), doi:10.1214/aos/1176346577",
         candidate=candidate,
         table=table,
-        n_boot=int(n_boot),
+        n_resamples=int(n_resamples),
+        confidence_level=float(confidence_level),
     )
 
 
@@ -640,7 +666,7 @@ def compare_fingerprints(
 
 @dataclasses.dataclass(frozen=True)
 class WithinGroupResult(TestResult):
-    """Result of :func:`within_group_association`.
+    """Result of :func:`within_group_test`.
 
     The base fields describe the within-group Pearson correlation
     (``statistic`` = ``effect_size`` = r within groups).
@@ -655,28 +681,30 @@ class WithinGroupResult(TestResult):
     n_groups: int
 
 
-def within_group_association(
+@renamed_parameters(level="confidence_level")
+def within_group_test(
     election: Election,
     candidate: str | None = None,
     *,
     by: str | Sequence[str],
-    level: float = 0.95,
+    confidence_level: float = 0.95,
 ) -> WithinGroupResult:
     """Correlation of turnout and share *inside* groups (e.g. voting centres).
 
     Parameters
     ----------
     election : Election
+        Station counts with the grouping level columns.
     candidate : str, optional
-        Default: the leader. Share = candidate votes / ballots cast, as in
-        :func:`turnout_share_association`.
+        Whose share of ballots cast is used, as in
+        :func:`turnout_share_test` (default: the leader).
     by : str or sequence of str
         A level column, or several (groups are their combinations, e.g.
         ``["region", "tik"]`` where names repeat across regions); each
         station's turnout and share are taken as deviations from its
         group's (unweighted) mean.
-    level : float
-        Confidence level of the interval.
+    confidence_level : float
+        Coverage of the interval of ``r_within`` (formerly ``level``).
 
     Returns
     -------
@@ -708,8 +736,7 @@ def within_group_association(
        Statistical detection of systematic election irregularities. PNAS
        109(41), 16469-16473. doi:10.1073/pnas.1210722109
     """
-    if not 0 < level < 1:
-        raise ValueError(f"level must lie in (0, 1), got {level}")
+    _check_confidence_level(confidence_level)
     candidate, t, s, _, _, ok = _station_arrays(election, candidate, share_of="ballots")
     cols = [by] if isinstance(by, str) else list(by)
     missing = [c for c in cols if c not in election.stations.columns]
@@ -734,7 +761,7 @@ def within_group_association(
     denom = np.sqrt((dt**2).sum() * (ds**2).sum())
     r = as_float((dt * ds).sum() / denom) if denom > 0 else float("nan")
     # Fisher's z with n - G - 1 effective pairs: se = 1 / sqrt(n - G - 1)
-    lo, hi, p = _fisher_ci(r, n - g + 2.0, 1.0, level)
+    lo, hi, p = _fisher_ci(r, n - g + 2.0, 1.0, confidence_level)
     r_total = as_float(np.corrcoef(tt, ss)[0, 1])
     return WithinGroupResult(
         statistic=r,
@@ -756,3 +783,8 @@ def within_group_association(
         r_total=r_total,
         n_groups=g,
     )
+
+
+turnout_share_association = deprecated_alias(turnout_share_test, "turnout_share_association")
+shape_tests = deprecated_alias(shape_test, "shape_tests")
+within_group_association = deprecated_alias(within_group_test, "within_group_association")
