@@ -293,11 +293,11 @@ def small_station_test(
     p_main = min(1.0, 2.0 * min(rows[0][5], rows[1][5]))
     return SmallStationResult(
         statistic=as_float(d_s),
+        effect_size=as_float(d_s),
+        effect_size_name="share difference small - large stations within groups (pp)",
         pvalue=as_float(p_main),
         n=as_int(R.size),
         n_excluded=n_excluded,
-        effect_size=as_float(d_s),
-        effect_size_name="share difference small - large stations within groups (pp)",
         method=(
             f"small vs large stations within {level!r} groups (registered <= {threshold:g}, "
             f"quantile {size_quantile:g}), {n_resamples} resamples"

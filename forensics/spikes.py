@@ -443,17 +443,18 @@ def integer_split(
     Notes
     -----
     Sums over the integers of each set of :func:`integer_profile`'s
-    observed counts, null means and null variances (the count at different
-    integers is a sum over different outcomes of independent stations;
-    the variance of a set adds the per-integer variances, which neglects
-    the small negative covariance between integers through one station).
-    A split chosen after seeing the data is exploratory.
+    observed counts, null means and null variances. A station lands on at
+    most one integer, so the null variance of a set's count is smaller than
+    the sum of the per-integer variances, by
+    :math:`2 \\sum_i \\sum_{j<k} \\pi_{ij}\\pi_{ik}` over pairs of integers of
+    the set: ``sd`` is slightly too large and ``z`` conservative. A split
+    chosen after seeing the data is exploratory.
 
     References
     ----------
-    .. [1] Kobak, D., Shpilkin, S. & Pshenichnikov, M. S. (2016). Integer
-       percentages as electoral falsification fingerprints. Annals of Applied
-       Statistics 10(1), 54-73. doi:10.1214/16-AOAS904
+    .. [1] Kobak, D., Shpilkin, S. & Pshenichnikov, M. S. (2016). Integer percentages
+       as electoral falsification fingerprints. Ann. Appl. Stat. 10(1), 54-73.
+       doi:10.1214/16-AOAS904 (the test, its null and the per-integer means)
 
     Examples
     --------

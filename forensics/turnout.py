@@ -453,6 +453,16 @@ class ShapeResult(TestResult):
         return self.n_resamples
 
 
+def _percentile_ci(name: str, boot: np.ndarray, lo_q: float, hi_q: float) -> dict[str, float]:
+    """``<name>_ci_low`` and ``<name>_ci_high``: percentiles of the finite resamples (or NaN)."""
+    if not np.isfinite(boot).any():
+        return {f"{name}_ci_low": np.nan, f"{name}_ci_high": np.nan}
+    return {
+        f"{name}_ci_low": as_float(np.nanpercentile(boot, lo_q)),
+        f"{name}_ci_high": as_float(np.nanpercentile(boot, hi_q)),
+    }
+
+
 def _moments(x: np.ndarray) -> tuple[float, float]:
     """Moment skewness m3/m2^1.5 and Pearson kurtosis m4/m2^2 (NaN for constant data)."""
     with warnings.catch_warnings():
@@ -560,31 +570,21 @@ def shape_test(
                 "dip": as_float(dip),
                 "dip_pvalue": as_float(pdip),
                 "skewness": as_float(skew),
-                "skewness_ci_low": as_float(np.nanpercentile(bs, lo_q))
-                if np.isfinite(bs).any()
-                else np.nan,
-                "skewness_ci_high": as_float(np.nanpercentile(bs, hi_q))
-                if np.isfinite(bs).any()
-                else np.nan,
+                **_percentile_ci("skewness", bs, lo_q, hi_q),
                 "kurtosis": as_float(kurt),
-                "kurtosis_ci_low": as_float(np.nanpercentile(bk, lo_q))
-                if np.isfinite(bk).any()
-                else np.nan,
-                "kurtosis_ci_high": as_float(np.nanpercentile(bk, hi_q))
-                if np.isfinite(bk).any()
-                else np.nan,
+                **_percentile_ci("kurtosis", bk, lo_q, hi_q),
             }
         )
     table = pd.DataFrame(rows)
     return ShapeResult(
         statistic=as_float(table.loc[0, "dip"]),
         pvalue=as_float(table.loc[0, "dip_pvalue"]),
-        n=n,
-        n_excluded=as_int((~ok).sum()),
+        null="unimodal",
         effect_size=as_float(table.loc[0, "dip"]),
         effect_size_name="dip statistic (turnout)",
+        n=n,
+        n_excluded=as_int((~ok).sum()),
         method="Hartigan dip test; moment skewness and Pearson kurtosis, bootstrap CIs",
-        null="unimodal",
         reference="Hartigan & Hartigan (1985), doi:10.1214/aos/1176346577",
         candidate=candidate,
         table=table,
