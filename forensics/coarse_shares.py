@@ -134,118 +134,120 @@ def coarse_share_test(
 ) -> CoarseShareResult:
     """Resampled kernel density (RKD) test for too many coarse vote shares.
 
-        Rozenas's test of whether simple fractions (1/2, 2/3, 3/4, ...) of a
-        candidate's share occur more often than the arithmetic of station sizes
-        produces without manipulation, with his estimate of the percentage of
-        stations with coarse (possibly written-in) shares.
+    Rozenas's test of whether simple fractions (1/2, 2/3, 3/4, ...) of a
+    candidate's share occur more often than the arithmetic of station sizes
+    produces without manipulation, with his estimate of the percentage of
+    stations with coarse (possibly written-in) shares.
 
-        Parameters
-        ----------
-        election : Election
-        candidate : str, optional
-            Candidate whose share of ballots is examined; default the leader.
-        n_resamples : int
-            Number of no-fraud resamples (the paper and ``spikes``: 1000).
-            Formerly ``resamples``.
-        bandwidth : float
-            Gaussian kernel bandwidth on the share scale (``spikes``: 1e-4).
-        grid : int
-            Number of equally spaced points on [0, 1] where densities are
-            evaluated; bins of width 1/(grid-1) are centred on them (1001).
-        max_components : int
-            Largest number of beta-binomial mixture components (``spikes``: 5).
-        fit_stations : int or None
-            The mixtures are fitted on a random subsample of at most this many
-            stations (``None``: all), for speed; resampling uses all stations.
-        rng : numpy.random.Generator or int, optional
+    Parameters
+    ----------
+    election : Election
+        Station counts (registered voters, ballots, candidate votes).
+    candidate : str, optional
+        Candidate whose share of ballots is examined; default the leader.
+    n_resamples : int
+        Number of no-fraud resamples (the paper and ``spikes``: 1000).
+        Formerly ``resamples``.
+    bandwidth : float
+        Gaussian kernel bandwidth on the share scale (``spikes``: 1e-4).
+    grid : int
+        Number of equally spaced points on [0, 1] where densities are
+        evaluated; bins of width 1/(grid-1) are centred on them (1001).
+    max_components : int
+        Largest number of beta-binomial mixture components (``spikes``: 5).
+    fit_stations : int or None
+        The mixtures are fitted on a random subsample of at most this many
+        stations (``None``: all), for speed; resampling uses all stations.
+    rng : numpy.random.Generator or int, optional
+        Randomness of the fitting subsample and of the resampling.
 
-        Returns
-        -------
-        CoarseShareResult
+    Returns
+    -------
+    CoarseShareResult
 
-        Notes
-        -----
-        Data: station *i* has :math:`N_i` registered, :math:`t_i` ballots cast
-        and :math:`v_i` votes for the candidate; the share is
-        :math:`y_i = v_i / t_i` (share of ballots cast, as the ``spikes``
-        package's ``v/t``). Stations with registered missing or 0, or no
-        ballots, are excluded and counted in ``n_excluded``.
+    Notes
+    -----
+    Data: station *i* has :math:`N_i` registered, :math:`t_i` ballots cast
+    and :math:`v_i` votes for the candidate; the share is
+    :math:`y_i = v_i / t_i` (share of ballots cast, as the ``spikes``
+    package's ``v/t``). Stations with registered missing or 0, or no
+    ballots, are excluded and counted in ``n_excluded``.
 
-        What is implemented (after Rozenas 2017 and the ``spikes`` R package,
-        version 1.1, read but not copied):
+    What is implemented (after Rozenas 2017 and the ``spikes`` R package,
+    version 1.1, read but not copied):
 
-        1. A mixture of :math:`L` beta-binomials is fitted by EM to
-           :math:`t_i` out of :math:`N_i` and, separately, to :math:`v_i` out of
-           :math:`t_i`. :math:`L` grows from 1 until the fitted mixture
-           densities for :math:`L-1` and :math:`L` correlate at >= 0.99 on
-           [0.01, 0.99], at most ``max_components``.
-        2. Each resample draws, for every station, a component from its
-           posterior responsibilities, a rate from that component's posterior
-           :math:`\\mathrm{Beta}(k_i + \\alpha_c, n_i - k_i + \\beta_c)`, then
-           :math:`t_i^* \\sim \\mathrm{Bin}(N_i, p^t_i)` and
-           :math:`v_i^* \\sim \\mathrm{Bin}(t_i^*, p^v_i)`; shares with
-           :math:`t^*_i = 0` are dropped from that resample.
-        3. Gaussian KDEs (bandwidth ``bandwidth``) of the observed and each
-           resampled share on the grid; the envelope is the pointwise maximum
-           over resamples.
-        4. The estimate: :math:`F = 100 \\sum_j [f_{obs}(x_j) > \\max_b f^*_b(x_j)]
-           \\max(0, w_{obs,j} - \\bar w^*_j)`, with :math:`w` the share of stations
-           in the bin centred on :math:`x_j`.
+    1. A mixture of :math:`L` beta-binomials is fitted by EM to
+       :math:`t_i` out of :math:`N_i` and, separately, to :math:`v_i` out of
+       :math:`t_i`. :math:`L` grows from 1 until the fitted mixture
+       densities for :math:`L-1` and :math:`L` correlate at >= 0.99 on
+       [0.01, 0.99], at most ``max_components``.
+    2. Each resample draws, for every station, a component from its
+       posterior responsibilities, a rate from that component's posterior
+       :math:`\\mathrm{Beta}(k_i + \\alpha_c, n_i - k_i + \\beta_c)`, then
+       :math:`t_i^* \\sim \\mathrm{Bin}(N_i, p^t_i)` and
+       :math:`v_i^* \\sim \\mathrm{Bin}(t_i^*, p^v_i)`; shares with
+       :math:`t^*_i = 0` are dropped from that resample.
+    3. Gaussian KDEs (bandwidth ``bandwidth``) of the observed and each
+       resampled share on the grid; the envelope is the pointwise maximum
+       over resamples.
+    4. The estimate: :math:`F = 100 \\sum_j [f_{obs}(x_j) > \\max_b f^*_b(x_j)]
+       \\max(0, w_{obs,j} - \\bar w^*_j)`, with :math:`w` the share of stations
+       in the bin centred on :math:`x_j`.
 
-        Departures from ``spikes``: the mixtures are fitted on a random
-        subsample of ``fit_stations`` stations (the posterior draws use all);
-        deterministic EM start (method of moments on quantile groups instead
-        of random starts and a fit to a KDE); EM stops on a relative
-        log-likelihood change below 1e-5 (100 iterations at most) instead of a correlation of successive densities; the
-        components' log-parameters are bounded to [-3, 9] (``spikes``:
-        [-3, 6]); the KDE is evaluated exactly at the grid points rather than
-        by R's FFT binning; resamples are vectorised.
+    Departures from ``spikes``: the mixtures are fitted on a random
+    subsample of ``fit_stations`` stations (the posterior draws use all);
+    deterministic EM start (method of moments on quantile groups instead
+    of random starts and a fit to a KDE); EM stops on a relative
+    log-likelihood change below 1e-5 (100 iterations at most) instead of a correlation of successive densities; the
+    components' log-parameters are bounded to [-3, 9] (``spikes``:
+    [-3, 6]); the KDE is evaluated exactly at the grid points rather than
+    by R's FFT binning; resamples are vectorised.
 
-        Beyond the paper: a p-value. For each resample *b* its own :math:`F^*_b`
-        is computed against the envelope and mean of the other resamples
-        (leave-one-out), and :math:`p = (1 + \\#\\{F^*_b \\ge F\\})/(1 + B)`, a
-        parametric-bootstrap p-value under the fitted no-fraud model. The paper
-        reports :math:`F` only (and a credible interval from posterior draws of
-        the mixture, not implemented here).
+    Beyond the paper: a p-value. For each resample *b* its own :math:`F^*_b`
+    is computed against the envelope and mean of the other resamples
+    (leave-one-out), and :math:`p = (1 + \\#\\{F^*_b \\ge F\\})/(1 + B)`, a
+    parametric-bootstrap p-value under the fitted no-fraud model. The paper
+    reports :math:`F` only (and a credible interval from posterior draws of
+    the mixture, not implemented here).
 
-        A positive :math:`F` speaks against "shares arise from binomial counts
-        around smooth latent rates"; it is a signature consistent with
-        fabricated round shares, not proof of fraud.
+    A positive :math:`F` speaks against "shares arise from binomial counts
+    around smooth latent rates"; it is a signature consistent with
+    fabricated round shares, not proof of fraud.
 
-        References
-        ----------
-        .. [1] Rozenas, A. (2017). Detecting election fraud from irregularities
-           in vote-share distributions. Political Analysis 25(1), 41-56.
-           doi:10.1017/pan.2016.9
-        .. [2] Rozenas, A. (2016). spikes: Detecting Election Fraud from
-           Irregularities in Vote-Share Distributions. R package version 1.1.
+    References
+    ----------
+    .. [1] Rozenas, A. (2017). Detecting election fraud from irregularities
+       in vote-share distributions. Political Analysis 25(1), 41-56.
+       doi:10.1017/pan.2016.9
+    .. [2] Rozenas, A. (2016). spikes: Detecting Election Fraud from
+       Irregularities in Vote-Share Distributions. R package version 1.1.
 
-        Examples
-        --------
-        Two hundred stations with binomial counts around smooth rates, then
+    Examples
+    --------
+    Two hundred stations with binomial counts around smooth rates, then
     the same with every tenth station's share written in at exactly 1/2
     (a small grid, wide bandwidth and one mixture component, for speed):
 
-        >>> import numpy as np, pandas as pd, forensics
-        >>> rng = np.random.default_rng(3)
-        >>> reg = rng.integers(100, 1500, 200)
-        >>> ballots = rng.binomial(reg, rng.beta(12, 8, 200))
-        >>> a = rng.binomial(ballots, rng.beta(10, 10, 200))
-        >>> def election(a, ballots):
-        ...     df = pd.DataFrame({"registered": reg, "ballots": ballots, "A": a, "B": ballots - a})
-        ...     return forensics.Election.from_frame(
-        ...         df, candidates=["A", "B"], registered="registered", ballots="ballots")
-        >>> kw = dict(n_resamples=19, grid=201, bandwidth=1e-3, max_components=1, rng=2)
-        >>> r = forensics.coarse_share_test(election(a, ballots), **kw)
-        >>> round(r.coarse_percent, 2), round(r.pvalue, 2)
-        (1.42, 1.0)
-        >>> ballots[::10] = 2 * (ballots[::10] // 2)
-        >>> a[::10] = ballots[::10] // 2
-        >>> r = forensics.coarse_share_test(election(a, ballots), **kw)
-        >>> round(r.coarse_percent, 2), round(r.pvalue, 2)
-        (14.97, 0.05)
+    >>> import numpy as np, pandas as pd, forensics
+    >>> rng = np.random.default_rng(3)
+    >>> reg = rng.integers(100, 1500, 200)
+    >>> ballots = rng.binomial(reg, rng.beta(12, 8, 200))
+    >>> a = rng.binomial(ballots, rng.beta(10, 10, 200))
+    >>> def election(a, ballots):
+    ...     df = pd.DataFrame({"registered": reg, "ballots": ballots, "A": a, "B": ballots - a})
+    ...     return forensics.Election.from_frame(
+    ...         df, candidates=["A", "B"], registered="registered", ballots="ballots")
+    >>> kw = dict(n_resamples=19, grid=201, bandwidth=1e-3, max_components=1, rng=2)
+    >>> r = forensics.coarse_share_test(election(a, ballots), **kw)
+    >>> round(r.coarse_percent, 2), round(r.pvalue, 2)
+    (1.42, 1.0)
+    >>> ballots[::10] = 2 * (ballots[::10] // 2)
+    >>> a[::10] = ballots[::10] // 2
+    >>> r = forensics.coarse_share_test(election(a, ballots), **kw)
+    >>> round(r.coarse_percent, 2), round(r.pvalue, 2)
+    (14.97, 0.05)
 
-        With 19 resamples the smallest attainable p-value is 1/20.
+    With 19 resamples the smallest attainable p-value is 1/20.
     """
     candidate = election_candidate(election, candidate)
     if int(n_resamples) < 2:

@@ -157,6 +157,7 @@ def small_station_test(
     Parameters
     ----------
     election : Election
+        Station counts (registered voters, ballots, candidate votes).
     candidate : str, optional
         Candidate whose share is compared (the incumbent); default the
         election's leader.
@@ -178,6 +179,7 @@ def small_station_test(
         per group), a null robust to table-to-table heterogeneity beyond
         binomial noise.
     rng : numpy.random.Generator or int, optional
+        Randomness of the null resamples.
 
     Returns
     -------

@@ -181,6 +181,7 @@ def integer_percentage_test(
     Parameters
     ----------
     election : Election
+        Station counts (registered voters, ballots, candidate votes).
     candidate : str, optional
         The candidate whose share is examined; default the election's leader.
     window : float

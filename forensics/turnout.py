@@ -111,9 +111,37 @@ class Fingerprint:
     def corner_mass(self, threshold: float = 0.95) -> dict[str, float]:
         """Share of stations, and of the candidate's votes, with turnout and share > threshold.
 
-        Returns a dict with ``stations`` (fraction of stations used),
-        ``votes`` (fraction of the candidate's votes), ``n_stations`` and
-        ``threshold``.
+        Parameters
+        ----------
+        threshold : float
+            Both turnout and share must exceed it, in [0, 1).
+
+        Returns
+        -------
+        dict
+            ``threshold``, ``n_stations`` (stations in the corner),
+            ``stations`` (their fraction of the stations used) and
+            ``votes`` (their fraction of the candidate's votes).
+
+        References
+        ----------
+        .. [1] Klimek, P., Yegorov, Y., Hanel, R. & Thurner, S. (2012).
+           Statistical detection of systematic election irregularities.
+           PNAS 109(41), 16469-16473. doi:10.1073/pnas.1210722109
+
+        Examples
+        --------
+        Turnouts 0.5, 0.97 and 1.0 with shares 0.2, 0.98 and 1.0: two of the
+        three stations, with 145 of the candidate's 155 votes, are above 0.95.
+
+        >>> import pandas as pd, forensics
+        >>> df = pd.DataFrame({"registered": [100, 100, 50], "ballots": [50, 97, 50],
+        ...                    "A": [10, 95, 50], "B": [40, 2, 0]})
+        >>> e = forensics.Election.from_frame(df, candidates=["A", "B"],
+        ...                                   registered="registered", ballots="ballots")
+        >>> c = forensics.fingerprint(e, bins=10).corner_mass(0.95)
+        >>> c["n_stations"], round(c["stations"], 3), round(c["votes"], 3)
+        (2, 0.667, 0.935)
         """
         if not 0 <= threshold < 1:
             raise ValueError(f"threshold must lie in [0, 1), got {threshold}")
@@ -139,8 +167,9 @@ def fingerprint(
     Parameters
     ----------
     election : Election
+        Station counts; stations need registered voters and valid votes.
     candidate : str, optional
-        Default: the leader. Share = candidate votes / valid votes.
+        Whose share of valid votes is on the y axis (default: the leader).
     bins : int
         Bins per axis on [0, 1].
     weights : {"registered", "ballots", "votes"}, array or None
@@ -168,6 +197,16 @@ def fingerprint(
     .. [1] Klimek, P., Yegorov, Y., Hanel, R. & Thurner, S. (2012).
        Statistical detection of systematic election irregularities. PNAS
        109(41), 16469-16473. doi:10.1073/pnas.1210722109
+
+    Examples
+    --------
+    >>> import numpy as np, forensics
+    >>> e = forensics.simulate_mixture(np.full(300, 500), turnout=0.6, share=0.5, rng=1)
+    >>> f = forensics.fingerprint(e, bins=10)
+    >>> f.counts.shape, f.n, f.n_excluded
+    ((10, 10), 300, 0)
+    >>> f.corner_mass(0.9)["n_stations"]
+    0
     """
     if int(bins) != bins or bins < 2:
         raise ValueError(f"bins must be an integer >= 2, got {bins}")
@@ -368,6 +407,23 @@ def turnout_share_test(
     .. [3] Fieller, E. C., Hartley, H. O. & Pearson, E. S. (1957). Tests for
        rank correlation coefficients. I. Biometrika 44, 470-481.
        doi:10.1093/biomet/44.3-4.470
+
+    Examples
+    --------
+    A clean simulated election, then one where a fifth of the stations had
+    ballots added for the leader:
+
+    >>> import numpy as np, forensics
+    >>> reg = np.full(300, 500)
+    >>> clean = forensics.simulate_mixture(reg, turnout=0.6, share=0.5, rng=1)
+    >>> r = forensics.turnout_share_test(clean)
+    >>> round(r.statistic, 3), round(r.pvalue, 2), round(r.ss_slope, 2), round(r.ss_mean_share, 2)
+    (0.001, 0.98, 0.51, 0.5)
+    >>> stuffed = forensics.simulate_mixture(
+    ...     reg, turnout=0.6, share=0.5, pi=(0.8, 0.2, 0.0), theta=0.2, rng=1)
+    >>> r = forensics.turnout_share_test(stuffed)
+    >>> round(r.statistic, 2), r.pvalue < 1e-6, round(r.ss_slope, 2)
+    (0.36, True, 0.81)
     """
     _check_confidence_level(confidence_level)
     candidate, t, s, reg, votes, ok = _station_arrays(election, candidate, share_of="ballots")
@@ -529,6 +585,16 @@ def shape_test(
        doi:10.1214/aos/1176346577
     .. [2] Hicken, A. & Mebane, W. R. (2017). A guide to elections forensics.
        USAID DRG Center Working Paper (Election Forensics Toolkit).
+
+    Examples
+    --------
+    >>> import numpy as np, forensics
+    >>> e = forensics.simulate_mixture(np.full(300, 500), turnout=0.6, share=0.5, rng=1)
+    >>> s = forensics.shape_test(e, n_resamples=100, rng=0)
+    >>> print(s.table[["variable", "dip", "dip_pvalue", "kurtosis"]].round(3).to_string(index=False))
+    variable   dip  dip_pvalue  kurtosis
+     turnout 0.021       0.481     3.343
+       share 0.014       0.987     2.858
     """
     import diptest
 
@@ -635,6 +701,19 @@ def compare_fingerprints(
     .. [1] Klimek, P., Yegorov, Y., Hanel, R. & Thurner, S. (2012).
        Statistical detection of systematic election irregularities. PNAS
        109(41), 16469-16473. doi:10.1073/pnas.1210722109
+
+    Examples
+    --------
+    >>> import numpy as np, forensics
+    >>> reg = np.full(300, 500)
+    >>> clean = forensics.simulate_mixture(reg, turnout=0.6, share=0.5, rng=1)
+    >>> stuffed = forensics.simulate_mixture(
+    ...     reg, turnout=0.6, share=0.5, pi=(0.8, 0.2, 0.0), theta=0.2, rng=1)
+    >>> t = forensics.compare_fingerprints({"clean": clean, "stuffed": stuffed}, thresholds=(0.8,))
+    >>> print(t[["label", "stations", "corner_80_n", "corner_80_votes"]].round(3).to_string(index=False))
+      label  stations  corner_80_n  corner_80_votes
+      clean       300            0            0.000
+    stuffed       300            2            0.016
     """
     if not elections:
         raise ValueError("elections is empty: give at least one label -> Election")
@@ -735,6 +814,24 @@ def within_group_test(
     .. [2] Klimek, P., Yegorov, Y., Hanel, R. & Thurner, S. (2012).
        Statistical detection of systematic election irregularities. PNAS
        109(41), 16469-16473. doi:10.1073/pnas.1210722109
+
+    Examples
+    --------
+    Two groups of two stations. Group x: turnouts 0.4 and 0.6, shares 0.3
+    and 0.5 (deviations from the group means -0.1, +0.1 and -0.1, +0.1);
+    group y: turnouts 0.7 and 0.9, shares 0.8 and 0.6 (-0.1, +0.1 and +0.1,
+    -0.1). The deviations cancel, r within = 0, while the total r is
+    positive; a fifth station, alone in its group, is set aside.
+
+    >>> import pandas as pd, forensics
+    >>> df = pd.DataFrame({"region": ["x", "x", "y", "y", "z"], "id": list("abcde"),
+    ...                    "registered": 100, "ballots": [40, 60, 70, 90, 50],
+    ...                    "A": [12, 30, 56, 54, 25], "B": [28, 30, 14, 36, 25]})
+    >>> e = forensics.Election.from_frame(df, candidates=["A", "B"], registered="registered",
+    ...                                   ballots="ballots", levels=["region"], station="id")
+    >>> w = forensics.within_group_test(e, by="region")
+    >>> abs(w.r_within) < 1e-12, round(w.r_total, 3), w.n, w.n_excluded, w.n_groups
+    (True, 0.692, 4, 1, 2)
     """
     _check_confidence_level(confidence_level)
     candidate, t, s, _, _, ok = _station_arrays(election, candidate, share_of="ballots")
