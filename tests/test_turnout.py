@@ -293,3 +293,38 @@ def test_former_names_and_spellings_warn_and_agree():
         turnout_share_test(e, confidence_level=1.0)
     with pytest.raises(ValueError, match="confidence_level"):
         shape_test(e, confidence_level=0.0)
+
+
+def test_turnout_quantiles_hand_made():
+    from forensics.turnout import turnout_quantiles
+
+    # region x: turnouts 0.4, 0.6, 0.95 -> p10 = 0.4 + 0.2 * (0.1 * 2) = 0.44 (linear between
+    # order statistics), median 0.6, p90 = 0.6 + 0.35 * 0.8 = 0.88; one of three above 0.9.
+    # region y: 0.7 and 0.9 -> median 0.8, none above 0.9 (0.9 is not above). A station with
+    # 0 registered has no turnout and is counted as excluded.
+    e = _election(
+        [100, 100, 100, 100, 100, 0],
+        [40, 60, 95, 70, 90, 0],
+        [20, 30, 50, 40, 45, 0],
+        region=["x", "x", "x", "y", "y", "y"],
+    )
+    q = turnout_quantiles(e, by="region")
+    assert list(q.columns) == ["stations", "p10", "p50", "p90", "over_90pc"]
+    assert q.index.name == "region"
+    assert q["stations"].tolist() == [3, 2]
+    assert q.loc["x", "p10"] == pytest.approx(0.44)
+    assert q.loc["x", "p50"] == pytest.approx(0.6)
+    assert q.loc["x", "p90"] == pytest.approx(0.88)
+    assert q.loc["x", "over_90pc"] == pytest.approx(1 / 3)
+    assert q.loc["y", "p50"] == pytest.approx(0.8)
+    assert q.loc["y", "over_90pc"] == 0.0
+    assert q.attrs["n_excluded"] == 1
+    # all stations: turnouts 0.4, 0.6, 0.7, 0.9, 0.95 -> median 0.7, 2 of 5 above 0.8
+    a = turnout_quantiles(e, quantiles=(0.5,), above=0.8)
+    assert a.loc["all", "stations"] == 5
+    assert a.loc["all", "p50"] == pytest.approx(0.7)
+    assert a.loc["all", "over_80pc"] == pytest.approx(2 / 5)
+    with pytest.raises(ValueError, match="quantiles"):
+        turnout_quantiles(e, quantiles=(1.5,))
+    with pytest.raises(Exception, match="unknown level"):
+        turnout_quantiles(e, by="nope")
