@@ -22,6 +22,7 @@ from numpy.typing import ArrayLike
 from scipy import stats
 
 from forensics._compat import deprecated_alias, renamed_parameters
+from forensics._correlation import fisher_ci as _fisher_ci
 from forensics._inputs import election_candidate
 from forensics.election import DataError, Election
 from forensics.multitest import benjamini_hochberg, holm
@@ -270,18 +271,6 @@ def _weighted_ranks(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     ranks = np.empty_like(x)
     ranks[order] = np.repeat(mid, end - start)
     return ranks
-
-
-def _fisher_ci(
-    r: float, n_eff: float, factor: float, confidence_level: float
-) -> tuple[float, float, float]:
-    """CI and two-sided p-value of a correlation via Fisher's z with SE factor/sqrt(n-3)."""
-    if n_eff <= 3 or not np.isfinite(r) or abs(r) >= 1:
-        return float("nan"), float("nan"), float("nan")
-    z, se = np.arctanh(r), factor / np.sqrt(n_eff - 3.0)
-    q = stats.norm.ppf(0.5 + confidence_level / 2.0)
-    p = 2.0 * stats.norm.sf(abs(z) / se)
-    return as_float(np.tanh(z - q * se)), as_float(np.tanh(z + q * se)), as_float(p)
 
 
 @dataclasses.dataclass(frozen=True)
