@@ -776,12 +776,15 @@ def compare_fingerprints(
 
     References
     ----------
-    .. [1] Klimek, P., Yegorov, Y., Hanel, R. & Thurner, S. (2012).
-       Statistical detection of systematic election irregularities. PNAS
-       109(41), 16469-16473. doi:10.1073/pnas.1210722109
+    .. [1] Klimek, P., Yegorov, Y., Hanel, R. & Thurner, S. (2012). Statistical detection of
+       systematic election irregularities. PNAS 109(41), 16469-16473.
+       doi:10.1073/pnas.1210722109 (fingerprints of several elections side by side)
 
     Examples
     --------
+    A clean simulated election beside one where a fifth of the stations had
+    ballots added for the leader: only the latter has stations above 80 %.
+
     >>> import numpy as np, forensics
     >>> reg = np.full(300, 500)
     >>> clean = forensics.simulate_mixture(reg, turnout=0.6, share=0.5, rng=1)

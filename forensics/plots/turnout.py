@@ -37,15 +37,17 @@ def fingerprint(result: Fingerprint, *, ax: Axes | None = None, threshold: float
 
     References
     ----------
-    .. [1] Klimek, P., Yegorov, Y., Hanel, R. & Thurner, S. (2012).
-       Statistical detection of systematic election irregularities. PNAS
-       109(41), 16469-16473. doi:10.1073/pnas.1210722109
+    .. [1] Klimek, Yegorov, Hanel & Thurner (2012), the fingerprint of an election.
+       PNAS 109(41), 16469-16473. doi:10.1073/pnas.1210722109
 
     Examples
     --------
-    >>> import numpy as np, forensics, matplotlib.pyplot as plt
-    >>> e = forensics.simulate_mixture(np.full(200, 500), turnout=0.6, share=0.5, rng=1)
-    >>> ax = forensics.plots.fingerprint(forensics.fingerprint(e, bins=20))
+    A fingerprint of 200 simulated stations on a 20 x 20 grid:
+
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np, forensics
+    >>> sim = forensics.simulate_mixture(np.full(200, 500), turnout=0.6, share=0.5, rng=1)
+    >>> ax = forensics.plots.fingerprint(forensics.fingerprint(sim, bins=20))
     >>> ax.get_xlabel(), ax.get_title()
     ('turnout (%)', 'finite-mixture fraud model fingerprint (200 stations)')
     >>> plt.close("all")
@@ -127,15 +129,17 @@ def integer_histogram(
 
     References
     ----------
-    .. [1] Kobak, D., Shpilkin, S. & Pshenichnikov, M. S. (2016). Integer
-       percentages as electoral falsification fingerprints. Annals of Applied
-       Statistics 10(1), 54-73. doi:10.1214/16-AOAS904
+    .. [1] Kobak, Shpilkin & Pshenichnikov (2016), the integer-percentage test and its
+       null. Annals of Applied Statistics 10(1), 54-73. doi:10.1214/16-AOAS904
 
     Examples
     --------
-    >>> import numpy as np, forensics, matplotlib.pyplot as plt
-    >>> e = forensics.simulate_mixture(np.full(200, 500), turnout=0.6, share=0.5, rng=1)
-    >>> r = forensics.integer_percentage_test(e)
+    The share histogram of 200 simulated stations:
+
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np, forensics
+    >>> sim = forensics.simulate_mixture(np.full(200, 500), turnout=0.6, share=0.5, rng=1)
+    >>> r = forensics.integer_percentage_test(sim)
     >>> ax = forensics.plots.integer_histogram(r, quantity="share")
     >>> ax.get_xlabel(), ax.get_ylabel()
     ('leader share (%)', 'stations')
