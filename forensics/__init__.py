@@ -111,6 +111,8 @@ from forensics.spikes import (
     SmallStationResult,
     coarse_share_test,
     integer_percentage_test,
+    integer_profile,
+    integer_split,
     small_station_test,
 )
 from forensics.turnout import (
@@ -120,9 +122,13 @@ from forensics.turnout import (
     WithinGroupResult,
     compare_fingerprints,
     fingerprint,
+    shape_test,
     shape_tests,
+    turnout_quantiles,
     turnout_share_association,
+    turnout_share_test,
     within_group_association,
+    within_group_test,
 )
 
 __version__ = "0.1.0"
@@ -200,6 +206,8 @@ __all__ = [
     "holm",
     "impute_uncovered",
     "integer_percentage_test",
+    "integer_profile",
+    "integer_split",
     "join_elections",
     "last_digit_test",
     "maps",
@@ -220,6 +228,7 @@ __all__ = [
     "round_percentage_test",
     "round_percentages",
     "second_digit_test",
+    "shape_test",
     "shape_tests",
     "shpilkin",
     "simulate_election_pair",
@@ -234,8 +243,11 @@ __all__ = [
     "swing_test",
     "switch_votes",
     "table_number_floor",
+    "turnout_quantiles",
     "turnout_share_association",
+    "turnout_share_test",
     "two_party",
     "wilson_interval",
     "within_group_association",
+    "within_group_test",
 ]

@@ -21,6 +21,9 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import stats
 
+from forensics._compat import deprecated_alias, renamed_parameters
+from forensics._correlation import fisher_ci as _fisher_ci
+from forensics._inputs import election_candidate
 from forensics.election import DataError, Election
 from forensics.multitest import benjamini_hochberg, holm
 from forensics.results import TestResult, as_float, as_int
@@ -32,9 +35,13 @@ __all__ = [
     "WithinGroupResult",
     "compare_fingerprints",
     "fingerprint",
+    "shape_test",
     "shape_tests",
+    "turnout_quantiles",
     "turnout_share_association",
+    "turnout_share_test",
     "within_group_association",
+    "within_group_test",
 ]
 
 _KLIMEK = (
@@ -48,19 +55,23 @@ def _station_arrays(
     election: Election, candidate: str | None, share_of: str = "valid"
 ) -> tuple[str, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Turnout, share, registered, candidate votes; and the mask of usable stations."""
-    if not isinstance(election, Election):
-        raise TypeError(f"election must be a forensics.Election, got {type(election).__name__}")
-    candidate = candidate if candidate is not None else election.leader
-    if candidate not in election.candidates:
-        raise DataError(
-            f"unknown candidate {candidate!r}; candidates: {list(election.candidates)}"
-        )
+    candidate = election_candidate(election, candidate)
     t = election.turnout.to_numpy()
     s = election.share(candidate, of=share_of).to_numpy()
     reg = election.counts("registered")
     votes = election.counts(candidate)
     ok = np.isfinite(t) & np.isfinite(s)
     return candidate, t, s, reg, votes, ok
+
+
+def _at_least_four(ok: np.ndarray) -> None:
+    if ok.sum() < 4:
+        raise DataError(f"need at least 4 stations with turnout and share, got {int(ok.sum())}")
+
+
+def _check_confidence_level(confidence_level: float) -> None:
+    if not 0 < confidence_level < 1:
+        raise ValueError(f"confidence_level must lie in (0, 1), got {confidence_level}")
 
 
 # --------------------------------------------------------------------------- fingerprint
@@ -102,9 +113,37 @@ class Fingerprint:
     def corner_mass(self, threshold: float = 0.95) -> dict[str, float]:
         """Share of stations, and of the candidate's votes, with turnout and share > threshold.
 
-        Returns a dict with ``stations`` (fraction of stations used),
-        ``votes`` (fraction of the candidate's votes), ``n_stations`` and
-        ``threshold``.
+        Parameters
+        ----------
+        threshold : float
+            Both turnout and share must exceed it, in [0, 1).
+
+        Returns
+        -------
+        dict
+            ``threshold``, ``n_stations`` (stations in the corner),
+            ``stations`` (their fraction of the stations used) and
+            ``votes`` (their fraction of the candidate's votes).
+
+        References
+        ----------
+        .. [1] Klimek, P., Yegorov, Y., Hanel, R. & Thurner, S. (2012).
+           Statistical detection of systematic election irregularities.
+           PNAS 109(41), 16469-16473. doi:10.1073/pnas.1210722109
+
+        Examples
+        --------
+        Turnouts 0.5, 0.97 and 1.0 with shares 0.2, 0.98 and 1.0: two of the
+        three stations, with 145 of the candidate's 155 votes, are above 0.95.
+
+        >>> import pandas as pd, forensics
+        >>> df = pd.DataFrame({"registered": [100, 100, 50], "ballots": [50, 97, 50],
+        ...                    "A": [10, 95, 50], "B": [40, 2, 0]})
+        >>> e = forensics.Election.from_frame(df, candidates=["A", "B"],
+        ...                                   registered="registered", ballots="ballots")
+        >>> c = forensics.fingerprint(e, bins=10).corner_mass(0.95)
+        >>> c["n_stations"], round(c["stations"], 3), round(c["votes"], 3)
+        (2, 0.667, 0.935)
         """
         if not 0 <= threshold < 1:
             raise ValueError(f"threshold must lie in [0, 1), got {threshold}")
@@ -130,8 +169,9 @@ def fingerprint(
     Parameters
     ----------
     election : Election
+        Station counts; stations need registered voters and valid votes.
     candidate : str, optional
-        Default: the leader. Share = candidate votes / valid votes.
+        Whose share of valid votes is on the y axis (default: the leader).
     bins : int
         Bins per axis on [0, 1].
     weights : {"registered", "ballots", "votes"}, array or None
@@ -159,6 +199,16 @@ def fingerprint(
     .. [1] Klimek, P., Yegorov, Y., Hanel, R. & Thurner, S. (2012).
        Statistical detection of systematic election irregularities. PNAS
        109(41), 16469-16473. doi:10.1073/pnas.1210722109
+
+    Examples
+    --------
+    >>> import numpy as np, forensics
+    >>> e = forensics.simulate_mixture(np.full(300, 500), turnout=0.6, share=0.5, rng=1)
+    >>> f = forensics.fingerprint(e, bins=10)
+    >>> f.counts.shape, f.n, f.n_excluded
+    ((10, 10), 300, 0)
+    >>> f.corner_mass(0.9)["n_stations"]
+    0
     """
     if int(bins) != bins or bins < 2:
         raise ValueError(f"bins must be an integer >= 2, got {bins}")
@@ -223,19 +273,9 @@ def _weighted_ranks(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def _fisher_ci(r: float, n_eff: float, factor: float, level: float) -> tuple[float, float, float]:
-    """CI and two-sided p-value of a correlation via Fisher's z with SE factor/sqrt(n-3)."""
-    if n_eff <= 3 or not np.isfinite(r) or abs(r) >= 1:
-        return float("nan"), float("nan"), float("nan")
-    z, se = np.arctanh(r), factor / np.sqrt(n_eff - 3.0)
-    q = stats.norm.ppf(0.5 + level / 2.0)
-    p = 2.0 * stats.norm.sf(abs(z) / se)
-    return as_float(np.tanh(z - q * se)), as_float(np.tanh(z + q * se)), as_float(p)
-
-
 @dataclasses.dataclass(frozen=True)
 class AssociationResult(TestResult):
-    """Result of :func:`turnout_share_association`.
+    """Result of :func:`turnout_share_test`.
 
     The base fields describe the station-level Pearson correlation.
     ``correlations`` has one row per (method, weighting) with r, CI and
@@ -256,22 +296,22 @@ class AssociationResult(TestResult):
     groups: pd.DataFrame | None = None
 
 
-def _association(t, s, reg, votes, level):
+def _association(t, s, reg, votes, confidence_level):
     """Correlations and the SS regression on usable stations (arrays already filtered)."""
     n = t.size
     rows = []
     r, p = stats.pearsonr(t, s) if n > 2 else (np.nan, np.nan)
-    lo, hi, _ = _fisher_ci(as_float(r), n, 1.0, level)
+    lo, hi, _ = _fisher_ci(as_float(r), n, 1.0, confidence_level)
     rows.append(("pearson", "stations", as_float(r), lo, hi, as_float(p), n))
     rho, p = stats.spearmanr(t, s) if n > 2 else (np.nan, np.nan)
-    lo, hi, _ = _fisher_ci(as_float(rho), n, 1.06, level)
+    lo, hi, _ = _fisher_ci(as_float(rho), n, 1.06, confidence_level)
     rows.append(("spearman", "stations", as_float(rho), lo, hi, as_float(p), n))
     n_eff = as_float(reg.sum() ** 2 / (reg**2).sum())
     rw = _weighted_corr(t, s, reg)
-    lo, hi, p = _fisher_ci(rw, n_eff, 1.0, level)
+    lo, hi, p = _fisher_ci(rw, n_eff, 1.0, confidence_level)
     rows.append(("pearson", "registered", rw, lo, hi, p, n_eff))
     rsw = _weighted_corr(_weighted_ranks(t, reg), _weighted_ranks(s, reg), reg)
-    lo, hi, p = _fisher_ci(rsw, n_eff, 1.06, level)
+    lo, hi, p = _fisher_ci(rsw, n_eff, 1.06, confidence_level)
     rows.append(("spearman", "registered", rsw, lo, hi, p, n_eff))
     corr = pd.DataFrame(
         rows, columns=["method", "weight", "r", "ci_low", "ci_high", "pvalue", "n_effective"]
@@ -286,7 +326,7 @@ def _association(t, s, reg, votes, level):
     meat = (X * resid[:, None] ** 2).T @ X
     cov = xtx_inv @ meat @ xtx_inv * n / max(n - 2, 1)  # HC1
     se = as_float(np.sqrt(cov[1, 1]))
-    q = stats.t.ppf(0.5 + level / 2.0, max(n - 2, 1))
+    q = stats.t.ppf(0.5 + confidence_level / 2.0, max(n - 2, 1))
     slope = as_float(beta[1])
     diff = slope - mean_share
     p_ss = as_float(2.0 * stats.t.sf(abs(diff) / se, max(n - 2, 1))) if se > 0 else float("nan")
@@ -294,25 +334,29 @@ def _association(t, s, reg, votes, level):
     return corr, ss
 
 
-def turnout_share_association(
+@renamed_parameters(level="confidence_level")
+def turnout_share_test(
     election: Election,
     candidate: str | None = None,
     *,
     by: str | None = None,
-    level: float = 0.95,
+    confidence_level: float = 0.95,
 ) -> AssociationResult:
     """Correlation of turnout and share, and the Sobyanin–Sukhovolsky regression.
 
     Parameters
     ----------
     election : Election
+        Station counts; stations need registered voters and ballots.
     candidate : str, optional
-        Default: the leader. Share = candidate votes / ballots cast.
+        Whose share of ballots cast is correlated with turnout (default:
+        the leader).
     by : str, optional
         A level column; the statistics are also computed per group, with
         Benjamini–Hochberg and Holm adjusted p-values.
-    level : float
-        Confidence level of the intervals.
+    confidence_level : float
+        Coverage of the correlation and slope intervals (formerly
+        ``level``).
 
     Returns
     -------
@@ -353,13 +397,28 @@ def turnout_share_association(
     .. [3] Fieller, E. C., Hartley, H. O. & Pearson, E. S. (1957). Tests for
        rank correlation coefficients. I. Biometrika 44, 470-481.
        doi:10.1093/biomet/44.3-4.470
+
+    Examples
+    --------
+    A clean simulated election, then one where a fifth of the stations had
+    ballots added for the leader:
+
+    >>> import numpy as np, forensics
+    >>> reg = np.full(300, 500)
+    >>> clean = forensics.simulate_mixture(reg, turnout=0.6, share=0.5, rng=1)
+    >>> r = forensics.turnout_share_test(clean)
+    >>> round(r.statistic, 3), round(r.pvalue, 2), round(r.ss_slope, 2), round(r.ss_mean_share, 2)
+    (0.001, 0.98, 0.51, 0.5)
+    >>> stuffed = forensics.simulate_mixture(
+    ...     reg, turnout=0.6, share=0.5, pi=(0.8, 0.2, 0.0), theta=0.2, rng=1)
+    >>> r = forensics.turnout_share_test(stuffed)
+    >>> round(r.statistic, 2), r.pvalue < 1e-6, round(r.ss_slope, 2)
+    (0.36, True, 0.81)
     """
-    if not 0 < level < 1:
-        raise ValueError(f"level must lie in (0, 1), got {level}")
+    _check_confidence_level(confidence_level)
     candidate, t, s, reg, votes, ok = _station_arrays(election, candidate, share_of="ballots")
-    if ok.sum() < 4:
-        raise DataError(f"need at least 4 stations with turnout and share, got {int(ok.sum())}")
-    corr, ss = _association(t[ok], s[ok], reg[ok], votes[ok], level)
+    _at_least_four(ok)
+    corr, ss = _association(t[ok], s[ok], reg[ok], votes[ok], confidence_level)
     groups = None
     if by is not None:
         if by not in election.stations.columns:
@@ -371,7 +430,7 @@ def turnout_share_association(
             if m.sum() < 4:
                 rows.append({by: key, "n": int(m.sum())})
                 continue
-            c, g = _association(t[m], s[m], reg[m], votes[m], level)
+            c, g = _association(t[m], s[m], reg[m], votes[m], confidence_level)
             rows.append(
                 {
                     by: key,
@@ -421,16 +480,33 @@ def turnout_share_association(
 # --------------------------------------------------------------------------- shape
 @dataclasses.dataclass(frozen=True)
 class ShapeResult(TestResult):
-    """Result of :func:`shape_tests`.
+    """Result of :func:`shape_test`.
 
     The base fields describe Hartigan's dip test on turnout; ``table`` has
     one row per variable (``turnout``, ``share``) with dip, its p-value,
-    skewness and Pearson kurtosis with bootstrap percentile CIs.
+    skewness and Pearson kurtosis with bootstrap percentile CIs at
+    ``confidence_level`` from ``n_resamples`` resamples.
     """
 
     candidate: str
     table: pd.DataFrame
-    n_boot: int
+    n_resamples: int
+    confidence_level: float
+
+    @property
+    def n_boot(self) -> int:
+        """Former name of :attr:`n_resamples`."""
+        return self.n_resamples
+
+
+def _percentile_ci(name: str, boot: np.ndarray, lo_q: float, hi_q: float) -> dict[str, float]:
+    """``<name>_ci_low`` and ``<name>_ci_high``: percentiles of the finite resamples (or NaN)."""
+    if not np.isfinite(boot).any():
+        return {f"{name}_ci_low": np.nan, f"{name}_ci_high": np.nan}
+    return {
+        f"{name}_ci_low": as_float(np.nanpercentile(boot, lo_q)),
+        f"{name}_ci_high": as_float(np.nanpercentile(boot, hi_q)),
+    }
 
 
 def _moments(x: np.ndarray) -> tuple[float, float]:
@@ -444,12 +520,13 @@ def _moments(x: np.ndarray) -> tuple[float, float]:
         )
 
 
-def shape_tests(
+@renamed_parameters(n_boot="n_resamples", level="confidence_level")
+def shape_test(
     election: Election,
     candidate: str | None = None,
     *,
-    n_boot: int = 1000,
-    level: float = 0.95,
+    n_resamples: int = 1000,
+    confidence_level: float = 0.95,
     rng: np.random.Generator | int | None = None,
 ) -> ShapeResult:
     """Unimodality (dip test), skewness and kurtosis of turnout and share.
@@ -457,13 +534,17 @@ def shape_tests(
     Parameters
     ----------
     election : Election
+        Station counts; turnout needs registered voters.
     candidate : str, optional
-        Default: the leader. Share = candidate votes / valid votes.
-    n_boot : int
-        Bootstrap resamples for the skewness and kurtosis CIs.
-    level : float
-        Confidence level.
+        Whose share of valid votes is examined besides turnout (default:
+        the leader).
+    n_resamples : int
+        Bootstrap resamples over stations for the skewness and kurtosis
+        CIs; 0 skips them (formerly ``n_boot``).
+    confidence_level : float
+        Coverage of the percentile intervals (formerly ``level``).
     rng : numpy.random.Generator or int, optional
+        Randomness of the bootstrap.
 
     Returns
     -------
@@ -494,26 +575,36 @@ def shape_tests(
        doi:10.1214/aos/1176346577
     .. [2] Hicken, A. & Mebane, W. R. (2017). A guide to elections forensics.
        USAID DRG Center Working Paper (Election Forensics Toolkit).
+
+    Examples
+    --------
+    >>> import numpy as np, forensics
+    >>> e = forensics.simulate_mixture(np.full(300, 500), turnout=0.6, share=0.5, rng=1)
+    >>> s = forensics.shape_test(e, n_resamples=100, rng=0)
+    >>> print(s.table[["variable", "dip", "dip_pvalue", "kurtosis"]].round(3).to_string(index=False))
+    variable   dip  dip_pvalue  kurtosis
+     turnout 0.021       0.481     3.343
+       share 0.014       0.987     2.858
     """
     import diptest
 
-    if n_boot < 0:
-        raise ValueError(f"n_boot must be >= 0 (0 skips the bootstrap), got {n_boot}")
+    if n_resamples < 0:
+        raise ValueError(f"n_resamples must be >= 0 (0 skips the bootstrap), got {n_resamples}")
+    _check_confidence_level(confidence_level)
     candidate, t, s, _, _, ok = _station_arrays(election, candidate)
-    if ok.sum() < 4:
-        raise DataError(f"need at least 4 stations with turnout and share, got {int(ok.sum())}")
+    _at_least_four(ok)
     gen = np.random.default_rng(rng)
     n = int(ok.sum())
     rows = []
-    lo_q, hi_q = 50 * (1 - level), 50 * (1 + level)
+    lo_q, hi_q = 50 * (1 - confidence_level), 50 * (1 + confidence_level)
     data = {"turnout": t[ok], "share": s[ok]}
     # Bootstrap over stations (pairs): resample counts times the powers of the
     # centred values give the resampled raw moments, hence skewness and kurtosis.
     powers = np.column_stack([(x - x.mean()) ** k for x in data.values() for k in (1, 2, 3, 4)])
-    boot = np.empty((n_boot, powers.shape[1]))
+    boot = np.empty((n_resamples, powers.shape[1]))
     block = max(1, int(2e6 // n))
-    for i in range(0, n_boot, block):
-        reps = min(block, n_boot - i)
+    for i in range(0, n_resamples, block):
+        reps = min(block, n_resamples - i)
         idx = gen.integers(0, n, (reps, n)) + n * np.arange(reps)[:, None]
         counts = np.bincount(idx.ravel(), minlength=reps * n).reshape(reps, n)
         boot[i : i + reps] = counts @ powers / n
@@ -535,36 +626,115 @@ def shape_tests(
                 "dip": as_float(dip),
                 "dip_pvalue": as_float(pdip),
                 "skewness": as_float(skew),
-                "skewness_ci_low": as_float(np.nanpercentile(bs, lo_q))
-                if np.isfinite(bs).any()
-                else np.nan,
-                "skewness_ci_high": as_float(np.nanpercentile(bs, hi_q))
-                if np.isfinite(bs).any()
-                else np.nan,
+                **_percentile_ci("skewness", bs, lo_q, hi_q),
                 "kurtosis": as_float(kurt),
-                "kurtosis_ci_low": as_float(np.nanpercentile(bk, lo_q))
-                if np.isfinite(bk).any()
-                else np.nan,
-                "kurtosis_ci_high": as_float(np.nanpercentile(bk, hi_q))
-                if np.isfinite(bk).any()
-                else np.nan,
+                **_percentile_ci("kurtosis", bk, lo_q, hi_q),
             }
         )
     table = pd.DataFrame(rows)
     return ShapeResult(
         statistic=as_float(table.loc[0, "dip"]),
         pvalue=as_float(table.loc[0, "dip_pvalue"]),
-        n=n,
-        n_excluded=as_int((~ok).sum()),
+        null="unimodal",
         effect_size=as_float(table.loc[0, "dip"]),
         effect_size_name="dip statistic (turnout)",
+        n=n,
+        n_excluded=as_int((~ok).sum()),
         method="Hartigan dip test; moment skewness and Pearson kurtosis, bootstrap CIs",
-        null="unimodal",
         reference="Hartigan & Hartigan (1985), doi:10.1214/aos/1176346577",
         candidate=candidate,
         table=table,
-        n_boot=int(n_boot),
+        n_resamples=int(n_resamples),
+        confidence_level=float(confidence_level),
     )
+
+
+# --------------------------------------------------------------------------- quantiles
+def turnout_quantiles(
+    election: Election,
+    *,
+    by: str | None = None,
+    quantiles: Sequence[float] = (0.1, 0.5, 0.9),
+    above: float = 0.9,
+) -> pd.DataFrame:
+    """Quantiles of station turnout, and the share of stations above a turnout, by group.
+
+    Parameters
+    ----------
+    election : Election
+        Station counts; turnout needs registered voters.
+    by : str, optional
+        A level column: one row per group. Default: one row, ``"all"``.
+    quantiles : sequence of float
+        Quantiles of turnout over the stations of each row, in [0, 1].
+    above : float
+        Turnout threshold of the last column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by the groups of ``by`` (sorted), with ``stations`` (with a
+        turnout), one column ``p<100 q>`` per quantile (``p10``, ``p50``,
+        ``p90``) and ``over_<100 above>pc``, the fraction of stations with
+        turnout above ``above``. ``attrs["n_excluded"]`` counts the stations
+        without a turnout (registered missing or 0) or without a group.
+
+    Notes
+    -----
+    Quantiles are the linear interpolation between order statistics
+    (``numpy.quantile``'s default, Hyndman & Fan's definition 7).
+    Descriptive: a second turnout mode, or a tail of stations near 100 %,
+    shows as a high upper quantile and a large ``over_`` share in one
+    group; a turnout shifted evenly over a group's stations does not.
+
+    References
+    ----------
+    .. [1] Hyndman, R. J. & Fan, Y. (1996). Sample quantiles in statistical
+       packages. The American Statistician 50(4), 361-365.
+       doi:10.1080/00031305.1996.10473566
+
+    Examples
+    --------
+    >>> import pandas as pd, forensics
+    >>> df = pd.DataFrame({"state": ["a", "a", "a", "b", "b"], "id": list("vwxyz"),
+    ...                    "registered": [100, 100, 100, 100, 0],
+    ...                    "ballots": [50, 60, 95, 70, 0], "A": [20, 30, 50, 40, 0],
+    ...                    "B": [30, 30, 45, 30, 0]})
+    >>> e = forensics.Election.from_frame(df, candidates=["A", "B"], registered="registered",
+    ...                                   ballots="ballots", levels=["state"], station="id")
+    >>> q = forensics.turnout_quantiles(e, by="state", quantiles=(0.5,))
+    >>> print(q.to_string())  # doctest: +NORMALIZE_WHITESPACE
+           stations  p50  over_90pc
+    state
+    a             3  0.6   0.333333
+    b             1  0.7   0.000000
+    >>> q.attrs["n_excluded"]
+    1
+    """
+    if not isinstance(election, Election):
+        raise TypeError(f"election must be a forensics.Election, got {type(election).__name__}")
+    qs = [float(q) for q in quantiles]
+    if not qs or any(not 0 <= q <= 1 for q in qs):
+        raise ValueError(f"quantiles must be a non-empty sequence in [0, 1], got {quantiles}")
+    if by is not None and by not in election.stations.columns:
+        raise DataError(f"unknown level {by!r}; the levels are {list(election.levels)}")
+    turnout = election.turnout
+    if by is None:
+        # one row: the plain quantiles of all stations
+        t = turnout.dropna()
+        row = {"stations": int(t.size), **{f"p{100 * q:g}": t.quantile(q) for q in qs}}
+        row[f"over_{100 * above:g}pc"] = (t > above).mean()
+        out = pd.DataFrame([row], index=pd.Index(["all"]))
+        out.attrs["n_excluded"] = int(turnout.size - t.size)
+        return out
+    df = pd.DataFrame({by: election.stations[by], "turnout": turnout}).dropna()
+    g = df.groupby(by)["turnout"]
+    out = g.quantile(qs).unstack()
+    out.columns = [f"p{100 * q:g}" for q in qs]
+    out.insert(0, "stations", g.size())
+    out[f"over_{100 * above:g}pc"] = g.apply(lambda t: (t > above).mean())
+    out.attrs["n_excluded"] = int(turnout.size - len(df))
+    return out
 
 
 # --------------------------------------------------------------------------- comparisons
@@ -606,9 +776,25 @@ def compare_fingerprints(
 
     References
     ----------
-    .. [1] Klimek, P., Yegorov, Y., Hanel, R. & Thurner, S. (2012).
-       Statistical detection of systematic election irregularities. PNAS
-       109(41), 16469-16473. doi:10.1073/pnas.1210722109
+    .. [1] Klimek, P., Yegorov, Y., Hanel, R. & Thurner, S. (2012). Statistical detection of
+       systematic election irregularities. PNAS 109(41), 16469-16473.
+       doi:10.1073/pnas.1210722109 (fingerprints of several elections side by side)
+
+    Examples
+    --------
+    A clean simulated election beside one where a fifth of the stations had
+    ballots added for the leader: only the latter has stations above 80 %.
+
+    >>> import numpy as np, forensics
+    >>> reg = np.full(300, 500)
+    >>> clean = forensics.simulate_mixture(reg, turnout=0.6, share=0.5, rng=1)
+    >>> stuffed = forensics.simulate_mixture(
+    ...     reg, turnout=0.6, share=0.5, pi=(0.8, 0.2, 0.0), theta=0.2, rng=1)
+    >>> t = forensics.compare_fingerprints({"clean": clean, "stuffed": stuffed}, thresholds=(0.8,))
+    >>> print(t[["label", "stations", "corner_80_n", "corner_80_votes"]].round(3).to_string(index=False))
+      label  stations  corner_80_n  corner_80_votes
+      clean       300            0            0.000
+    stuffed       300            2            0.016
     """
     if not elections:
         raise ValueError("elections is empty: give at least one label -> Election")
@@ -640,7 +826,7 @@ def compare_fingerprints(
 
 @dataclasses.dataclass(frozen=True)
 class WithinGroupResult(TestResult):
-    """Result of :func:`within_group_association`.
+    """Result of :func:`within_group_test`.
 
     The base fields describe the within-group Pearson correlation
     (``statistic`` = ``effect_size`` = r within groups).
@@ -655,28 +841,30 @@ class WithinGroupResult(TestResult):
     n_groups: int
 
 
-def within_group_association(
+@renamed_parameters(level="confidence_level")
+def within_group_test(
     election: Election,
     candidate: str | None = None,
     *,
     by: str | Sequence[str],
-    level: float = 0.95,
+    confidence_level: float = 0.95,
 ) -> WithinGroupResult:
     """Correlation of turnout and share *inside* groups (e.g. voting centres).
 
     Parameters
     ----------
     election : Election
+        Station counts with the grouping level columns.
     candidate : str, optional
-        Default: the leader. Share = candidate votes / ballots cast, as in
-        :func:`turnout_share_association`.
+        Whose share of ballots cast is used, as in
+        :func:`turnout_share_test` (default: the leader).
     by : str or sequence of str
         A level column, or several (groups are their combinations, e.g.
         ``["region", "tik"]`` where names repeat across regions); each
         station's turnout and share are taken as deviations from its
         group's (unweighted) mean.
-    level : float
-        Confidence level of the interval.
+    confidence_level : float
+        Coverage of the interval of ``r_within`` (formerly ``level``).
 
     Returns
     -------
@@ -707,9 +895,26 @@ def within_group_association(
     .. [2] Klimek, P., Yegorov, Y., Hanel, R. & Thurner, S. (2012).
        Statistical detection of systematic election irregularities. PNAS
        109(41), 16469-16473. doi:10.1073/pnas.1210722109
+
+    Examples
+    --------
+    Two groups of two stations. Group x: turnouts 0.4 and 0.6, shares 0.3
+    and 0.5 (deviations from the group means -0.1, +0.1 and -0.1, +0.1);
+    group y: turnouts 0.7 and 0.9, shares 0.8 and 0.6 (-0.1, +0.1 and +0.1,
+    -0.1). The deviations cancel, r within = 0, while the total r is
+    positive; a fifth station, alone in its group, is set aside.
+
+    >>> import pandas as pd, forensics
+    >>> df = pd.DataFrame({"region": ["x", "x", "y", "y", "z"], "id": list("abcde"),
+    ...                    "registered": 100, "ballots": [40, 60, 70, 90, 50],
+    ...                    "A": [12, 30, 56, 54, 25], "B": [28, 30, 14, 36, 25]})
+    >>> e = forensics.Election.from_frame(df, candidates=["A", "B"], registered="registered",
+    ...                                   ballots="ballots", levels=["region"], station="id")
+    >>> w = forensics.within_group_test(e, by="region")
+    >>> abs(w.r_within) < 1e-12, round(w.r_total, 3), w.n, w.n_excluded, w.n_groups
+    (True, 0.692, 4, 1, 2)
     """
-    if not 0 < level < 1:
-        raise ValueError(f"level must lie in (0, 1), got {level}")
+    _check_confidence_level(confidence_level)
     candidate, t, s, _, _, ok = _station_arrays(election, candidate, share_of="ballots")
     cols = [by] if isinstance(by, str) else list(by)
     missing = [c for c in cols if c not in election.stations.columns]
@@ -734,7 +939,7 @@ def within_group_association(
     denom = np.sqrt((dt**2).sum() * (ds**2).sum())
     r = as_float((dt * ds).sum() / denom) if denom > 0 else float("nan")
     # Fisher's z with n - G - 1 effective pairs: se = 1 / sqrt(n - G - 1)
-    lo, hi, p = _fisher_ci(r, n - g + 2.0, 1.0, level)
+    lo, hi, p = _fisher_ci(r, n - g + 2.0, 1.0, confidence_level)
     r_total = as_float(np.corrcoef(tt, ss)[0, 1])
     return WithinGroupResult(
         statistic=r,
@@ -756,3 +961,8 @@ def within_group_association(
         r_total=r_total,
         n_groups=g,
     )
+
+
+turnout_share_association = deprecated_alias(turnout_share_test, "turnout_share_association")
+shape_tests = deprecated_alias(shape_test, "shape_tests")
+within_group_association = deprecated_alias(within_group_test, "within_group_association")

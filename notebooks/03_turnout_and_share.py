@@ -62,13 +62,20 @@ from forensics import datasets, plots
 from forensics.figures import savefig, style
 from forensics.multitest import benjamini_hochberg
 from forensics.simulate import clean_election
-from forensics.spikes import coarse_share_test, integer_percentage_test, small_station_test
+from forensics.spikes import (
+    coarse_share_test,
+    integer_percentage_test,
+    integer_profile,
+    integer_split,
+    small_station_test,
+)
 from forensics.turnout import (
     compare_fingerprints,
     fingerprint,
-    shape_tests,
-    turnout_share_association,
-    within_group_association,
+    shape_test,
+    turnout_quantiles,
+    turnout_share_test,
+    within_group_test,
 )
 
 pd.set_option("display.width", 140)
@@ -153,7 +160,7 @@ with style():
 # %% [markdown]
 # ## 2. Turnout–share association
 #
-# `forensics.turnout.turnout_share_association` gives, across stations, the Pearson and
+# `forensics.turnout.turnout_share_test` gives, across stations, the Pearson and
 # Spearman correlations of turnout and the candidate's share of ballots, unweighted and
 # weighted by registered electors (Fisher-z intervals; for the weighted ones Kish's
 # effective size), and the **Sobyanin–Sukhovolsky** regression in its *electorate*
@@ -166,7 +173,7 @@ with style():
 # means the extra turnout went almost wholly to the candidate.
 
 # %%
-assoc = {label: turnout_share_association(e, cand) for label, (e, cand) in RUNS.items()}
+assoc = {label: turnout_share_test(e, cand) for label, (e, cand) in RUNS.items()}
 rows = []
 for label, r in assoc.items():
     c = r.correlations.set_index(["method", "weight"])["r"]
@@ -213,7 +220,7 @@ for label, r in assoc.items():
 # neighbours (within groups). Stuffing done at some stations and not at their neighbours
 # survives within groups; urban–rural contrasts, regional strongholds and uneven
 # mobilisation across places do not.
-# `forensics.turnout.within_group_association` correlates the deviations of turnout and
+# `forensics.turnout.within_group_test` correlates the deviations of turnout and
 # share from their group means. For Venezuela the group is the voting centre (tables of
 # one school, same neighbourhood; centres with a single table drop out) and, for a
 # comparison at a coarser level, the parish; for the controls the lowest level in the
@@ -235,7 +242,7 @@ rows = []
 for label, groupings in WITHIN.items():
     e, cand = RUNS[label]
     for by in groupings:
-        w = within_group_association(e, cand, by=by if isinstance(by, str) else list(by))
+        w = within_group_test(e, cand, by=by if isinstance(by, str) else list(by))
         rows.append(
             {
                 "election": label,
@@ -256,7 +263,7 @@ print(
 # %% [markdown]
 # ### By state, with Benjamini–Hochberg adjustment
 #
-# The same correlation in each of the 24 states (`turnout_share_association(...,
+# The same correlation in each of the 24 states (`turnout_share_test(...,
 # by="state")`), its p-values adjusted across the states by Benjamini–Hochberg
 # (`pearson_p_bh`; Benjamini & Hochberg 1995, *JRSS B* 57:289,
 # doi:10.1111/j.2517-6161.1995.tb02031.x).
@@ -264,7 +271,7 @@ print(
 # %%
 by_state = {}
 for cand in ("Maduro", "Gonzalez"):
-    g = turnout_share_association(ve, cand, by="state").groups.set_index("state")
+    g = turnout_share_test(ve, cand, by="state").groups.set_index("state")
     by_state[cand] = g
 table = pd.DataFrame(
     {
@@ -324,7 +331,7 @@ with style():
 # %% [markdown]
 # ## 3. Shape of the turnout and share distributions
 #
-# `forensics.turnout.shape_tests`: Hartigan's dip test of unimodality (Hartigan &
+# `forensics.turnout.shape_test`: Hartigan's dip test of unimodality (Hartigan &
 # Hartigan 1985, *Annals of Statistics* 13:70, doi:10.1214/aos/1176346577; p-value from
 # the `diptest` package's tabulated null), and moment skewness and Pearson kurtosis
 # (3 for a normal) with bootstrap percentile CIs over stations (200 resamples), as in
@@ -335,7 +342,7 @@ with style():
 rows = []
 seeds = iter(range(300, 400))
 for label, (e, cand) in RUNS.items():
-    s = shape_tests(e, cand, n_boot=200, rng=next(seeds))
+    s = shape_test(e, cand, n_resamples=200, rng=next(seeds))
     for _, row in s.table.iterrows():
         rows.append(
             {
@@ -367,20 +374,17 @@ print(
 # The national means hide how each state's tables are spread. The distribution of table
 # turnout in each state, with the national one as a reference: a state whose tables
 # split into a low-turnout and a high-turnout group, or with a tail of tables near 100 %,
-# would show it here. Quantiles are over the state's tables with registered voters.
+# would show it here. Quantiles are over the state's tables with registered voters
+# (`forensics.turnout.turnout_quantiles`).
 
 # %%
-ve_turnout = pd.DataFrame({"state": ve.stations["state"], "turnout": ve.turnout}).dropna()
-q = ve_turnout.groupby("state")["turnout"].quantile([0.1, 0.5, 0.9]).unstack()
-q.columns = ["p10", "median", "p90"]
-q.insert(0, "tables", ve_turnout.groupby("state").size())
-q["over_90pc"] = ve_turnout.groupby("state")["turnout"].apply(lambda t: (t > 0.9).mean())
-q = q.sort_values("median")
-national = ve_turnout["turnout"]
+names = {"stations": "tables", "p50": "median"}
+q = turnout_quantiles(ve, by="state").rename(columns=names).sort_values("median")
+nat = turnout_quantiles(ve).rename(columns=names).to_dict("records")[0]
 print(
-    f"national: {len(national):,} tables, p10 {national.quantile(0.1):.3f}, "
-    f"median {national.median():.3f}, p90 {national.quantile(0.9):.3f}, "
-    f"over 90 %: {(national > 0.9).mean():.2%}"
+    f"national: {nat['tables']:,} tables, p10 {nat['p10']:.3f}, "
+    f"median {nat['median']:.3f}, p90 {nat['p90']:.3f}, "
+    f"over 90 %: {nat['over_90pc']:.2%}"
 )
 print(
     q.to_string(
@@ -395,6 +399,8 @@ print(
 )
 
 # %%
+ve_turnout = pd.DataFrame({"state": ve.stations["state"], "turnout": ve.turnout}).dropna()
+national = ve_turnout["turnout"]
 with style():
     states = list(q.index)
     ncol = 6
@@ -551,31 +557,26 @@ print(kobak.round(2).to_string(index=False))
 
 # %% [markdown]
 # Which integers carry Venezuela's share excess? Observed against expected stations at
-# each integer percentage, with the z-score (exact null), the largest first:
+# each integer percentage, with the z-score (exact null), the largest first
+# (`forensics.spikes.integer_profile`), and the excess at multiples of 5 against the
+# other integers (`forensics.spikes.integer_split`):
 
 # %%
 for label in ("Venezuela 2024, Maduro", "Venezuela 2024, González"):
-    r = ints[label]
-    x = r.share_pct
-    nearest = np.round(x)
-    hit = np.abs(x - nearest) <= r.window + 1e-9
-    observed = np.bincount(nearest[hit].astype(int), minlength=101)[:101]
-    z = (observed - r.expected_share_by_integer) / np.sqrt(r.var_share_by_integer)
-    top = np.argsort(-np.nan_to_num(z, nan=-np.inf), kind="stable")[:6]
+    prof = integer_profile(ints[label], "share")
+    top = prof.sort_values("z", ascending=False, kind="stable", na_position="last").head(6)
     print(
         f"{label}: "
         + "; ".join(
-            f"{j} %: {observed[j]} vs {r.expected_share_by_integer[j]:.1f} (z {z[j]:+.1f})"
-            for j in top
+            f"{p.integer} %: {p.observed} vs {p.expected:.1f} (z {p.z:+.1f})"
+            for p in top.itertuples()
         )
     )
-    for name, sel in (
-        ("multiples of 5", np.arange(101) % 5 == 0),
-        ("other", np.arange(101) % 5 != 0),
-    ):
-        o, m = observed[sel].sum(), r.expected_share_by_integer[sel].sum()
-        sd = np.sqrt(r.var_share_by_integer[sel].sum())
-        print(f"    {name:14s}: {o:,} vs {m:,.1f}, excess {o - m:+.1f} (z {(o - m) / sd:+.2f})")
+    for p in integer_split(ints[label], "share", multiple=5).itertuples():
+        print(
+            f"    {p.integers:14s}: {p.observed:,} vs {p.expected:,.1f}, "
+            f"excess {p.excess:+.1f} (z {p.z:+.2f})"
+        )
 
 # %%
 with style():
@@ -708,7 +709,7 @@ COARSE_RUNS = {
 co_rows = []
 coarse = {}
 for label, (e, cand) in COARSE_RUNS.items():
-    r = coarse_share_test(e, cand, resamples=250, rng=509)
+    r = coarse_share_test(e, cand, n_resamples=250, rng=509)
     coarse[label] = r
     flagged = r.grid.loc[r.grid["exceeds"], "share"]
     co_rows.append(
@@ -716,7 +717,7 @@ for label, (e, cand) in COARSE_RUNS.items():
             "election": label,
             "stations": r.n,
             "F_percent": r.coarse_percent,
-            "null_F_p95": np.quantile(r.null_coarse_percent, 0.95),
+            "null_F_p95": r.null_quantile(0.95),
             "p": r.pvalue,
             "grid_points_above_envelope": ", ".join(f"{x:.3f}" for x in flagged[:8]),
         }

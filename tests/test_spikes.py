@@ -15,15 +15,15 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from forensics import datasets, spikes
+from forensics import _integer_null, datasets
+from forensics._integer_null import _integer_probabilities, _near_integer
+from forensics.coarse_shares import _bin_mass, _kde_on_grid
 from forensics.election import DataError, Election
 from forensics.spikes import (
-    _bin_mass,
-    _integer_probabilities,
-    _kde_on_grid,
-    _near_integer,
     coarse_share_test,
     integer_percentage_test,
+    integer_profile,
+    integer_split,
     small_station_test,
 )
 
@@ -157,7 +157,7 @@ def test_exact_probability_large_stations_brute_force(monkeypatch):
     np.testing.assert_allclose(prob, brute, rtol=1e-9, atol=1e-14)
     np.testing.assert_allclose(by_int.sum(), prob.sum(), rtol=1e-12)
     # log k! from gammaln directly instead of the table: the same numbers
-    monkeypatch.setattr(spikes, "_LOG_FACTORIAL_TABLE", 0)
+    monkeypatch.setattr(_integer_null, "_LOG_FACTORIAL_TABLE", 0)
     prob2, by2, var2 = _integer_probabilities(n, p, 0.05)
     np.testing.assert_allclose(by2, by_int, rtol=1e-13)
     np.testing.assert_allclose(prob2, prob, rtol=1e-13)
@@ -170,6 +170,73 @@ def test_integer_test_rejects_fractional_counts():
     st["half"] = st["ballots"] - 0.5
     with pytest.raises(DataError, match="integer counts"):
         integer_percentage_test(e.with_stations(st), turnout_from="half")
+
+
+def test_integer_profile_and_split_hand_made():
+    # Turnout 100/200 = 50 % and 120/300 = 40 %, both integer. With 200 registered,
+    # |100 k - 200 j| <= 10 holds only at k = 2 j: station 1 is at integer j with
+    # probability Bin(200, 0.5).pmf(2 j). With 300, |100 k - 300 j| <= 15 only at
+    # k = 3 j: Bin(300, 0.4).pmf(3 j).
+    e = _election([200, 300], [100, 120], [30, 50])
+    r = integer_percentage_test(e)
+    prof = integer_profile(r, "turnout")
+    j = np.arange(101)
+    pi1, pi2 = stats.binom.pmf(2 * j, 200, 0.5), stats.binom.pmf(3 * j, 300, 0.4)
+    assert prof["integer"].tolist() == list(range(101))
+    assert prof["observed"].tolist() == [int(i in (40, 50)) for i in range(101)]
+    # (the exact null drops binomial tails beyond 8 SD, below 1e-14)
+    np.testing.assert_allclose(prof["expected"], pi1 + pi2, rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(
+        prof["sd"] ** 2, pi1 * (1 - pi1) + pi2 * (1 - pi2), rtol=1e-10, atol=1e-14
+    )
+    # at 50 %: pi = C(200, 100) / 2^200 = 0.0563485 (station 1) + Bin(300, 0.4).pmf(150)
+    assert prof.loc[50, "expected"] == pytest.approx(0.0563485 + pi2[50], rel=1e-5)
+    assert prof.loc[50, "z"] == pytest.approx(
+        (1 - prof.loc[50, "expected"]) / prof.loc[50, "sd"], rel=1e-12
+    )
+    # far from both rates (beyond the 8 SD tails) the null puts no mass: z is NaN
+    assert np.isnan(prof.loc[100, "z"])
+    # the profile sums to the test's own observed and expected counts
+    tab = r.table.set_index(["quantity", "weight"])
+    assert prof["observed"].sum() == tab.loc[("turnout", "stations"), "observed"] == 2
+    assert prof["expected"].sum() == pytest.approx(tab.loc[("turnout", "stations"), "expected"])
+    # split at multiples of 5: both stations there; expected = sums over j % 5 == 0
+    split = integer_split(r, "turnout").set_index("integers")
+    five = j % 5 == 0
+    assert split["observed"].tolist() == [2, 0]
+    assert split.loc["multiples of 5", "expected"] == pytest.approx((pi1 + pi2)[five].sum())
+    assert split.loc["other", "expected"] == pytest.approx((pi1 + pi2)[~five].sum())
+    var5 = (pi1 * (1 - pi1) + pi2 * (1 - pi2))[five].sum()
+    exp5 = (pi1 + pi2)[five].sum()
+    assert split.loc["multiples of 5", "z"] == pytest.approx((2 - exp5) / np.sqrt(var5))
+    assert split.loc["multiples of 5", "pvalue"] == pytest.approx(
+        stats.norm.sf((2 - exp5) / np.sqrt(var5))
+    )
+    assert integer_split(r, "turnout", multiple=10)["integers"].tolist() == [
+        "multiples of 10",
+        "other",
+    ]
+    with pytest.raises(ValueError, match="quantity"):
+        integer_profile(r, "either")
+    with pytest.raises(ValueError, match="multiple"):
+        integer_split(r, multiple=1)
+    with pytest.raises(TypeError, match="IntegerPercentageResult"):
+        integer_profile(r.table)
+
+
+def test_integer_profile_uses_the_test_rule():
+    # On a simulated election the per-integer counts add up to the test's counts, and
+    # agree with the floating-point rule |x - round(x)| <= window away from the edges.
+    e = simulate(2000, np.random.default_rng(34), round_frac=0.05)
+    r = integer_percentage_test(e)
+    tab = r.table.set_index(["quantity", "weight"])
+    for q, pct in (("turnout", r.turnout_pct), ("share", r.share_pct)):
+        prof = integer_profile(r, q)
+        assert prof["observed"].sum() == tab.loc[(q, "stations"), "observed"] > 50
+        nearest = np.round(pct)
+        hit = np.abs(pct - nearest) <= r.window + 1e-9
+        float_rule = np.bincount(nearest[hit].astype(int), minlength=101)[:101]
+        np.testing.assert_array_equal(prof["observed"], float_rule)
 
 
 def test_exact_agrees_with_monte_carlo():
@@ -287,13 +354,13 @@ def test_coarse_share_clean_and_injected():
     # p-value is not small. With B = 49, p >= 0.02; P(any of 4 <= 0.04 | valid) ~ 16 %,
     # so only the minimum is excluded: P(any of 4 at 0.02) <= 8 %.
     clean = [
-        coarse_share_test(_coarse_election(1000, rng), resamples=49, rng=rng) for _ in range(4)
+        coarse_share_test(_coarse_election(1000, rng), n_resamples=49, rng=rng) for _ in range(4)
     ]
     assert all(r.pvalue > 0.02 for r in clean)
     assert max(r.coarse_percent for r in clean) < 4.0
     # 10 % of stations written in at simple fractions: detected (p at its minimum 1/50),
     # and F near the injected 10 %
-    r = coarse_share_test(_coarse_election(1000, rng, coarse_frac=0.1), resamples=49, rng=rng)
+    r = coarse_share_test(_coarse_election(1000, rng, coarse_frac=0.1), n_resamples=49, rng=rng)
     assert r.pvalue == pytest.approx(1 / 50)
     # (the clean floor of ~1-2.5 % adds to the injected share; measured 12.3 %)
     assert 5.0 < r.coarse_percent < 15.0
@@ -303,8 +370,18 @@ def test_coarse_share_clean_and_injected():
 
 def test_coarse_share_bad_input():
     e = _coarse_election(50, np.random.default_rng(0))
-    with pytest.raises(ValueError, match="resamples"):
-        coarse_share_test(e, resamples=1)
+    with pytest.raises(ValueError, match="n_resamples"):
+        coarse_share_test(e, n_resamples=1)
+    # the former spelling still works, with a warning
+    with pytest.warns(DeprecationWarning, match="`resamples` was renamed `n_resamples`"):
+        r = coarse_share_test(e, resamples=5, grid=101, bandwidth=1e-3, max_components=1, rng=0)
+    assert (r.n_resamples, r.resamples) == (5, 5)
+    # the null quantile is the plain quantile of the 5 leave-one-out estimates
+    null = np.sort(r.null_coarse_percent)
+    assert r.null_quantile(0.5) == null[2]
+    assert r.null_quantile(0.75) == pytest.approx(null[3])  # position 0.75 * 4 = 3
+    with pytest.raises(ValueError, match="q must"):
+        r.null_quantile(95)
     with pytest.raises(ValueError, match="bandwidth"):
         coarse_share_test(e, bandwidth=0)
     with pytest.raises(ValueError, match="candidate"):

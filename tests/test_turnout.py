@@ -18,7 +18,13 @@ from forensics.election import Election
 from forensics.plots.turnout import fingerprint as plot_fingerprint
 from forensics.plots.turnout import integer_histogram
 from forensics.spikes import integer_percentage_test
-from forensics.turnout import fingerprint, shape_tests, turnout_share_association
+from forensics.turnout import (
+    compare_fingerprints,
+    fingerprint,
+    shape_test,
+    turnout_share_test,
+    within_group_test,
+)
 
 
 def _election(reg, ballots, votes, region=None):
@@ -75,12 +81,12 @@ def test_fingerprint_hand_made():
 
 def test_association_clean_and_stuffed():
     rng = np.random.default_rng(7)
-    clean = turnout_share_association(simulate(3000, rng))
+    clean = turnout_share_test(simulate(3000, rng))
     assert clean.correlations["ci_low"].lt(0.06).all()
     assert clean.correlations["ci_high"].gt(-0.06).all()
     # clean: the SS slope covers the mean share (no link between turnout and preference)
     assert clean.ss_slope_ci_low - 0.03 < clean.ss_mean_share < clean.ss_slope_ci_high + 0.03
-    stuffed = turnout_share_association(simulate(3000, rng, stuff=0.2), by="region")
+    stuffed = turnout_share_test(simulate(3000, rng, stuff=0.2), by="region")
     assert stuffed.statistic > 0.3
     assert stuffed.pvalue < 1e-10
     assert stuffed.ss_slope > stuffed.ss_mean_share + 0.2
@@ -93,13 +99,13 @@ def test_association_clean_and_stuffed():
 
 def test_association_calibration():
     rng = np.random.default_rng(8)
-    p = np.array([turnout_share_association(simulate(300, rng)).pvalue for _ in range(100)])
+    p = np.array([turnout_share_test(simulate(300, rng)).pvalue for _ in range(100)])
     assert (p < 0.05).mean() < 0.12  # binomial SE 0.022 at alpha = 0.05
 
 
 def test_shape_moments_and_dip():
     x_e = _election([100] * 4, [10, 20, 30, 90], [5, 10, 15, 45])
-    s = shape_tests(x_e, n_boot=50, rng=0)
+    s = shape_test(x_e, n_resamples=50, rng=0)
     t = np.array([0.1, 0.2, 0.3, 0.9])
     # by hand: mean 0.375, deviations -0.275, -0.175, -0.075, 0.525;
     # m2 = 0.3875/4 = 0.096875, m3 = 0.118125/4 = 0.02953125, m4 = 0.08265781/4 = 0.02066445;
@@ -108,7 +114,7 @@ def test_shape_moments_and_dip():
     assert s.table.loc[0, "skewness"] == pytest.approx(0.9794094, abs=1e-6)
     assert s.table.loc[0, "kurtosis"] == pytest.approx(2.2019147, abs=1e-6)
     # constant data have no shape: NaN, without a warning
-    flat = shape_tests(_election([100] * 5, [50] * 5, [10, 20, 30, 40, 25]), n_boot=10, rng=0)
+    flat = shape_test(_election([100] * 5, [50] * 5, [10, 20, 30, 40, 25]), n_resamples=10, rng=0)
     assert np.isnan(flat.table.loc[0, "skewness"])
     assert np.isnan(flat.table.loc[0, "kurtosis"])
     # shares 0.2, 0.4, 0.6, 0.8, 0.5: symmetric about 0.5, m2 = 0.2/5 = 0.04,
@@ -121,7 +127,7 @@ def test_shape_moments_and_dip():
     tb = np.where(rng.random(n) < 0.5, 0.35, 0.8)  # bimodal turnout
     ballots = rng.binomial(reg, tb)
     e = _election(reg, ballots, rng.binomial(ballots, 0.5))
-    r = shape_tests(e, n_boot=200, rng=1)
+    r = shape_test(e, n_resamples=200, rng=1)
     assert r.pvalue < 0.001  # dip on turnout
     assert r.table.loc[1, "dip_pvalue"] > 0.05  # share unimodal
     lo, hi = r.table.loc[0, ["kurtosis_ci_low", "kurtosis_ci_high"]]
@@ -173,7 +179,7 @@ def test_corner_mass_negative_controls(data, name):
 
 
 def test_russia_2011_association(data):
-    r = turnout_share_association(data("russia-2011"))
+    r = turnout_share_test(data("russia-2011"))
     # measured: Pearson r = 0.714, SS slope 1.134 vs mean share 0.493
     assert r.statistic > 0.6
     assert r.ss_slope_ci_low > 1.0 > r.ss_mean_share
@@ -181,8 +187,6 @@ def test_russia_2011_association(data):
 
 # --------------------------------------------------------------------------- comparisons
 def test_compare_fingerprints_hand_made():
-    from forensics.turnout import compare_fingerprints
-
     # turnouts 0.5, 0.97, 0.92, 1.0; shares of A 0.2, 0.98, 0.93, 1.0
     e = _election([100, 100, 100, 10], [50, 97, 92, 10], [10, 95, 86, 10])
     table = compare_fingerprints({"a": e, "b": (e, "B")}, thresholds=(0.9, 0.95))
@@ -210,9 +214,7 @@ def test_compare_fingerprints_hand_made():
         compare_fingerprints({})
 
 
-def test_within_group_association_hand_made_and_simulated():
-    from forensics.turnout import within_group_association
-
+def test_within_group_test_hand_made_and_simulated():
     # two groups of two stations; deviations from group means:
     # group x: turnouts 0.4, 0.6 (mean 0.5) -> -0.1, +0.1; shares 0.3, 0.5 -> -0.1, +0.1
     # group y: turnouts 0.7, 0.9 (mean 0.8) -> -0.1, +0.1; shares 0.8, 0.6 -> +0.1, -0.1
@@ -224,7 +226,7 @@ def test_within_group_association_hand_made_and_simulated():
         [12, 30, 56, 54, 25],
         region=["x", "x", "y", "y", "z"],
     )
-    r = within_group_association(e, by="region")
+    r = within_group_test(e, by="region")
     assert r.r_within == pytest.approx(0.0, abs=1e-12)
     assert r.n == 4
     assert r.n_excluded == 1
@@ -244,17 +246,85 @@ def test_within_group_association_hand_made_and_simulated():
     ballots = rng.binomial(reg, level)
     votes = rng.binomial(ballots, level - 0.1)
     e = _election(reg, ballots, votes, region=g.astype(str))
-    r = within_group_association(e, by="region")
+    r = within_group_test(e, by="region")
     assert r.r_total > 0.8
     assert abs(r.r_within) < 4 / np.sqrt(g.size)
     # stuffing inside groups (station-level) survives within groups
     stuffed = simulate(3000, np.random.default_rng(6), stuff=0.2)
-    r = within_group_association(stuffed, by="region")
+    r = within_group_test(stuffed, by="region")
     assert r.r_within > 0.3
     assert r.pvalue < 1e-6
     assert r.ci_low < r.r_within < r.ci_high
     # a list of columns groups by their combination: region x station = one per group
     with pytest.raises(Exception, match="groups of 2 or more"):
-        within_group_association(stuffed, by=["region", "station"])
+        within_group_test(stuffed, by=["region", "station"])
     with pytest.raises(Exception, match="unknown level"):
-        within_group_association(stuffed, by="nope")
+        within_group_test(stuffed, by="nope")
+
+
+def test_former_names_and_spellings_warn_and_agree():
+    import forensics
+    from forensics import turnout
+
+    e = simulate(300, np.random.default_rng(12))
+    new = turnout_share_test(e, confidence_level=0.9)
+    with pytest.warns(DeprecationWarning, match="`turnout_share_association` was renamed"):
+        old = forensics.turnout_share_association(e)
+    pd.testing.assert_frame_equal(old.correlations, turnout_share_test(e).correlations)
+    with pytest.warns(DeprecationWarning, match="`level` was renamed `confidence_level`"):
+        same = turnout_share_test(e, level=0.9)
+    pd.testing.assert_frame_equal(same.correlations, new.correlations)
+    # a 90 % interval is inside the 95 % one
+    assert old.correlations.loc[0, "ci_low"] < new.correlations.loc[0, "ci_low"]
+
+    s = shape_test(e, n_resamples=30, confidence_level=0.9, rng=3)
+    assert (s.n_resamples, s.n_boot, s.confidence_level) == (30, 30, 0.9)
+    with pytest.warns(DeprecationWarning, match="`n_boot` was renamed `n_resamples`"):
+        s_old = turnout.shape_test(e, n_boot=30, confidence_level=0.9, rng=3)
+    pd.testing.assert_frame_equal(s_old.table, s.table)
+    with pytest.warns(DeprecationWarning, match="`shape_tests` was renamed `shape_test`"):
+        forensics.shape_tests(e, n_resamples=0)
+
+    w = within_group_test(e, by="region", confidence_level=0.9)
+    with pytest.warns(DeprecationWarning, match="`within_group_association` was renamed"):
+        w_old = turnout.within_group_association(e, by="region", confidence_level=0.9)
+    assert (w_old.ci_low, w_old.ci_high) == (w.ci_low, w.ci_high)
+    with pytest.raises(ValueError, match="confidence_level"):
+        turnout_share_test(e, confidence_level=1.0)
+    with pytest.raises(ValueError, match="confidence_level"):
+        shape_test(e, confidence_level=0.0)
+
+
+def test_turnout_quantiles_hand_made():
+    from forensics.turnout import turnout_quantiles
+
+    # region x: turnouts 0.4, 0.6, 0.95 -> p10 = 0.4 + 0.2 * (0.1 * 2) = 0.44 (linear between
+    # order statistics), median 0.6, p90 = 0.6 + 0.35 * 0.8 = 0.88; one of three above 0.9.
+    # region y: 0.7 and 0.9 -> median 0.8, none above 0.9 (0.9 is not above). A station with
+    # 0 registered has no turnout and is counted as excluded.
+    e = _election(
+        [100, 100, 100, 100, 100, 0],
+        [40, 60, 95, 70, 90, 0],
+        [20, 30, 50, 40, 45, 0],
+        region=["x", "x", "x", "y", "y", "y"],
+    )
+    q = turnout_quantiles(e, by="region")
+    assert list(q.columns) == ["stations", "p10", "p50", "p90", "over_90pc"]
+    assert q.index.name == "region"
+    assert q["stations"].tolist() == [3, 2]
+    assert q.loc["x", "p10"] == pytest.approx(0.44)
+    assert q.loc["x", "p50"] == pytest.approx(0.6)
+    assert q.loc["x", "p90"] == pytest.approx(0.88)
+    assert q.loc["x", "over_90pc"] == pytest.approx(1 / 3)
+    assert q.loc["y", "p50"] == pytest.approx(0.8)
+    assert q.loc["y", "over_90pc"] == 0.0
+    assert q.attrs["n_excluded"] == 1
+    # all stations: turnouts 0.4, 0.6, 0.7, 0.9, 0.95 -> median 0.7, 2 of 5 above 0.8
+    a = turnout_quantiles(e, quantiles=(0.5,), above=0.8)
+    assert a.loc["all", "stations"] == 5
+    assert a.loc["all", "p50"] == pytest.approx(0.7)
+    assert a.loc["all", "over_80pc"] == pytest.approx(2 / 5)
+    with pytest.raises(ValueError, match="quantiles"):
+        turnout_quantiles(e, quantiles=(1.5,))
+    with pytest.raises(Exception, match="unknown level"):
+        turnout_quantiles(e, by="nope")
