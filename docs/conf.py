@@ -42,7 +42,6 @@ html_title = f"forensics {release}"
 
 # --- API reference ----------------------------------------------------------------
 autosummary_generate = True
-autodoc_default_options = {"members": False}
 autodoc_typehints = "none"  # numpydoc's Parameters sections already give the types
 autodoc_member_order = "bysource"
 # The class pages list their fields in the numpydoc Attributes section; a second,
