@@ -205,17 +205,14 @@ def summary_line(table, alpha: float = 0.05) -> str:
 
     Examples
     --------
+    Two calibrated tests, one of them with a signature, and a miscalibrated
+    one whose small p-value is only descriptive:
+
     >>> import pandas as pd
     >>> table = pd.DataFrame({
-    ...     "test": ["second_digit", "integer_percentage", "last_digit"],
-    ...     "candidate": ["A", "A", "A"],
-    ...     "statistic": [12.3, 4.56, 20.1],
     ...     "pvalue": [0.197, 0.0004, 0.017],
     ...     "p_bh": [0.197, 0.0008, float("nan")],
-    ...     "p_holm": [0.197, 0.0008, float("nan")],
-    ...     "effect_size": [0.012, 0.3, 0.05],
     ...     "calibration": ["calibrated", "conservative", "miscalibrated"],
-    ...     "reference": ["Mebane (2008)", "Kobak et al. (2016)", "Beber & Scacco (2012)"],
     ... })
     >>> print(summary_line(table))  # doctest: +NORMALIZE_WHITESPACE
     3 test rows: 2 from tests calibrated on clean elections, 1 of them with a

@@ -282,15 +282,9 @@ def write_html(
     ... )
     >>> import pandas as pd
     >>> table = pd.DataFrame({
-    ...     "test": ["second_digit", "integer_percentage", "last_digit"],
-    ...     "candidate": ["A", "A", "A"],
-    ...     "statistic": [12.3, 4.56, 20.1],
-    ...     "pvalue": [0.197, 0.0004, 0.017],
-    ...     "p_bh": [0.197, 0.0008, float("nan")],
-    ...     "p_holm": [0.197, 0.0008, float("nan")],
-    ...     "effect_size": [0.012, 0.3, 0.05],
-    ...     "calibration": ["calibrated", "conservative", "miscalibrated"],
-    ...     "reference": ["Mebane (2008)", "Kobak et al. (2016)", "Beber & Scacco (2012)"],
+    ...     "test": ["integer_percentage"], "statistic": [4.56], "pvalue": [0.0004],
+    ...     "p_bh": [0.0008], "p_holm": [0.0008], "effect_size": [0.3],
+    ...     "calibration": ["conservative"], "reference": ["Kobak et al. (2016)"],
     ... })
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     page = write_html(e, table, [], Path(folder) / "report.html")
