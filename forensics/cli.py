@@ -254,10 +254,9 @@ def main(argv: list[str] | None = None) -> int:
 
     References
     ----------
-    .. [1] Benjamini, Y. & Hochberg, Y. (1995). Controlling the false discovery
-       rate: a practical and powerful approach to multiple testing. *Journal
-       of the Royal Statistical Society B* 57(1), 289-300.
-       doi:10.1111/j.2517-6161.1995.tb02031.x
+    .. [1] Benjamini, Y. & Hochberg, Y. (1995). *JRSS B* 57(1), 289-300.
+       doi:10.1111/j.2517-6161.1995.tb02031.x (the adjustment of the p-values
+       of ``run`` and ``report``); each test's own reference is in its row.
 
     Examples
     --------

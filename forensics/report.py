@@ -266,9 +266,9 @@ def write_html(
     References
     ----------
     .. [1] Benjamini, Y. & Hochberg, Y. (1995). Controlling the false discovery
-       rate: a practical and powerful approach to multiple testing. *Journal
-       of the Royal Statistical Society B* 57(1), 289-300.
-       doi:10.1111/j.2517-6161.1995.tb02031.x
+       rate. *Journal of the Royal Statistical Society B* 57(1), 289-300.
+       doi:10.1111/j.2517-6161.1995.tb02031.x (the adjusted p-values the
+       summary counts).
 
     Examples
     --------

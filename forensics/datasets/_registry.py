@@ -102,10 +102,9 @@ def register(dataset: Dataset) -> Dataset:
 
     References
     ----------
-    .. [1] Uieda, L., Soler, S. R., Rampin, R., van Kemenade, H., Turk, M.,
-       Shapero, D., Banihirwe, A. & Leeman, J. (2020). Pooch: a friend to
-       fetch your data files. *Journal of Open Source Software* 5(45), 1943.
-       doi:10.21105/joss.01943
+    .. [1] Uieda, L. et al. (2020). Pooch: a friend to fetch your data files.
+       *JOSS* 5(45), 1943. doi:10.21105/joss.01943 (the pinned URL and hash
+       of each registered file follow its registry model).
 
     Examples
     --------
@@ -143,10 +142,8 @@ def get(name: str) -> Dataset:
 
     References
     ----------
-    .. [1] Uieda, L., Soler, S. R., Rampin, R., van Kemenade, H., Turk, M.,
-       Shapero, D., Banihirwe, A. & Leeman, J. (2020). Pooch: a friend to
-       fetch your data files. *Journal of Open Source Software* 5(45), 1943.
-       doi:10.21105/joss.01943
+    .. [1] Uieda, L. et al. (2020). Pooch. *JOSS* 5(45), 1943.
+       doi:10.21105/joss.01943 (how the entry's files are fetched).
 
     Examples
     --------
@@ -177,10 +174,8 @@ def available() -> dict[str, str]:
 
     References
     ----------
-    .. [1] Uieda, L., Soler, S. R., Rampin, R., van Kemenade, H., Turk, M.,
-       Shapero, D., Banihirwe, A. & Leeman, J. (2020). Pooch: a friend to
-       fetch your data files. *Journal of Open Source Software* 5(45), 1943.
-       doi:10.21105/joss.01943
+    .. [1] The registry follows Pooch's (Uieda, L. et al. 2020, *JOSS* 5(45),
+       1943, doi:10.21105/joss.01943): a name, a pinned URL and a hash.
 
     Examples
     --------
@@ -352,10 +347,10 @@ def load(name: str, **kwargs) -> Election | Any:
 
     References
     ----------
-    .. [1] Uieda, L., Soler, S. R., Rampin, R., van Kemenade, H., Turk, M.,
-       Shapero, D., Banihirwe, A. & Leeman, J. (2020). Pooch: a friend to
-       fetch your data files. *Journal of Open Source Software* 5(45), 1943.
-       doi:10.21105/joss.01943
+    .. [1] Uieda, L. et al. (2020). Pooch: a friend to fetch your data files.
+       *Journal of Open Source Software* 5(45), 1943. doi:10.21105/joss.01943
+       (the files are fetched and checked with it; each dataset's own source
+       is its ``citation``).
 
     Examples
     --------
