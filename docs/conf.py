@@ -151,6 +151,25 @@ def _generate_sources() -> None:
 
 _generate_sources()
 
+
+def _case_safe_filenames() -> dict[str, str]:
+    """Page names for objects whose names differ only in case (``Fingerprint`` and
+    ``fingerprint``): on a case-insensitive file system their pages would collide."""
+    seen: dict[str, str] = {}
+    renamed = {}
+    for module_name in API:
+        for name in importlib.import_module(module_name).__all__:
+            full = f"{module_name}.{name}"
+            if full.lower() in seen and name[:1].isupper():
+                renamed[full] = f"{full}-class"
+            elif full.lower() in seen:
+                renamed[seen[full.lower()]] = f"{seen[full.lower()]}-class"
+            seen[full.lower()] = full
+    return renamed
+
+
+autosummary_filename_map = _case_safe_filenames()
+
 # ``[@key]`` and ``[@a; @b]`` (pandoc citations, readable on the forge) become
 # sphinxcontrib-bibtex citations.
 _CITATION = re.compile(r"\[(@[A-Za-z][\w:-]*(?:\s*;\s*@[A-Za-z][\w:-]*)*)\]")
