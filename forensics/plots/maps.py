@@ -177,41 +177,6 @@ def choropleth(
     States without a value (e.g. territories without voters of their own)
     are drawn light grey with hatching and listed as
     "no data" in the legend: never left blank, never coloured as a value.
-
-    References
-    ----------
-    .. [1] Harrower, M. & Brewer, C. A. (2003). ColorBrewer.org: an online tool
-       for selecting colour schemes for maps. *The Cartographic Journal*
-       40(1), 27-37. doi:10.1179/000870403235002042
-
-    Examples
-    --------
-    Four square states on a 2 x 2 grid:
-
-    >>> import numpy as np
-    >>> from matplotlib.figure import Figure
-    >>> from forensics import maps, plots
-    >>> def square(x, y):
-    ...     return (np.array([[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]], float),)
-    >>> names = ("North", "East", "South", "West")
-    >>> rings = (square(0, 1), square(1, 1), square(1, 0), square(0, 0))
-    >>> boundaries = maps.StateBoundaries(
-    ...     names=names,
-    ...     keys=tuple(maps.normalize_state_name(n) for n in names),
-    ...     pcodes=("",) * 4,
-    ...     rings=rings,
-    ...     simplified=rings,
-    ...     bboxes=np.array([[x, y, x + 1, y + 1] for x, y in [(0, 1), (1, 1), (1, 0), (0, 0)]]),
-    ... )
-
-    A share for three of them; the fourth is drawn as "no data":
-
-    >>> ax = plots.choropleth(
-    ...     {"North": 0.52, "East": 0.48, "South": 0.61},
-    ...     boundaries=boundaries, ax=Figure().subplots(),
-    ... )
-    >>> [text.get_text() for text in ax.get_legend().get_texts()]
-    ['no data (1)']
     """
     if kind not in _KINDS:
         raise ValueError(f"kind must be one of {sorted(_KINDS)}, got {kind!r}")
@@ -295,46 +260,6 @@ def cluster_map(
     Returns
     -------
     matplotlib.axes.Axes
-
-    References
-    ----------
-    .. [1] Anselin, L. (1995). Local indicators of spatial association - LISA.
-       *Geographical Analysis* 27(2), 93-115.
-       doi:10.1111/j.1538-4632.1995.tb00338.x
-    .. [2] Harrower, M. & Brewer, C. A. (2003). ColorBrewer.org: an online tool
-       for selecting colour schemes for maps. *The Cartographic Journal*
-       40(1), 27-37. doi:10.1179/000870403235002042
-
-    Examples
-    --------
-    Four square states on a 2 x 2 grid:
-
-    >>> import numpy as np
-    >>> from matplotlib.figure import Figure
-    >>> from forensics import maps, plots
-    >>> def square(x, y):
-    ...     return (np.array([[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]], float),)
-    >>> names = ("North", "East", "South", "West")
-    >>> rings = (square(0, 1), square(1, 1), square(1, 0), square(0, 0))
-    >>> boundaries = maps.StateBoundaries(
-    ...     names=names,
-    ...     keys=tuple(maps.normalize_state_name(n) for n in names),
-    ...     pcodes=("",) * 4,
-    ...     rings=rings,
-    ...     simplified=rings,
-    ...     bboxes=np.array([[x, y, x + 1, y + 1] for x, y in [(0, 1), (1, 1), (1, 0), (0, 0)]]),
-    ... )
-
-    Local Moran's I of a value high in the north and low in the south; with
-    four units nothing can be significant, and the legend says so:
-
-    >>> result = maps.local_morans_i(
-    ...     {"North": 0.9, "East": 0.8, "South": 0.1, "West": 0.2},
-    ...     maps.adjacency(boundaries), rng=0,
-    ... )
-    >>> ax = plots.cluster_map(result, boundaries=boundaries, ax=Figure().subplots())
-    >>> [text.get_text() for text in ax.get_legend().get_texts()]
-    ['not significant']
     """
     table = result.table
     unit_index = {name: i for i, name in enumerate(boundaries.names)}

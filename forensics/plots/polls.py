@@ -62,29 +62,6 @@ def plot_polls(
     Filled markers are dated by fieldwork, hollow ones by a date found in the
     notes (usually publication); undated polls are not drawn and their number
     is given in the legend title. Possible duplicates are drawn with an x.
-
-    References
-    ----------
-    .. [1] DerSimonian, R. & Laird, N. (1986). Meta-analysis in clinical
-       trials. *Controlled Clinical Trials* 7(3), 177-188.
-       doi:10.1016/0197-2456(86)90046-2
-
-    Examples
-    --------
-    The compiled Venezuelan 2024 polls, with the announced and acta results
-    as lines:
-
-    >>> from matplotlib.figure import Figure
-    >>> from forensics import plots
-    >>> from forensics.cases import venezuela_2024 as ve
-    >>> polls = ve.load_polls()
-    >>> comparison = ve.compare(polls)
-    >>> ax = plots.plot_polls(
-    ...     polls, comparison, candidates=ve.POLL_CANDIDATES,
-    ...     names=ve.CANDIDATE_NAMES, marks=ve.POLL_MARKS, ax=Figure().subplots(),
-    ... )
-    >>> ax.get_ylabel()
-    'González − Maduro (points)'
     """
     a, b, _ = quantities(candidates)
     column = {"margin": "margin", a: f"{a}_pct", b: f"{b}_pct"}
@@ -183,28 +160,6 @@ def plot_comparison(
     (e.g. an exit poll whose share was published as "<14") are
     listed with no marker. Colours mark the kind of source; the kind prefixes
     of exit polls and quick counts are shortened in the labels.
-
-    References
-    ----------
-    .. [1] DerSimonian, R. & Laird, N. (1986). Meta-analysis in clinical
-       trials. *Controlled Clinical Trials* 7(3), 177-188.
-       doi:10.1016/0197-2456(86)90046-2
-
-    Examples
-    --------
-    >>> from matplotlib.figure import Figure
-    >>> from forensics import plots
-    >>> from forensics.cases import venezuela_2024 as ve
-    >>> polls = ve.load_polls()
-    >>> comparison = ve.compare(polls)
-    >>> ax = plots.plot_comparison(
-    ...     comparison, candidates=ve.POLL_CANDIDATES, names=ve.CANDIDATE_NAMES,
-    ...     ax=Figure().subplots(),
-    ... )
-    >>> ax.get_xlabel()
-    'González − Maduro (points)'
-    >>> len(ax.get_yticklabels()) == int((comparison.table["quantity"] == "margin").sum())
-    True
     """
     allowed = quantities(candidates)
     if quantity not in allowed:

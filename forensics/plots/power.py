@@ -41,36 +41,6 @@ def power_curves(
     Returns
     -------
     matplotlib.axes.Axes
-
-    References
-    ----------
-    .. [1] Wilson, E. B. (1927). Probable inference, the law of succession, and
-       statistical inference. *Journal of the American Statistical
-       Association* 22(158), 209-212. doi:10.1080/01621459.1927.10502953
-
-    Examples
-    --------
-    A hand-made table in the layout of :func:`~forensics.power_study`: one test,
-    its size on clean elections and its power at two strengths of stuffing:
-
-    >>> import pandas as pd
-    >>> from matplotlib.figure import Figure
-    >>> from forensics import plots
-    >>> table = pd.DataFrame({
-    ...     "test": ["integer"] * 3,
-    ...     "candidate": [None] * 3,
-    ...     "scenario": ["clean", "stuffing", "stuffing"],
-    ...     "param": ["", "fraction", "fraction"],
-    ...     "value": [0.0, 0.05, 0.10],
-    ...     "rate": [0.05, 0.40, 0.90],
-    ...     "ci_low": [0.03, 0.33, 0.85],
-    ...     "ci_high": [0.09, 0.47, 0.93],
-    ...     "alpha": [0.05] * 3,
-    ...     "n_sim": [200] * 3,
-    ... })
-    >>> ax = plots.power_curves(table, ax=Figure().subplots())
-    >>> ax.get_xlabel(), ax.get_title()
-    ('stuffing: fraction (0 = clean)', 'Size and power, 200 simulations per point')
     """
     need = {"test", "candidate", "scenario", "param", "value", "rate", "ci_low", "ci_high"}
     missing = need - set(table.columns)

@@ -20,40 +20,6 @@ def fingerprint(result: Fingerprint, *, ax: Axes | None = None, threshold: float
     towards (100 %, 100 %) and the corner pile-up show next to the dense
     main blob. The corner above ``threshold`` is outlined and annotated with
     :meth:`Fingerprint.corner_mass`.
-
-    Parameters
-    ----------
-    result : Fingerprint
-        From :func:`forensics.fingerprint`.
-    ax : matplotlib.axes.Axes, optional
-        Drawn into; default a new figure's Axes.
-    threshold : float
-        Lower corner of the outlined high-turnout, high-share square, as a
-        fraction (default 0.95).
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-
-    References
-    ----------
-    .. [1] Klimek, P., Yegorov, Y., Hanel, R. & Thurner, S. (2012). Statistical
-       detection of systematic election irregularities. *PNAS* 109(41),
-       16469-16473. doi:10.1073/pnas.1210722109
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from matplotlib.figure import Figure
-    >>> import forensics
-    >>> from forensics import plots
-    >>> e = forensics.simulate_klimek(
-    ...     np.full(400, 600), turnout_mean=0.6, turnout_sd=0.1,
-    ...     share_mean=0.55, share_sd=0.1, rng=0,
-    ... )
-    >>> ax = plots.fingerprint(forensics.fingerprint(e), ax=Figure().subplots())
-    >>> ax.get_xlabel(), ax.get_ylabel()
-    ('turnout (%)', 'winner share (%)')
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(4.5, 4.2))
@@ -107,42 +73,6 @@ def integer_histogram(
     its default ``window=0.05``. At each integer the null mean ± ``z`` SD of
     the number of stations in that bin (exact, from the test) is drawn as a
     band; observed spikes above it are marked.
-
-    Parameters
-    ----------
-    result : IntegerPercentageResult
-        From :func:`forensics.integer_percentage_test`.
-    quantity : {"turnout", "share"}
-        Which percentage to histogram (default turnout).
-    ax : matplotlib.axes.Axes, optional
-        Drawn into; default a new figure's Axes.
-    z : float
-        Half-width of the null band in standard deviations (default 3).
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-
-    References
-    ----------
-    .. [1] Kobak, D., Shpilkin, S. & Pshenichnikov, M. S. (2016). Integer
-       percentages as electoral falsification fingerprints. *Annals of Applied
-       Statistics* 10(1), 54-73. doi:10.1214/16-AOAS904
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from matplotlib.figure import Figure
-    >>> import forensics
-    >>> from forensics import plots
-    >>> e = forensics.simulate_klimek(
-    ...     np.full(400, 600), turnout_mean=0.6, turnout_sd=0.1,
-    ...     share_mean=0.55, share_sd=0.1, rng=0,
-    ... )
-    >>> result = forensics.integer_percentage_test(e)
-    >>> ax = plots.integer_histogram(result, quantity="share", ax=Figure().subplots())
-    >>> ax.get_xlabel(), ax.get_ylabel()
-    ('winner share (%)', 'stations')
     """
     if quantity not in ("turnout", "share"):
         raise ValueError(f"quantity must be 'turnout' or 'share', got {quantity!r}")
