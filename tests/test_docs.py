@@ -345,7 +345,6 @@ def test_public_functions_are_found():
 def test_public_functions_have_numpydoc_sections():
     functions = public_functions()
     unknown = sorted((set(MISSING_EXAMPLES) | set(MISSING_SECTIONS)) - set(functions))
-    assert not unknown, f"allow-listed but not public functions (remove them): {unknown}"
     missing_examples, missing_other, now_present = [], [], []
     for name, obj in sorted(functions.items()):
         missing = required_sections(obj) - docstring_sections(obj)
@@ -359,6 +358,11 @@ def test_public_functions_have_numpydoc_sections():
         if allowed - missing:
             now_present.append(f"{name}: {', '.join(sorted(allowed - missing))}")
     message = []
+    if unknown:
+        message.append(
+            "allow-listed but not public functions (or now deprecated aliases), remove them:"
+            "\n  " + "\n  ".join(unknown)
+        )
     if missing_examples:
         message.append("no Examples section:\n  " + "\n  ".join(missing_examples))
     if missing_other:
