@@ -6,6 +6,11 @@ mentions resolves to a real attribute of the package, and every ``figures/NN_*.s
 and ``notebooks/NN_*.py`` it names exists. Figures and notebooks that are announced
 but not yet produced are listed in ``PENDING_FIGURES`` / ``PENDING_NOTEBOOKS``; an
 entry there fails the test as soon as the file exists, so the lists shrink to empty.
+
+Checks on the docstrings: every public function of the documented namespaces has the
+numpydoc sections Parameters (when it takes any), Returns, References and Examples,
+except the names listed in ``MISSING_EXAMPLES`` / ``MISSING_SECTIONS``, which likewise
+fail as soon as the section is written.
 """
 
 from __future__ import annotations
