@@ -176,7 +176,49 @@ def _run(args: argparse.Namespace, *, html_report: bool) -> int:
 
 
 def summary_line(table, alpha: float = 0.05) -> str:
-    """One plain sentence on a battery table: signatures among calibrated tests only."""
+    """One plain sentence on a battery table: signatures among calibrated tests only.
+
+    A signature is a BH-adjusted p-value below ``alpha``; the battery
+    adjusts only the tests calibrated on clean elections (``calibration``
+    "calibrated" or "conservative"), so the others are counted as
+    descriptive statistics, never as signatures.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As from :func:`forensics.battery`: ``pvalue``, ``p_bh`` and,
+        when known, ``calibration``.
+    alpha : float
+        Level of the BH-adjusted p-values (default 0.05).
+
+    Returns
+    -------
+    str
+        The sentence, without a final full stop.
+
+    References
+    ----------
+    .. [1] Benjamini, Y. & Hochberg, Y. (1995). Controlling the false discovery
+       rate: a practical and powerful approach to multiple testing. *Journal
+       of the Royal Statistical Society B* 57(1), 289-300.
+       doi:10.1111/j.2517-6161.1995.tb02031.x
+
+    Examples
+    --------
+    Two calibrated tests, one of them with a signature, and a miscalibrated
+    one whose small p-value is only descriptive:
+
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({
+    ...     "pvalue": [0.197, 0.0004, 0.017],
+    ...     "p_bh": [0.197, 0.0008, float("nan")],
+    ...     "calibration": ["calibrated", "conservative", "miscalibrated"],
+    ... })
+    >>> print(summary_line(table))  # doctest: +NORMALIZE_WHITESPACE
+    3 test rows: 2 from tests calibrated on clean elections, 1 of them with a
+    signature (BH-adjusted p < 0.05); 1 from tests that reject clean elections
+    too often (miscalibrated), reported as descriptive statistics only; 0 not run
+    """
     ran = table["pvalue"].notna()
     cal = table.get("calibration")
     family = ran if cal is None else ran & cal.isin(["calibrated", "conservative"])
@@ -191,7 +233,43 @@ def summary_line(table, alpha: float = 0.05) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``forensics`` console script."""
+    """Entry point of the ``forensics`` console script.
+
+    Commands: ``datasets`` (list the registered datasets), ``fetch NAME``
+    (download and verify one), ``run SOURCE`` (the battery, a table and
+    figures) and ``report SOURCE`` (a self-contained HTML report); ``SOURCE``
+    is a dataset name or a station-level CSV with its column mapping.
+    ``forensics COMMAND --help`` lists the options.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments after the program name (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit code: 0 success, 2 usage error, 3 data error (a data error
+        names the rows and columns and prints no traceback).
+
+    References
+    ----------
+    .. [1] Benjamini, Y. & Hochberg, Y. (1995). *JRSS B* 57(1), 289-300.
+       doi:10.1111/j.2517-6161.1995.tb02031.x (the adjustment of the p-values
+       of ``run`` and ``report``); each test's own reference is in its row.
+
+    Examples
+    --------
+    >>> main(["datasets"])  # doctest: +ELLIPSIS
+    albania-2013         Albania 2013 parliamentary, 5,508 stations ...
+    ...
+    0
+
+    An unknown dataset is a usage error (the message goes to standard error):
+
+    >>> main(["fetch", "atlantis-2024"])
+    2
+    """
     parser = _parser()
     try:
         args = parser.parse_args(argv)

@@ -57,7 +57,62 @@ def _display(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def table_to(table: pd.DataFrame, fmt: str) -> str:
-    """Render a battery table as ``md``, ``html``, ``csv``, ``json`` or ``tex`` text."""
+    """Render a battery table as ``md``, ``html``, ``csv``, ``json`` or ``tex`` text.
+
+    ``csv`` and ``json`` keep every column at full precision; ``md``,
+    ``html`` and ``tex`` show the columns a reader needs (test, candidate,
+    statistic, p-values, effect size, calibration, verdict, ...) with
+    statistics to 4 and p-values to 3 significant digits.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As from :func:`forensics.battery`: at least ``statistic``,
+        ``pvalue``, ``p_bh``, ``p_holm`` and ``effect_size`` for the shown
+        formats.
+    fmt : {"md", "html", "csv", "json", "tex"}
+        Output format.
+
+    Returns
+    -------
+    str
+        The rendered table, ending with a newline (except ``html``).
+
+    Raises
+    ------
+    ValueError
+        An unknown ``fmt``.
+
+    References
+    ----------
+    .. [1] McKinney, W. (2010). Data structures for statistical computing in
+       Python. *Proceedings of the 9th Python in Science Conference*, 56-61.
+       doi:10.25080/Majora-92bf1922-00a
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({
+    ...     "test": ["second_digit", "integer_percentage", "last_digit"],
+    ...     "candidate": ["A", "A", "A"],
+    ...     "statistic": [12.3, 4.56, 20.1],
+    ...     "pvalue": [0.197, 0.0004, 0.017],
+    ...     "p_bh": [0.197, 0.0008, float("nan")],
+    ...     "p_holm": [0.197, 0.0008, float("nan")],
+    ...     "effect_size": [0.012, 0.3, 0.05],
+    ...     "calibration": ["calibrated", "conservative", "miscalibrated"],
+    ...     "reference": ["Mebane (2008)", "Kobak et al. (2016)", "Beber & Scacco (2012)"],
+    ... })
+    >>> print(table_to(table.iloc[:2], "md"), end="")
+    | test | candidate | statistic | pvalue | p_bh | p_holm | effect_size | calibration |
+    |---|---|---|---|---|---|---|---|
+    | second_digit | A | 12.3 | 0.197 | 0.197 | 0.197 | 0.012 | calibrated |
+    | integer_percentage | A | 4.56 | 0.0004 | 0.0008 | 0.0008 | 0.3 | conservative |
+    >>> table_to(table, "xlsx")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown format 'xlsx'; choose md, html, csv, json or tex
+    """
     if fmt == "csv":
         return table.to_csv(index=False)
     if fmt == "json":
@@ -98,7 +153,48 @@ def standard_figures(election: Election, outdir: str | Path) -> list[Path]:
     """Write the standard figures of an election: fingerprint, digits, integer spikes.
 
     Figures that need registered voters are skipped when the election has
-    too few stations with them. Returns the written paths.
+    too few stations with them (fewer than 50).
+
+    Parameters
+    ----------
+    election : Election
+        The stations to draw.
+    outdir : str or pathlib.Path
+        Folder written to (created if needed), through
+        :func:`forensics.figures.savefig`, so the SVG bytes are reproducible.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The written files: ``fingerprint.svg`` and
+        ``integer_percentages.svg`` (with registered voters), then
+        ``second_digits.svg`` (the two largest candidates).
+
+    References
+    ----------
+    .. [1] Klimek, P., Yegorov, Y., Hanel, R. & Thurner, S. (2012). Statistical
+       detection of systematic election irregularities. *PNAS* 109(41),
+       16469-16473. doi:10.1073/pnas.1210722109
+    .. [2] Kobak, D., Shpilkin, S. & Pshenichnikov, M. S. (2016). Integer
+       percentages as electoral falsification fingerprints. *Annals of Applied
+       Statistics* 10(1), 54-73. doi:10.1214/16-AOAS904
+    .. [3] Mebane, W. R. (2008). Election forensics: the second-digit Benford's
+       law test and recent American presidential elections. In *Election
+       Fraud: Detecting and Deterring Electoral Manipulation*, 162-181.
+       Brookings Institution Press.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> import forensics
+    >>> e = forensics.simulate_klimek(
+    ...     np.full(100, 600), turnout_mean=0.6, turnout_sd=0.1,
+    ...     share_mean=0.55, share_sd=0.1, rng=0,
+    ... )
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     [path.name for path in standard_figures(e, folder)]
+    ['fingerprint.svg', 'integer_percentages.svg', 'second_digits.svg']
     """
     from forensics import digits, spikes, turnout
     from forensics import plots as P
@@ -143,7 +239,59 @@ def _svg_inline(path: Path) -> str:
 def write_html(
     election: Election, table: pd.DataFrame, figures: list[Path], path: str | Path
 ) -> Path:
-    """Write a self-contained HTML report: summary, results, figures, methods, provenance."""
+    """Write a self-contained HTML report: summary, results, figures, methods, provenance.
+
+    The page holds the election's validation report, the one-line summary
+    of :func:`forensics.cli.summary_line`, the results table, the figures
+    inlined as SVG and the reference of every method used; it needs no other
+    file.
+
+    Parameters
+    ----------
+    election : Election
+        The election the table is about (its report and source are shown).
+    table : pandas.DataFrame
+        As from :func:`forensics.battery`; its ``reference`` column, when
+        present, lists the methods.
+    figures : list of pathlib.Path
+        SVG files to inline, e.g. from :func:`standard_figures`.
+    path : str or pathlib.Path
+        The HTML file written (parent folders are created).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    References
+    ----------
+    .. [1] Benjamini, Y. & Hochberg, Y. (1995). Controlling the false discovery
+       rate. *Journal of the Royal Statistical Society B* 57(1), 289-300.
+       doi:10.1111/j.2517-6161.1995.tb02031.x (the adjusted p-values the
+       summary counts).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import numpy as np
+    >>> import forensics
+    >>> e = forensics.simulate_klimek(
+    ...     np.full(100, 600), turnout_mean=0.6, turnout_sd=0.1,
+    ...     share_mean=0.55, share_sd=0.1, rng=0,
+    ... )
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({
+    ...     "test": ["integer_percentage"], "statistic": [4.56], "pvalue": [0.0004],
+    ...     "p_bh": [0.0008], "p_holm": [0.0008], "effect_size": [0.3],
+    ...     "calibration": ["conservative"], "reference": ["Kobak et al. (2016)"],
+    ... })
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     page = write_html(e, table, [], Path(folder) / "report.html")
+    ...     text = page.read_text(encoding="utf-8")
+    >>> text.startswith("<!DOCTYPE html>"), "<li>Kobak et al. (2016)</li>" in text
+    (True, True)
+    """
     path = Path(path)
     from forensics.cli import summary_line
 

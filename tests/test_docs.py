@@ -6,11 +6,17 @@ mentions resolves to a real attribute of the package, and every ``figures/NN_*.s
 and ``notebooks/NN_*.py`` it names exists. Figures and notebooks that are announced
 but not yet produced are listed in ``PENDING_FIGURES`` / ``PENDING_NOTEBOOKS``; an
 entry there fails the test as soon as the file exists, so the lists shrink to empty.
+
+Checks on the docstrings: every public function of the documented namespaces has the
+numpydoc sections Parameters (when it takes any), Returns, References and Examples,
+except the names listed in ``MISSING_EXAMPLES`` / ``MISSING_SECTIONS``, which likewise
+fail as soon as the section is written.
 """
 
 from __future__ import annotations
 
 import importlib
+import inspect
 import re
 from pathlib import Path
 
@@ -139,3 +145,236 @@ def test_every_named_notebook_exists(text):
         assert not (ROOT / "notebooks" / f).exists(), (
             f"notebooks/{f} now exists: remove it from PENDING_NOTEBOOKS"
         )
+
+
+# --- Docstrings of the public functions --------------------------------------------
+#
+# Every public function has the numpydoc sections Parameters (when it takes any),
+# Returns, References and Examples. The names below still lack a section; each entry
+# fails the test as soon as the section is written, so the lists only shrink, to empty.
+
+PUBLIC_NAMESPACES = (
+    "forensics",
+    "forensics.maps",
+    "forensics.datasets",
+    "forensics.cases.venezuela_2024",
+    "forensics.plots",
+)
+
+#: Public functions whose docstring has no Examples section yet.
+MISSING_EXAMPLES: tuple[str, ...] = (
+    "forensics.acta_checks",
+    "forensics.acta_consistency",
+    "forensics.adjust_pvalues",
+    "forensics.battery",
+    "forensics.cases.venezuela_2024.bulletin_counts",
+    "forensics.cases.venezuela_2024.compare",
+    "forensics.cases.venezuela_2024.load_bulletins",
+    "forensics.cases.venezuela_2024.load_exit_polls",
+    "forensics.cases.venezuela_2024.load_polls",
+    "forensics.cases.venezuela_2024.load_pollsters",
+    "forensics.cases.venezuela_2024.normalize_state_name",
+    "forensics.classification_sensitivity",
+    "forensics.clean_election",
+    "forensics.coarse_share_test",
+    "forensics.compare_fingerprints",
+    "forensics.compare_versions",
+    "forensics.controlled_association",
+    "forensics.corner_rule",
+    "forensics.coverage_bounds",
+    "forensics.coverage_by_state",
+    "forensics.coverage_selectivity_test",
+    "forensics.digit_pair_test",
+    "forensics.digit_summary",
+    "forensics.duplicate_vote_test",
+    "forensics.estimate_fair",
+    "forensics.extreme_fraud",
+    "forensics.fabricate_counts",
+    "forensics.fingerprint",
+    "forensics.first_digit_test",
+    "forensics.fit_clean_model",
+    "forensics.fit_klimek",
+    "forensics.fit_mixture",
+    "forensics.forgery_bound",
+    "forensics.impute_uncovered",
+    "forensics.integer_percentage_test",
+    "forensics.join_elections",
+    "forensics.last_digit_test",
+    "forensics.maps.adjacency",
+    "forensics.maps.getis_ord_gi_star",
+    "forensics.maps.join_states",
+    "forensics.maps.local_morans_i",
+    "forensics.maps.morans_i",
+    "forensics.maps.simplify_ring",
+    "forensics.mixture_loglik",
+    "forensics.persistence",
+    "forensics.plots.choropleth",
+    "forensics.plots.cluster_map",
+    "forensics.plots.fingerprint",
+    "forensics.plots.integer_histogram",
+    "forensics.plots.plot_comparison",
+    "forensics.plots.plot_polls",
+    "forensics.plots.power_curves",
+    "forensics.poll_average",
+    "forensics.power_study",
+    "forensics.read_csv",
+    "forensics.read_exit_polls",
+    "forensics.read_polls",
+    "forensics.read_pollsters",
+    "forensics.reading_agreement",
+    "forensics.reweighted_shares",
+    "forensics.round_number_test",
+    "forensics.round_percentage_scan",
+    "forensics.round_percentage_test",
+    "forensics.round_percentages",
+    "forensics.second_digit_test",
+    "forensics.shape_tests",
+    "forensics.shpilkin",
+    "forensics.simulate_election_pair",
+    "forensics.simulate_klimek",
+    "forensics.small_station_test",
+    "forensics.source_distances",
+    "forensics.stuff_ballots",
+    "forensics.swing",
+    "forensics.swing_association",
+    "forensics.switch_votes",
+    "forensics.table_number_floor",
+    "forensics.turnout_share_association",
+    "forensics.two_party",
+    "forensics.within_group_association",
+)
+
+#: Public functions whose docstring lacks another required section: name -> sections.
+MISSING_SECTIONS: dict[str, tuple[str, ...]] = {
+    "forensics.acta_consistency": ("References",),
+    "forensics.adjust_pvalues": ("Parameters", "References", "Returns"),
+    "forensics.cases.venezuela_2024.bulletin_counts": ("Parameters", "References", "Returns"),
+    "forensics.cases.venezuela_2024.load_bulletins": ("References",),
+    "forensics.cases.venezuela_2024.load_exit_polls": ("Parameters", "References", "Returns"),
+    "forensics.cases.venezuela_2024.load_polls": ("References",),
+    "forensics.cases.venezuela_2024.load_pollsters": ("Parameters", "References", "Returns"),
+    "forensics.cases.venezuela_2024.normalize_state_name": ("Parameters", "References", "Returns"),
+    "forensics.classification_sensitivity": ("References",),
+    "forensics.compare_versions": ("References",),
+    "forensics.corner_rule": ("Parameters", "Returns"),
+    "forensics.coverage_bounds": ("References",),
+    "forensics.coverage_by_state": ("References",),
+    "forensics.extreme_fraud": ("Parameters", "Returns"),
+    "forensics.fit_clean_model": ("Parameters", "References", "Returns"),
+    "forensics.maps.adjacency": ("References",),
+    "forensics.maps.join_states": ("References",),
+    "forensics.maps.normalize_state_name": ("References",),
+    "forensics.plots.choropleth": ("References",),
+    "forensics.plots.cluster_map": ("References",),
+    "forensics.plots.fingerprint": ("Parameters", "References", "Returns"),
+    "forensics.plots.integer_histogram": ("Parameters", "References", "Returns"),
+    "forensics.plots.plot_comparison": ("References",),
+    "forensics.plots.plot_polls": ("References",),
+    "forensics.plots.power_curves": ("References",),
+    "forensics.read_exit_polls": ("References",),
+    "forensics.read_polls": ("References",),
+    "forensics.read_pollsters": ("References",),
+    "forensics.round_percentages": ("Parameters", "Returns"),
+    "forensics.simulate_election_pair": ("References",),
+    "forensics.swing": ("References",),
+    "forensics.switch_votes": ("Parameters", "Returns"),
+    "forensics.table_number_floor": ("References",),
+    "forensics.two_party": ("References",),
+}
+
+SECTION = re.compile(r"^([A-Z][A-Za-z ]*)\n(-+)[ \t]*$", re.MULTILINE)
+
+
+def docstring_sections(obj) -> set[str]:
+    """The numpydoc section headings of ``obj``'s docstring (underlined to full length)."""
+    doc = inspect.getdoc(obj) or ""
+    return {m.group(1) for m in SECTION.finditer(doc) if len(m.group(2)) == len(m.group(1))}
+
+
+def public_functions() -> dict[str, object]:
+    found = {}
+    for namespace in PUBLIC_NAMESPACES:
+        module = importlib.import_module(namespace)
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if not inspect.isroutine(obj):
+                continue
+            # An old name kept for one release (forensics._compat.deprecated_alias)
+            # points to the documented function; it needs no sections of its own.
+            if (inspect.getdoc(obj) or "").startswith("Deprecated name of"):
+                continue
+            found[f"{namespace}.{name}"] = obj
+    return found
+
+
+def required_sections(obj) -> set[str]:
+    required = {"Returns", "References", "Examples"}
+    if inspect.signature(obj).parameters:
+        required.add("Parameters")
+    return required
+
+
+def test_section_parser_on_a_known_docstring():
+    def f(x):
+        """Summary.
+
+        Parameters
+        ----------
+        x : int
+            A number.
+
+        Returns
+        -------
+        int
+
+        Not a section
+        ---
+        """
+
+    assert docstring_sections(f) == {"Parameters", "Returns"}
+    assert required_sections(f) == {"Parameters", "Returns", "References", "Examples"}
+    assert required_sections(lambda: None) == {"Returns", "References", "Examples"}
+
+
+def test_public_functions_are_found():
+    names = public_functions()
+    # Classes and modules are not functions; the namespaces' functions are.
+    assert "forensics.first_digit_test" in names
+    assert "forensics.datasets.load" in names
+    assert "forensics.plots.fingerprint" in names
+    assert "forensics.Election" not in names
+    assert "forensics.maps" not in names
+    assert len(names) >= 90, len(names)
+
+
+def test_public_functions_have_numpydoc_sections():
+    functions = public_functions()
+    unknown = sorted((set(MISSING_EXAMPLES) | set(MISSING_SECTIONS)) - set(functions))
+    missing_examples, missing_other, now_present = [], [], []
+    for name, obj in sorted(functions.items()):
+        missing = required_sections(obj) - docstring_sections(obj)
+        allowed = set(MISSING_SECTIONS.get(name, ()))
+        if name in MISSING_EXAMPLES:
+            allowed.add("Examples")
+        if "Examples" in missing - allowed:
+            missing_examples.append(name)
+        if missing - allowed - {"Examples"}:
+            missing_other.append(f"{name}: {', '.join(sorted(missing - allowed - {'Examples'}))}")
+        if allowed - missing:
+            now_present.append(f"{name}: {', '.join(sorted(allowed - missing))}")
+    message = []
+    if unknown:
+        message.append(
+            "allow-listed but not public functions (or now deprecated aliases), remove them:"
+            "\n  " + "\n  ".join(unknown)
+        )
+    if missing_examples:
+        message.append("no Examples section:\n  " + "\n  ".join(missing_examples))
+    if missing_other:
+        message.append("missing sections:\n  " + "\n  ".join(missing_other))
+    if now_present:
+        message.append(
+            "now documented, remove from MISSING_EXAMPLES / MISSING_SECTIONS:\n  "
+            + "\n  ".join(now_present)
+        )
+    assert not message, "\n".join(message)

@@ -45,6 +45,27 @@ def test_lock_pins_matplotlib_exactly_with_hashes():
             assert "--hash=sha256:" in block, block.split("\n", 1)[0]
 
 
+def test_docs_extra_is_locked_and_the_docs_build_is_part_of_make_test():
+    import tomllib
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    docs = pyproject["project"]["optional-dependencies"]["docs"]
+    names = {re.split(r"[<>=\[ ]", req, maxsplit=1)[0].lower() for req in docs}
+    assert {"sphinx", "numpydoc", "myst-parser", "myst-nb"} <= names, names
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8").lower()
+    unlocked = sorted(n for n in names if not re.search(rf"^{re.escape(n)}==", lock, re.M))
+    assert not unlocked, f"docs extra not in requirements.lock (run make lock): {unlocked}"
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    test_target = re.search(r"^test:(.*)$", makefile, re.M)
+    assert test_target, "no test target in the Makefile"
+    assert "docs" in test_target.group(1).split(), test_target.group(0)
+    docs_recipe = re.search(r"^docs:.*\n((?:\t.*\n)+)", makefile, re.M)
+    assert docs_recipe, "no docs target in the Makefile"
+    assert "sphinx-build -W" in docs_recipe.group(1), docs_recipe.group(1)
+    conf = (ROOT / "docs" / "conf.py").read_text(encoding="utf-8")
+    assert re.search(r'^nb_execution_mode = "off"', conf, re.M), "notebooks must not run"
+
+
 def _draw(path: Path) -> bytes:
     rng = np.random.default_rng(1)
     fig, ax = plt.subplots(figsize=(3, 2))

@@ -83,7 +83,39 @@ class Dataset:
 
 
 def register(dataset: Dataset) -> Dataset:
-    """Add a dataset to the registry (names are unique)."""
+    """Add a dataset to the registry (names are unique).
+
+    Parameters
+    ----------
+    dataset : Dataset
+        Its ``name`` must not be registered yet.
+
+    Returns
+    -------
+    Dataset
+        ``dataset`` itself, so that a module can keep the registered entry.
+
+    Raises
+    ------
+    ValueError
+        A dataset of that name is already registered.
+
+    References
+    ----------
+    .. [1] Uieda, L. et al. (2020). Pooch: a friend to fetch your data files.
+       *JOSS* 5(45), 1943. doi:10.21105/joss.01943 (the pinned URL and hash
+       of each registered file follow its registry model).
+
+    Examples
+    --------
+    Names are unique: registering one twice is refused.
+
+    >>> from forensics import datasets
+    >>> datasets.register(datasets.get("albania-2013"))
+    Traceback (most recent call last):
+    ...
+    ValueError: dataset 'albania-2013' is already registered
+    """
     if dataset.name in _REGISTRY:
         raise ValueError(f"dataset {dataset.name!r} is already registered")
     _REGISTRY[dataset.name] = dataset
@@ -91,7 +123,39 @@ def register(dataset: Dataset) -> Dataset:
 
 
 def get(name: str) -> Dataset:
-    """The registry entry of ``name``."""
+    """The registry entry of ``name``.
+
+    Parameters
+    ----------
+    name : str
+        A name from :func:`available`.
+
+    Returns
+    -------
+    Dataset
+        Its description, pinned files, loader and citation.
+
+    Raises
+    ------
+    KeyError
+        No dataset of that name; the message lists the registered names.
+
+    References
+    ----------
+    .. [1] Uieda, L. et al. (2020). Pooch. *JOSS* 5(45), 1943.
+       doi:10.21105/joss.01943 (how the entry's files are fetched).
+
+    Examples
+    --------
+    >>> from forensics import datasets
+    >>> d = datasets.get("albania-2013")
+    >>> [f.path for f in d.files]
+    ['albania_2013_parliament/Albania2013.csv']
+    >>> datasets.get("atlantis-2024")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    KeyError: "unknown dataset 'atlantis-2024'; available: albania-2013, ..."
+    """
     try:
         return _REGISTRY[name]
     except KeyError:
@@ -101,7 +165,27 @@ def get(name: str) -> Dataset:
 
 
 def available() -> dict[str, str]:
-    """Registered dataset names with a one-line description, sorted by name."""
+    """Registered dataset names with a one-line description, sorted by name.
+
+    Returns
+    -------
+    dict of str to str
+        ``{name: description}``, in name order.
+
+    References
+    ----------
+    .. [1] The registry follows Pooch's (Uieda, L. et al. 2020, *JOSS* 5(45),
+       1943, doi:10.21105/joss.01943): a name, a pinned URL and a hash.
+
+    Examples
+    --------
+    >>> from forensics import datasets
+    >>> names = datasets.available()
+    >>> "venezuela-2024" in names
+    True
+    >>> names["albania-2013"]
+    'Albania 2013 parliamentary, 5,508 stations (EFToolkit example); leader C035 (largest list)'
+    """
     return {name: _REGISTRY[name].description for name in sorted(_REGISTRY)}
 
 
@@ -110,7 +194,38 @@ def _offline() -> bool:
 
 
 def sha256sum(path: str | os.PathLike[str]) -> str:
-    """The sha256 hex digest of a file."""
+    """The sha256 hex digest of a file.
+
+    The file is read in 1 MiB chunks, so large files need little memory.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file.
+
+    Returns
+    -------
+    str
+        64 lowercase hexadecimal digits.
+
+    References
+    ----------
+    .. [1] National Institute of Standards and Technology (2015). Secure Hash
+       Standard (SHS). FIPS PUB 180-4. doi:10.6028/NIST.FIPS.180-4
+
+    Examples
+    --------
+    The standard's test vector, the three bytes ``abc``:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from forensics import datasets
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "abc.txt"
+    ...     _ = path.write_bytes(b"abc")
+    ...     datasets.sha256sum(path)
+    'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
+    """
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -141,6 +256,20 @@ def _cache_dir() -> Path:
 def fetch(remote: RemoteFile) -> Path:
     """The local path of one pinned file, from the mirror, the cache or the web.
 
+    Looked up in the folder named by ``FORENSICS_DATA_DIR``, then in the user
+    cache; downloaded into the cache with pooch unless ``FORENSICS_OFFLINE``
+    is set. Every file is checked against its pinned sha256 before use.
+
+    Parameters
+    ----------
+    remote : RemoteFile
+        The pinned file (one of a :class:`Dataset`'s ``files``).
+
+    Returns
+    -------
+    pathlib.Path
+        The verified local file.
+
     Raises
     ------
     ChecksumError
@@ -148,6 +277,23 @@ def fetch(remote: RemoteFile) -> Path:
     FileNotFoundError
         Downloads are disabled and the file is in neither the mirror nor the
         cache.
+
+    References
+    ----------
+    .. [1] Uieda, L., Soler, S. R., Rampin, R., van Kemenade, H., Turk, M.,
+       Shapero, D., Banihirwe, A. & Leeman, J. (2020). Pooch: a friend to
+       fetch your data files. *Journal of Open Source Software* 5(45), 1943.
+       doi:10.21105/joss.01943
+
+    Examples
+    --------
+    With ``FORENSICS_DATA_DIR`` pointing at the data mirror:
+
+    >>> from forensics import datasets
+    >>> remote = datasets.get("albania-2013").files[0]
+    >>> path = datasets.fetch(remote)
+    >>> path.name, datasets.sha256sum(path) == remote.sha256
+    ('Albania2013.csv', True)
     """
     mirror = os.environ.get("FORENSICS_DATA_DIR")
     if mirror:
@@ -191,6 +337,29 @@ def load(name: str, **kwargs) -> Election | Any:
         A name from :func:`available`.
     **kwargs
         Passed to the dataset's loader (e.g. ``on_invalid``).
+
+    Returns
+    -------
+    Election or object
+        The validated election (stations kept, rows set aside with their
+        reasons), or for a geometry dataset what its loader returns (e.g.
+        :class:`~forensics.maps.StateBoundaries`).
+
+    References
+    ----------
+    .. [1] Uieda, L. et al. (2020). Pooch: a friend to fetch your data files.
+       *Journal of Open Source Software* 5(45), 1943. doi:10.21105/joss.01943
+       (the files are fetched and checked with it; each dataset's own source
+       is its ``citation``).
+
+    Examples
+    --------
+    With ``FORENSICS_DATA_DIR`` pointing at the data mirror:
+
+    >>> from forensics import datasets
+    >>> e = datasets.load("albania-2013")
+    >>> len(e), len(e.set_aside), e.leader
+    (5506, 2, 'C035')
     """
     dataset = get(name)
     paths = {f.path: fetch(f) for f in dataset.files}

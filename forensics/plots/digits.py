@@ -30,6 +30,33 @@ def digits(result: DigitTestResult, *, ax: Axes | None = None) -> Axes:
     Bars: observed proportions with ±1.96 binomial standard errors. Line
     with dots: the textbook null; dashed line: the mean of the simulated
     clean elections when the result used ``null="simulated"``.
+
+    References
+    ----------
+    .. [1] Mebane, W. R. (2008). Election forensics: the second-digit Benford's
+       law test and recent American presidential elections. In R. M. Alvarez,
+       T. E. Hall & S. D. Hyde (eds.), *Election Fraud: Detecting and Deterring
+       Electoral Manipulation*, 162-181. Brookings Institution Press.
+    .. [2] Beber, B. & Scacco, A. (2012). What the numbers say: a digit-based
+       test for election fraud. *Political Analysis* 20(2), 211-234.
+       doi:10.1093/pan/mps003
+
+    Examples
+    --------
+    The last digits of a small simulated election, against the uniform null:
+
+    >>> import numpy as np
+    >>> from matplotlib.figure import Figure
+    >>> import forensics
+    >>> from forensics import plots
+    >>> e = forensics.simulate_klimek(
+    ...     np.full(400, 600), turnout_mean=0.6, turnout_sd=0.1,
+    ...     share_mean=0.55, share_sd=0.1, rng=0,
+    ... )
+    >>> result = forensics.last_digit_test(e, column="winner")
+    >>> ax = plots.digits(result, ax=Figure().subplots())
+    >>> len(ax.patches), ax.get_ylabel()
+    (10, 'proportion')
     """
     if not isinstance(result, DigitTestResult):
         raise TypeError(f"result must be a digit-test result, got {type(result).__name__}")

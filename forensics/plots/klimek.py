@@ -49,6 +49,32 @@ def plot_klimek_fit(
     Returns
     -------
     numpy.ndarray of Axes
+
+    References
+    ----------
+    .. [1] Klimek, P., Yegorov, Y., Hanel, R. & Thurner, S. (2012). Statistical
+       detection of systematic election irregularities. *PNAS* 109(41),
+       16469-16473. doi:10.1073/pnas.1210722109
+
+    Examples
+    --------
+    A small election with incremental fraud, fitted on a coarse grid:
+
+    >>> import numpy as np
+    >>> from matplotlib.figure import Figure
+    >>> import forensics
+    >>> from forensics import plots
+    >>> e = forensics.simulate_klimek(
+    ...     np.full(400, 600), turnout_mean=0.6, turnout_sd=0.1,
+    ...     share_mean=0.55, share_sd=0.1, f_incremental=0.3, rng=0,
+    ... )
+    >>> fit = forensics.fit_klimek(
+    ...     e, grid={"f_incremental": [0.0, 0.3], "f_extreme": [0.0], "alpha": [2.0]},
+    ...     n_realizations=1, n_gof=0, rng=0,
+    ... )
+    >>> axes = plots.plot_klimek_fit(fit, ax=Figure().subplots(1, 3), bins=20)
+    >>> [axis.get_title().split(" (")[0] for axis in axes]
+    ['observed', 'fitted', 'fair']
     """
     if ax is None:
         _, axes = plt.subplots(1, 3, figsize=(10, 3.6), sharey=True)
@@ -74,7 +100,46 @@ def plot_klimek_fit(
 
 
 def plot_shpilkin_sweep(estimate: ShpilkinEstimate, *, ax: Axes | None = None) -> Axes:
-    """The Shpilkin estimate as a function of the reference turnout window's centre."""
+    """The Shpilkin estimate as a function of the reference turnout window's centre.
+
+    One point per centre of the sweep in ``estimate.sweep``; the dashed line
+    marks the reference window the estimate used. A flat curve says the
+    estimate does not hinge on the choice of window.
+
+    Parameters
+    ----------
+    estimate : ShpilkinEstimate
+        From :func:`forensics.shpilkin`.
+    ax : matplotlib.axes.Axes, optional
+        Drawn into; default a new figure's Axes.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    References
+    ----------
+    .. [1] Shpilkin, S. (2009). Statistical investigation of the results of
+       Russian elections in 2007-2009 (in Russian). *Troitsky Variant* 21(40),
+       2-4.
+    .. [2] Kobak, D., Shpilkin, S. & Pshenichnikov, M. S. (2016). Integer
+       percentages as electoral falsification fingerprints. *Annals of Applied
+       Statistics* 10(1), 54-73. doi:10.1214/16-AOAS904
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from matplotlib.figure import Figure
+    >>> import forensics
+    >>> from forensics import plots
+    >>> e = forensics.simulate_klimek(
+    ...     np.full(400, 600), turnout_mean=0.6, turnout_sd=0.1,
+    ...     share_mean=0.55, share_sd=0.1, rng=0,
+    ... )
+    >>> ax = plots.plot_shpilkin_sweep(forensics.shpilkin(e), ax=Figure().subplots())
+    >>> ax.get_ylabel()
+    'excess votes for winner (millions)'
+    """
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.2))
     sw = estimate.sweep
