@@ -21,12 +21,14 @@ from forensics.authenticity import (
 from forensics.battery import battery
 from forensics.bulletins import (
     CoverageImputation,
+    RoundPercentageExcessResult,
     RoundPercentageResult,
     SelectivityResult,
     acta_consistency,
     coverage_bounds,
     coverage_selectivity_test,
     impute_uncovered,
+    round_percentage_excess_test,
     round_percentage_scan,
     round_percentage_test,
 )
@@ -148,6 +150,7 @@ __all__ = [
     "PersistenceResult",
     "ReadingAgreement",
     "RoundNumberResult",
+    "RoundPercentageExcessResult",
     "RoundPercentageResult",
     "SecondDigitResult",
     "SelectivityResult",
@@ -204,6 +207,7 @@ __all__ = [
     "reading_agreement",
     "reweighted_shares",
     "round_number_test",
+    "round_percentage_excess_test",
     "round_percentage_scan",
     "round_percentage_test",
     "round_percentages",

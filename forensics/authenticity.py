@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from forensics._compat import renamed_parameters
 from forensics.coverage import compare_versions
 from forensics.election import DataError, Election
 from forensics.results import TestResult, as_float, as_int
@@ -110,10 +111,9 @@ def reading_agreement(
 
     Raises
     ------
-    KeyError
-        If a field is missing from one reading.
-    DataError
-        If a station id repeats in one reading, or no station is in both.
+    forensics.DataError
+        If a field is missing from one reading (the columns are named), a
+        station id repeats in one reading, or no station is in both.
 
     See Also
     --------
@@ -142,11 +142,11 @@ def reading_agreement(
     """
     cols = [c for c in a.candidates if c in b.candidates] if fields is None else list(fields)
     if not cols:
-        raise KeyError("no common field to compare")
+        raise DataError("no common field to compare")
     for name, e in (("a", a), ("b", b)):
         missing = [c for c in cols if c not in e.stations.columns]
         if missing:
-            raise KeyError(f"reading {name} ({e.name!r}) has no column(s) {missing}")
+            raise DataError(f"reading {name} ({e.name!r}) has no column(s) {missing}")
     cmp = compare_versions(a, b, columns=cols, keep=())
     both = cmp[cmp["status"].isin(["identical", "differ"])]
     if both.empty:
@@ -248,8 +248,8 @@ def acta_checks(
 
     Raises
     ------
-    KeyError
-        If a named column is missing.
+    forensics.DataError
+        If a named column is missing (the columns are named).
     ValueError
         If ``code_column`` and ``code_pattern`` are not given together, or a
         group of ``code_levels`` is not named in ``code_pattern``.
@@ -283,7 +283,7 @@ def acta_checks(
     needed += list((code_levels or {}).values())
     missing = [c for c in needed if c not in st.columns]
     if missing:
-        raise KeyError(f"{election.name!r} has no column(s) {missing}")
+        raise DataError(f"{election.name!r} has no column(s) {missing}")
     flags: list[pd.DataFrame] = []
     summary: list[dict] = []
 
@@ -419,11 +419,12 @@ def _duplicate_pairs(x: np.ndarray) -> int:
     return int((counts * (counts - 1) // 2).sum())
 
 
+@renamed_parameters(group="by")
 def duplicate_vote_test(
     election: Election,
     *,
     columns: Sequence[str] | None = None,
-    group: str | None = None,
+    by: str | None = None,
     n_sim: int = 199,
     rng: np.random.Generator,
 ) -> DuplicateResult:
@@ -443,10 +444,10 @@ def duplicate_vote_test(
         Count columns that define the vote vector. Default: all candidates.
         A subset (e.g. the two leading candidates) tests near-identical
         actas: identical on those columns whatever the rest.
-    group : str, optional
+    by : str, optional
         Level column whose pooled shares are each table's probabilities
         under the null (e.g. ``"centre"`` or ``"parish"``); default: the
-        whole election.
+        whole election. Formerly ``group``.
     n_sim : int
         Simulated elections.
     rng : numpy.random.Generator
@@ -491,9 +492,9 @@ def duplicate_vote_test(
     st = election.stations
     missing = [c for c in cols if c not in st.columns]
     if missing:
-        raise KeyError(f"{election.name!r} has no column(s) {missing}")
-    if group is not None and group not in st.columns:
-        raise KeyError(f"{election.name!r} has no column {group!r}")
+        raise DataError(f"{election.name!r} has no column(s) {missing}")
+    if by is not None and by not in st.columns:
+        raise DataError(f"{election.name!r} has no column {by!r}")
     x = st[cols].to_numpy(float)
     if not np.isfinite(x).all():
         bad = np.flatnonzero(~np.isfinite(x).all(axis=1))
@@ -506,15 +507,15 @@ def duplicate_vote_test(
     n_excluded = int((~keep).sum())
     x, n_i = x[keep], n_i[keep]
     stations = st["station"].to_numpy()[keep]
-    if group is None:
+    if by is None:
         p = np.broadcast_to(x.sum(axis=0) / x.sum(), x.shape)
     else:
-        g = st[group].to_numpy()[keep]
+        g = st[by].to_numpy()[keep]
         unknown = pd.isna(g)
         if unknown.any():
             raise DataError(
-                f"missing {group!r} at stations {stations[unknown][:5].tolist()}; "
-                "fill it or pass group=None"
+                f"missing {by!r} at stations {stations[unknown][:5].tolist()}; "
+                "fill it or pass by=None"
             )
         pooled = pd.DataFrame(x).groupby(g).transform("sum").to_numpy(float)
         p = pooled / pooled.sum(axis=1, keepdims=True)
@@ -542,7 +543,7 @@ def duplicate_vote_test(
         effect_size=t / expected if expected > 0 else math.nan,
         effect_size_name="observed / expected duplicate pairs",
         method=f"duplicate vote vectors on {len(cols)} column(s), simulated null",
-        null=f"multinomial on the same table sizes, shares pooled by {group or 'election'}",
+        null=f"multinomial on the same table sizes, shares pooled by {by or 'election'}",
         reference="Davison & Hinkley (1997), Bootstrap Methods and their Application, ch. 4",
         pairs=pairs[["stations", "size", *cols]],
         expected=expected,

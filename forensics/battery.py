@@ -27,9 +27,10 @@ import pandas as pd
 from scipy import stats
 
 from forensics import digits, spikes, turnout
+from forensics._compat import renamed_parameters
 from forensics.calibration import ALPHA as ALPHA_SIZE
-from forensics.calibration import CalibrationStatus, calibration_status
-from forensics.election import Election
+from forensics.calibration import CalibrationStatus, calibration_status, format_size
+from forensics.election import DataError, Election
 from forensics.multitest import benjamini_hochberg, holm
 from forensics.results import TestResult
 
@@ -347,10 +348,6 @@ TESTS: tuple[BatteryTest, ...] = (
 )
 
 
-def _fmt_size(size: float, ci: tuple[float, float]) -> str:
-    return f"{size:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]"
-
-
 def verdict(
     row: pd.Series, alpha: float, test: BatteryTest, calibration: CalibrationStatus | None = None
 ) -> str:
@@ -367,7 +364,7 @@ def verdict(
     if status == "miscalibrated":
         source, size, ci = calibration.worst()
         return (
-            f"descriptive only (miscalibrated: size {_fmt_size(size, ci)} on {source} "
+            f"descriptive only (miscalibrated: size {format_size(size, *ci)} on {source} "
             f"at {ALPHA_SIZE:g}); the p-value is not evidence of a signature"
         )
     if status == "not measured":
@@ -375,7 +372,7 @@ def verdict(
     tail = ""
     if status == "conservative":
         source, size, ci = calibration.worst()
-        tail = f" (conservative test: size {_fmt_size(size, ci)} on {source}; low power)"
+        tail = f" (conservative test: size {format_size(size, *ci)} on {source}; low power)"
     if p < alpha:
         return (
             f"signature at BH-adjusted p < {alpha:g}: {test.signature}; "
@@ -479,6 +476,7 @@ def _run_one(
     return _row(result, test, group, candidate, " | ".join(notes))
 
 
+@renamed_parameters(seed="rng")
 def battery(
     election: Election,
     *,
@@ -490,7 +488,6 @@ def battery(
     min_stations: int = 50,
     rng: int | np.random.Generator | None = None,
     calibration: pd.DataFrame | None = None,
-    seed: int | np.random.Generator | None = None,
 ) -> pd.DataFrame:
     """Run every applicable test on one election (and by group).
 
@@ -518,12 +515,11 @@ def battery(
     min_stations : int
         Fewest stations for a test to run.
     rng : int or numpy.random.Generator, optional
-        Randomness for bootstraps and simulated nulls.
+        Randomness for bootstraps and simulated nulls (formerly ``seed=``,
+        still accepted with a :class:`DeprecationWarning`).
     calibration : pandas.DataFrame, optional
         The size table the calibration status is read from; default the
         shipped one (:func:`forensics.calibration.calibration_table`).
-    seed : int or numpy.random.Generator, optional
-        Deprecated alias of ``rng``.
 
     Returns
     -------
@@ -572,11 +568,6 @@ def battery(
        cluster-robust inference. Journal of Human Resources 50(2), 317–372.
        doi:10.3368/jhr.50.2.317
     """
-    if seed is not None:
-        if rng is not None:
-            raise ValueError("give rng= only (seed= is its deprecated alias)")
-        warnings.warn("battery(seed=...) is deprecated; use rng=", DeprecationWarning, 2)
-        rng = seed
     if null not in (None, "default", "textbook", "simulated"):
         raise ValueError(f"null must be None, 'textbook' or 'simulated', got {null!r}")
     chosen = list(TESTS)
@@ -589,7 +580,7 @@ def battery(
     candidates = list(candidates) if candidates is not None else _default_candidates(election)
     for c in candidates:
         if c not in election.candidates:
-            raise KeyError(
+            raise DataError(
                 f"unknown candidate {c!r}; the candidates are {list(election.candidates)}"
             )
     rng = np.random.default_rng(rng)

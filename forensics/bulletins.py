@@ -31,11 +31,13 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from forensics._compat import renamed_parameters
 from forensics.election import DataError, Election
 from forensics.results import TestResult, as_float, as_int
 
 __all__ = [
     "CoverageImputation",
+    "RoundPercentageExcessResult",
     "RoundPercentageResult",
     "SelectivityResult",
     "acta_consistency",
@@ -43,6 +45,7 @@ __all__ = [
     "coverage_selectivity_test",
     "data_file",
     "impute_uncovered",
+    "round_percentage_excess_test",
     "round_percentage_scan",
     "round_percentage_test",
 ]
@@ -342,10 +345,15 @@ def round_percentage_scan(
        doi:10.1093/pan/mps003
     """
     if level not in election.stations.columns:
-        raise KeyError(f"{election.name or 'election'} has no column {level!r}")
-    for c in candidates:
-        if c not in election.candidates:
-            raise KeyError(f"{c!r} is not a candidate of {election.name!r}")
+        raise DataError(
+            f"{election.name or 'election'} has no column {level!r}; levels: {list(election.levels)}"
+        )
+    unknown = [c for c in candidates if c not in election.candidates]
+    if unknown:
+        raise DataError(
+            f"{unknown} not candidate column(s) of {election.name or 'the election'}; "
+            f"candidates: {list(election.candidates)}"
+        )
     g = election.stations.groupby(level, sort=True)[list(election.candidates)].sum()
     cols = list(candidates)
     counts = g[cols].copy()
@@ -375,15 +383,122 @@ def round_percentage_scan(
     return out
 
 
+@dataclass(frozen=True)
+class RoundPercentageExcessResult(TestResult):
+    """Result of :func:`round_percentage_excess_test`.
+
+    Extra attributes
+    ----------------
+    expected : float
+        Units expected to hit on every count under the null,
+        ``sum p_all_hit``.
+    hits, expected_hits : float
+        Counts that hit, over all units, and their expectation ``sum k q``.
+    min_valid : float
+        Units with fewer valid votes were left out (counted in
+        ``n_excluded``).
+    """
+
+    expected: float = math.nan
+    hits: float = math.nan
+    expected_hits: float = math.nan
+    min_valid: float = 0.0
+
+
+def round_percentage_excess_test(
+    scan: pd.DataFrame, *, min_valid: float = 0
+) -> RoundPercentageExcessResult:
+    """Do more units hit round percentages on every count than the null predicts?
+
+    Parameters
+    ----------
+    scan : pandas.DataFrame
+        A table of :func:`round_percentage_scan` (columns ``valid``,
+        ``hits``, ``k``, ``q``, ``all_hit``, ``p_all_hit``).
+    min_valid : float
+        Only units with at least this many valid votes are counted (the
+        continuous approximation of the null is coarse for small totals).
+
+    Returns
+    -------
+    RoundPercentageExcessResult
+        ``statistic`` = units where every count hits, ``pvalue`` = the
+        Poisson probability of at least that many, ``expected`` = their
+        expected number, ``effect_size`` = observed / expected (NaN when
+        none is expected); ``hits`` and ``expected_hits`` count single
+        counts; ``n`` = units counted, ``n_excluded`` = units below
+        ``min_valid``.
+
+    Raises
+    ------
+    forensics.DataError
+        If a column of ``scan`` is missing.
+
+    Notes
+    -----
+    Under the null of :func:`round_percentage_test`, unit ``u`` hits on all
+    of its counts independently of the other units with probability
+    ``p_u`` (``p_all_hit``), so the number of such units is a sum of
+    independent Bernoulli variables with mean ``lambda = sum p_u``. With
+    every ``p_u`` small it is close to Poisson(``lambda``): the total
+    variation distance is at most ``sum p_u^2`` (Le Cam's bound) [2]_. The
+    p-value is ``P(X >= observed) = poisson.sf(observed - 1, lambda)`` (1
+    when no unit hits). Applied to totals summed from tally sheets, this is
+    a check of the null itself: a small p-value there says the null
+    understates chance hits (as it does for units of a few hundred votes,
+    where ``p_u`` is not small); applied to announced totals it is a test.
+
+    References
+    ----------
+    .. [1] Beber, B. & Scacco, A. (2012). What the numbers say: a digit-based
+       test for election fraud. Political Analysis 20(2), 211-234.
+       doi:10.1093/pan/mps003
+    .. [2] Le Cam, L. (1960). An approximation theorem for the Poisson
+       binomial distribution. Pacific Journal of Mathematics 10(4),
+       1181-1197. doi:10.2140/pjm.1960.10.1181
+
+    Examples
+    --------
+    Two units: all three counts hit in the first (``q = 1``), one in the
+    second (``q = 0.1``, ``p_all_hit = 0.75 q^2 = 0.0075``):
+
+    >>> scan = pd.DataFrame({"valid": [1000, 10000], "hits": [3, 1], "k": [3, 3],
+    ...                      "q": [1.0, 0.1], "all_hit": [True, False],
+    ...                      "p_all_hit": [1.0, 0.0075]})
+    >>> r = round_percentage_excess_test(scan)
+    >>> r.statistic, r.expected, round(r.pvalue, 4)
+    (1.0, 1.0075, 0.6349)
+    >>> r = round_percentage_excess_test(scan, min_valid=5000)
+    >>> r.statistic, r.n, r.n_excluded, r.pvalue
+    (0.0, 1, 1, 1.0)
+    """
+    need = ["valid", "hits", "k", "q", "all_hit", "p_all_hit"]
+    missing = [c for c in need if c not in scan.columns]
+    if missing:
+        raise DataError(f"scan: missing column(s) {missing}; see round_percentage_scan")
+    keep = scan["valid"] >= min_valid
+    use = scan.loc[keep]
+    observed = int(use["all_hit"].sum())
+    expected = float(use["p_all_hit"].sum())
+    pvalue = float(stats.poisson.sf(observed - 1, expected)) if observed > 0 else 1.0
+    return RoundPercentageExcessResult(
+        statistic=float(observed),
+        pvalue=pvalue,
+        n=len(use),
+        n_excluded=int((~keep).sum()),
+        effect_size=observed / expected if expected > 0 else math.nan,
+        effect_size_name="observed / expected units hitting on every count",
+        method="round percentages on every count of a unit, Poisson tail",
+        null="each unit hits with its null probability, independently (Poisson approximation)",
+        reference=_REFERENCE_ROUND,
+        expected=expected,
+        hits=float(use["hits"].sum()),
+        expected_hits=float((use["k"] * use["q"]).sum()),
+        min_valid=float(min_valid),
+    )
+
+
 # ------------------------------------------------ consistency and coverage
-def _acta_totals(actas: Election, main: Sequence[str]) -> dict[str, float]:
-    tot = actas.stations[list(actas.candidates)].sum()
-    out = {name: float(tot[name]) for name in main}
-    out["others"] = float(tot.drop(list(main)).sum())
-    out["valid"] = float(tot.sum())
-    return out
-
-
 def _covered_registered(actas: Election) -> tuple[float, int]:
     """Registered voters of the covered tables: known where given, else ballots.
 
@@ -396,6 +511,28 @@ def _covered_registered(actas: Election) -> tuple[float, int]:
     fill = actas.counts("ballots")
     fill = np.where(np.isfinite(fill), fill, actas.counts("valid"))
     return float(np.where(missing, fill, reg).sum()), int(missing.sum())
+
+
+def _acta_totals(
+    actas: Election, registered_total: float, candidates: Sequence[str]
+) -> tuple[dict[str, float], float]:
+    """Acta totals of ``candidates``, ``others`` and ``valid``, and the uncovered registry.
+
+    The uncovered registry is ``registered_total`` minus the covered
+    registry of :func:`_covered_registered` (an upper bound; not clipped).
+    """
+    unknown = [c for c in candidates if c not in actas.candidates]
+    if unknown:
+        raise DataError(
+            f"{unknown} not candidate column(s) of {actas.name or 'the actas'}; "
+            f"candidates: {list(actas.candidates)}"
+        )
+    tot = actas.stations[list(actas.candidates)].sum()
+    out = {name: float(tot[name]) for name in candidates}
+    out["others"] = float(tot.drop(list(candidates)).sum())
+    out["valid"] = float(tot.sum())
+    covered_reg, _ = _covered_registered(actas)
+    return out, float(registered_total) - covered_reg
 
 
 def acta_consistency(
@@ -441,12 +578,14 @@ def acta_consistency(
     decided here, except that a negative implied count cannot be true if
     the actas are genuine.
     """
-    totals = _acta_totals(actas, candidates)
-    covered_reg, _ = _covered_registered(actas)
-    cap = float(registered_total) - covered_reg
+    keys = [*candidates, "others", "valid"]
+    absent = [k for k in keys if k not in announced]
+    if absent:
+        raise DataError(f"announced totals: missing {absent}; need one entry for each of {keys}")
+    totals, cap = _acta_totals(actas, registered_total, candidates)
     rows = []
     implied_valid = float(announced["valid"]) - totals["valid"]
-    for key in [*candidates, "others", "valid"]:
+    for key in keys:
         a = float(announced[key])
         d = totals[key]
         imp = a - d
@@ -510,9 +649,8 @@ def coverage_bounds(
     if len(candidates) != 2:
         raise ValueError(f"candidates must name two candidates, got {candidates!r}")
     a, b = candidates
-    totals = _acta_totals(actas, candidates)
-    covered_reg, _ = _covered_registered(actas)
-    cap = max(0.0, float(registered_total) - covered_reg)
+    totals, cap = _acta_totals(actas, registered_total, candidates)
+    cap = max(0.0, cap)
     rows = []
     for label, add_a, add_b in (
         ("actas only", 0.0, 0.0),
@@ -541,7 +679,7 @@ def coverage_bounds(
 def _unit_totals(e: Election, level: str, columns: Sequence[str]) -> pd.DataFrame:
     key = "station" if level == "station" else level
     if key not in e.stations.columns:
-        raise KeyError(f"{e.name or 'election'} has no column {key!r}; levels: {e.levels}")
+        raise DataError(f"{e.name or 'election'} has no column {key!r}; levels: {e.levels}")
     return e.stations.groupby(key, sort=True)[list(columns)].sum(min_count=1)
 
 
@@ -567,8 +705,9 @@ class CoverageImputation:
         history (not used).
     uncovered_history_registered : float
         Registered voters of the imputed units in the history election.
-    level : float
-        Interval level.
+    confidence_level : float
+        Confidence level of the intervals (also readable as ``level``, its
+        former name).
     notes : tuple of str
     """
 
@@ -579,8 +718,13 @@ class CoverageImputation:
     n_uncovered: int
     n_new: int
     uncovered_history_registered: float
-    level: float
+    confidence_level: float
     notes: tuple[str, ...]
+
+    @property
+    def level(self) -> float:
+        """Former name of :attr:`confidence_level`."""
+        return self.confidence_level
 
 
 def _history_covariates(
@@ -598,6 +742,7 @@ def _history_covariates(
     return x.loc[ok].astype(float)
 
 
+@renamed_parameters(confidence="confidence_level")
 def impute_uncovered(
     actas: Election,
     history: Election,
@@ -606,7 +751,7 @@ def impute_uncovered(
     candidates: Sequence[str],
     history_candidates: Sequence[str] | None = None,
     cluster: str | None = None,
-    confidence: float = 0.95,
+    confidence_level: float = 0.95,
 ) -> CoverageImputation:
     """Predict the uncovered units from an earlier election at the same units.
 
@@ -633,8 +778,9 @@ def impute_uncovered(
         A coarser level of the history election (e.g. ``"municipality"``):
         standard errors then allow residuals to be correlated within it
         (cluster-robust; see Notes). Default: units independent.
-    confidence : float
-        Level of the prediction intervals.
+    confidence_level : float
+        Confidence level of the prediction intervals (formerly
+        ``confidence``).
 
     Returns
     -------
@@ -675,13 +821,13 @@ def impute_uncovered(
        doi:10.1126/sciadv.1602363 (tables compared with their neighbours;
        the same centre codes across elections).
     """
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be in (0, 1), got {confidence}")
+    if not 0 < confidence_level < 1:
+        raise ValueError(f"confidence_level must be in (0, 1), got {confidence_level}")
     if len(candidates) != 2:
         raise ValueError(f"candidates must name two candidates, got {candidates!r}")
     for c in candidates:
         if c not in actas.candidates:
-            raise KeyError(f"{c!r} is not a candidate of {actas.name!r}: {actas.candidates}")
+            raise DataError(f"{c!r} is not a candidate of {actas.name!r}: {actas.candidates}")
     if history_candidates is None:
         tot = history.stations[list(history.candidates)].sum().sort_values(ascending=False)
         history_candidates = list(tot.index[:2])
@@ -718,7 +864,7 @@ def impute_uncovered(
         cov_pred = (s @ xtwx_inv @ s) * sigma + r_u * sigma
     else:
         if cluster not in history.stations.columns:
-            raise KeyError(f"history has no column {cluster!r} for cluster=")
+            raise DataError(f"history has no column {cluster!r} for cluster=")
         key = "station" if level == "station" else level
         cl_map = history.stations.groupby(key, sort=True)[cluster].first()
         cl = cl_map.reindex(covered).to_numpy()
@@ -728,7 +874,7 @@ def impute_uncovered(
         tc = pd.DataFrame(t).groupby(cl).sum().to_numpy()
         ec = pd.DataFrame(resid).groupby(cl).sum().to_numpy()
         cov_pred = tc.T @ tc + (r_u / r.sum()) * (ec.T @ ec)
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    z = float(stats.norm.ppf(0.5 + confidence_level / 2))
     names = [*candidates, "others"]
     acta_tot = y.sum()
     rows = []
@@ -788,7 +934,7 @@ def impute_uncovered(
         n_uncovered=len(uncovered),
         n_new=n_new,
         uncovered_history_registered=r_u,
-        level=confidence,
+        confidence_level=confidence_level,
         notes=notes,
     )
 
@@ -868,7 +1014,7 @@ def coverage_selectivity_test(
     """
     candidate = history.leader if candidate is None else candidate
     if candidate not in history.candidates:
-        raise KeyError(f"{candidate!r} is not a candidate of the history election")
+        raise DataError(f"{candidate!r} is not a candidate of the history election")
     h = _unit_totals(history, level, [candidate, *[c for c in history.candidates]])
     h = h.loc[:, ~h.columns.duplicated()]
     valid = h[list(history.candidates)].sum(axis=1)

@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from forensics._compat import renamed_parameters
 from forensics.election import Election
 
 __all__ = [
@@ -54,10 +55,13 @@ __all__ = [
     "calibration_summary",
     "calibration_table",
     "control_election",
+    "format_size",
     "measure_calibration",
     "placebo_size",
     "simulator_size",
+    "size_reading",
     "status_from_counts",
+    "wilson_interval",
 ]
 
 #: Level at which the sizes are measured.
@@ -100,11 +104,145 @@ def control_election(name: str) -> Election:
     return e
 
 
+@renamed_parameters(level="confidence_level")
+def wilson_interval(
+    successes: np.ndarray | int,
+    trials: np.ndarray | int,
+    *,
+    confidence_level: float = 0.95,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for a binomial proportion (NaN where trials = 0 or NaN).
+
+    Parameters
+    ----------
+    successes, trials : int or array_like of int
+        Counts, broadcast against each other (``0 <= successes <= trials``).
+    confidence_level : float
+        Confidence level (default 0.95). Formerly ``level``.
+
+    Returns
+    -------
+    (lower, upper) : numpy.ndarray (a scalar for scalar input)
+        The score interval without continuity correction, from
+        ``scipy.stats.binomtest(k, n).proportion_ci(method="wilson")``,
+        clipped so that ``lower <= k / n <= upper`` and both lie in
+        ``[0, 1]``: the lower bound is exactly 0 at ``k = 0`` and the upper
+        exactly 1 at ``k = n`` (floating-point rounding can otherwise leave
+        a bound a few ``1e-18`` on the wrong side of the observed rate).
+
+    Raises
+    ------
+    ValueError
+        If a count is not a whole number, ``successes`` exceeds ``trials``,
+        or ``confidence_level`` is not in (0, 1).
+
+    References
+    ----------
+    .. [1] Wilson, E. B. (1927). Probable inference, the law of succession,
+       and statistical inference. JASA 22(158), 209–212.
+       doi:10.1080/01621459.1927.10502953
+
+    Examples
+    --------
+    >>> lo, hi = wilson_interval(5, 100)
+    >>> print(f"{lo:.4f} {hi:.4f}")
+    0.0215 0.1118
+    >>> lo, hi = wilson_interval([0, 200], 200)
+    >>> lo.tolist()[0], hi.tolist()[1]
+    (0.0, 1.0)
+    """
+    if not 0 < confidence_level < 1:
+        raise ValueError(f"confidence_level must be in (0, 1), got {confidence_level!r}")
+    k, n = np.broadcast_arrays(np.asarray(successes), np.asarray(trials))
+    lo = np.full(k.shape, np.nan)
+    hi = np.full(k.shape, np.nan)
+    for idx in np.ndindex(k.shape):
+        ki, ni = k[idx], n[idx]
+        if ni == 0 or not (np.isfinite(ki) and np.isfinite(ni)):
+            continue
+        if ki != np.round(ki) or ni != np.round(ni):
+            raise ValueError(f"successes and trials must be whole numbers, got {ki}/{ni}")
+        if not 0 <= ki <= ni:
+            raise ValueError(f"need 0 <= successes <= trials, got {ki}/{ni}")
+        ci = stats.binomtest(int(ki), int(ni)).proportion_ci(
+            confidence_level=confidence_level, method="wilson"
+        )
+        rate = float(ki) / float(ni)
+        lo[idx] = min(max(float(ci.low), 0.0), rate)
+        hi[idx] = max(min(float(ci.high), 1.0), rate)
+    return lo[()], hi[()]
+
+
+def format_size(rate: float, low: float, high: float) -> str:
+    """A rate with its interval as text, three decimals: ``"0.050 [0.027, 0.090]"``.
+
+    Parameters
+    ----------
+    rate : float
+        The observed rejection rate.
+    low, high : float
+        Its interval (e.g. from :func:`wilson_interval`).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_size(10 / 200, *wilson_interval(10, 200))
+    '0.050 [0.027, 0.090]'
+    """
+    return f"{rate:.3f} [{low:.3f}, {high:.3f}]"
+
+
+def size_reading(low: float, high: float, alpha: float = ALPHA) -> str:
+    """What an interval for a test's size says about the test, against ``alpha``.
+
+    Parameters
+    ----------
+    low, high : float
+        Interval of the size (the rejection rate on clean data), e.g. the
+        Wilson interval of :func:`wilson_interval`.
+    alpha : float
+        The nominal level.
+
+    Returns
+    -------
+    str
+        ``"rejects clean data"`` when the whole interval lies above
+        ``alpha``, ``"conservative"`` when it lies below, and
+        ``"consistent with alpha"`` when it contains ``alpha``.
+
+    Notes
+    -----
+    This reads one interval; :func:`status_from_counts` applies the
+    two-standard-error rule of the shipped calibration to several sources.
+
+    References
+    ----------
+    .. [1] Wilson, E. B. (1927). Probable inference, the law of succession,
+       and statistical inference. JASA 22(158), 209–212.
+       doi:10.1080/01621459.1927.10502953
+
+    Examples
+    --------
+    >>> size_reading(*wilson_interval(17, 200))
+    'rejects clean data'
+    >>> size_reading(*wilson_interval(16, 200))
+    'consistent with alpha'
+    >>> size_reading(*wilson_interval(0, 200))
+    'conservative'
+    """
+    if low > alpha:
+        return "rejects clean data"
+    if high < alpha:
+        return "conservative"
+    return "consistent with alpha"
+
+
 def _wilson(k: int, n: int) -> tuple[float, float]:
-    if n == 0:
-        return float("nan"), float("nan")
-    ci = stats.binomtest(int(k), int(n)).proportion_ci(method="wilson")
-    return float(ci.low), float(ci.high)
+    lo, hi = wilson_interval(int(k), int(n))
+    return float(lo), float(hi)
 
 
 def _top_two(election: Election) -> list[str]:
@@ -461,7 +599,7 @@ class CalibrationStatus:
         """Both sizes in plain words."""
 
         def one(size: float, ci: tuple[float, float], n: int) -> str:
-            return f"{size:.3f} [{ci[0]:.3f}, {ci[1]:.3f}] (n={n})"
+            return f"{format_size(size, *ci)} (n={n})"
 
         return (
             f"size at {ALPHA:g}: {one(self.size_simulator, self.ci_simulator, self.n_simulator)} "

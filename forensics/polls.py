@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from forensics._compat import renamed_parameters
 from forensics.election import DataError
 
 __all__ = [
@@ -77,11 +78,16 @@ def quantities(candidates: Sequence[str]) -> tuple[str, str, str]:
     return a, b, "margin"
 
 
-def _read_table(path: str | Path) -> pd.DataFrame:
+def _read_table(path: str | Path, need: Sequence[str], table: str) -> pd.DataFrame:
+    """A CSV as text, with the columns ``need`` checked."""
     p = Path(path)
     if not p.is_file():
         raise FileNotFoundError(f"{p} does not exist")
-    return pd.read_csv(p, dtype=str, keep_default_na=False)
+    df = pd.read_csv(p, dtype=str, keep_default_na=False)
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        raise DataError(f"{table} table: missing column(s) {missing}")
+    return df
 
 
 def read_pollsters(path: str | Path) -> pd.DataFrame:
@@ -104,11 +110,7 @@ def read_pollsters(path: str | Path) -> pd.DataFrame:
         A column is missing, a class is unknown (the rows are named) or a
         pollster is listed twice.
     """
-    df = _read_table(path)
-    need = ["pollster", "class", "basis", "source"]
-    missing = [c for c in need if c not in df.columns]
-    if missing:
-        raise DataError(f"pollsters table: missing column(s) {missing}")
+    df = _read_table(path, ["pollster", "class", "basis", "source"], "pollsters")
     bad = ~df["class"].isin(CLASSES)
     if bad.any():
         raise DataError(
@@ -123,16 +125,32 @@ def read_pollsters(path: str | Path) -> pd.DataFrame:
     return df
 
 
-def _to_float(df: pd.DataFrame, columns: Sequence[str], table: str) -> None:
+def _to_float(df: pd.DataFrame, columns: Sequence[str], table: str) -> pd.DataFrame:
+    """Text columns to float in place (empty cells become NaN, anything else must parse)."""
     for col in columns:
         text = df[col].astype(str).str.strip()
         values = pd.to_numeric(text, errors="coerce")
         bad = values.isna() & (text != "")
         if bad.any():
             raise DataError(
-                f"{table}: non-numeric value(s) in column {col!r}: {text[bad].tolist()[:5]}"
+                f"{table}: non-numeric value(s) in column {col!r}: "
+                f"{text[bad].tolist()[:5]} (rows {list(np.flatnonzero(bad))[:5]})"
             )
         df[col] = values.astype(float)
+    return df
+
+
+def _to_dates(text: pd.Series, table: str, column: str) -> pd.Series:
+    """ISO dates from text; empty cells become NaT, anything else must parse."""
+    text = text.astype(str).str.strip()
+    dates = pd.to_datetime(text.where(text != ""), errors="coerce", format="ISO8601")
+    bad = dates.isna() & (text != "")
+    if bad.any():
+        raise DataError(
+            f"{table}: value(s) in column {column!r} are not ISO dates: "
+            f"{text[bad].tolist()[:5]} (rows {list(np.flatnonzero(bad))[:5]})"
+        )
+    return dates
 
 
 def _classify(df: pd.DataFrame, pollsters: pd.DataFrame | None) -> pd.DataFrame:
@@ -185,15 +203,12 @@ def read_polls(
         named).
     """
     a, b = _two(candidates)
-    df = _read_table(path)
     need = ["pollster", "fieldwork_start", "fieldwork_end", "sample_size", f"{b}_pct"]
     need += [f"{a}_pct", "other_pct", "undecided_pct", "source", "notes"]
-    missing = [c for c in need if c not in df.columns]
-    if missing:
-        raise DataError(f"polls table: missing column(s) {missing}")
+    df = _read_table(path, need, "polls")
     _to_float(df, ["sample_size", f"{b}_pct", f"{a}_pct", "other_pct", "undecided_pct"], "polls")
     for col in ("fieldwork_start", "fieldwork_end"):
-        df[col] = pd.to_datetime(df[col].replace("", None), errors="raise")
+        df[col] = _to_dates(df[col], "polls", col)
     df["margin"] = df[f"{a}_pct"] - df[f"{b}_pct"]
     from_notes = pd.to_datetime(df["notes"].str.extract(_ISO)[0], errors="coerce")
     date = df["fieldwork_end"].fillna(df["fieldwork_start"])
@@ -238,11 +253,8 @@ def read_exit_polls(
         A column is missing.
     """
     a, b = _two(candidates)
-    df = _read_table(path)
     need = ["type", "pollster", "sample_size", "polling_stations", f"{a}_pct", f"{b}_pct"]
-    missing = [c for c in [*need, "other_pct"] if c not in df.columns]
-    if missing:
-        raise DataError(f"exit polls table: missing column(s) {missing}")
+    df = _read_table(path, [*need, "other_pct"], "exit polls")
     for col in (f"{b}_pct", f"{a}_pct", "other_pct"):
         df[f"{col}_as_published"] = df[col]
         df[col] = pd.to_numeric(df[col].str.strip(), errors="coerce")
@@ -284,6 +296,7 @@ def _dersimonian_laird(y: np.ndarray, v: np.ndarray, random: bool) -> dict[str, 
     return {"estimate": mu, "se": se, "tau2": tau2, "Q": q, "I2": i2}
 
 
+@renamed_parameters(confidence="confidence_level")
 def poll_average(
     polls: pd.DataFrame,
     *,
@@ -295,7 +308,7 @@ def poll_average(
     drop_possible_duplicates: bool = True,
     election_day: str | None = None,
     by: str = "class",
-    confidence: float = 0.95,
+    confidence_level: float = 0.95,
 ) -> pd.DataFrame:
     """Weighted average of polls per class of pollster, with honest uncertainty.
 
@@ -325,8 +338,8 @@ def poll_average(
         ISO date the window counts back from (required with ``window``).
     by : str
         Column to group by (default the pollster class).
-    confidence : float
-        Level of the normal intervals.
+    confidence_level : float
+        Confidence level of the normal intervals (formerly ``confidence``).
 
     Returns
     -------
@@ -370,8 +383,8 @@ def poll_average(
         raise ValueError(f"method must be 'random-effects' or 'fixed-effect', got {method!r}")
     if not design_effect >= 1:
         raise ValueError(f"design_effect must be >= 1, got {design_effect}")
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be in (0, 1), got {confidence}")
+    if not 0 < confidence_level < 1:
+        raise ValueError(f"confidence_level must be in (0, 1), got {confidence_level}")
     a, b = _two(candidates)
     need = [f"{a}_pct", f"{b}_pct", "sample_size", by]
     missing = [c for c in need if c not in polls.columns]
@@ -397,7 +410,7 @@ def poll_average(
         undated = df["date"].isna()
         in_window = ~undated & (df["date"] >= end - pd.Timedelta(days=int(window)))
         in_window &= df["date"] <= end
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    z = float(stats.norm.ppf(0.5 + confidence_level / 2))
     rows = []
     for group, sub in df.groupby(by, sort=True):
         dup = n_dup.loc[sub.index].astype(bool)

@@ -46,7 +46,7 @@ def test_reading_agreement_by_hand():
     ]
     assert r.only_a == ["c2-1"]
     assert r.only_b == ["c3-1"]
-    with pytest.raises(KeyError, match="no column"):
+    with pytest.raises(DataError, match="no column"):
         reading_agreement(a, b, fields=["X"])
 
 
@@ -91,7 +91,7 @@ def test_acta_checks_flags_and_counts_set_aside_rows():
     assert c.n_flagged_rows == 6
     with pytest.raises(ValueError, match="not named"):
         acta_checks(e, code_column="code", code_pattern=r"\d+", code_levels={"x": "centre"})
-    with pytest.raises(KeyError, match="no column"):
+    with pytest.raises(DataError, match="no column"):
         acta_checks(e, unique_columns=["nope"])
     with pytest.raises(ValueError, match="together"):
         acta_checks(e, code_column="code")
@@ -155,8 +155,14 @@ def test_duplicate_test_counts_pairs_by_hand_and_checks_input():
     assert r.pairs["stations"].tolist() == [["a", "b", "c"]]
     with pytest.raises(TypeError, match="Generator"):
         duplicate_vote_test(e, n_sim=9, rng=0)  # type: ignore[arg-type]
-    with pytest.raises(KeyError, match="no column"):
-        duplicate_vote_test(e, group="parish", rng=np.random.default_rng(0))
+    with pytest.raises(DataError, match="no column"):
+        duplicate_vote_test(e, by="parish", rng=np.random.default_rng(0))
+    # by centre: centre 1 pools (6, 4), centre 2 (4, 3); the old keyword still works
+    a = duplicate_vote_test(e, by="centre", n_sim=9, rng=np.random.default_rng(0))
+    with pytest.warns(DeprecationWarning, match="`group` was renamed `by`"):
+        b = duplicate_vote_test(e, group="centre", n_sim=9, rng=np.random.default_rng(0))
+    assert a.scalars() == b.scalars()
+    assert "pooled by centre" in a.null
 
 
 # ------------------------------------------------------- forgery bound
@@ -240,4 +246,4 @@ def test_duplicate_rejects_missing_counts():
     st["centre"] = st["centre"].astype(object)
     st.loc[1, "centre"] = None
     with pytest.raises(DataError, match="missing 'centre'"):
-        duplicate_vote_test(e.with_stations(st), group="centre", rng=np.random.default_rng(0))
+        duplicate_vote_test(e.with_stations(st), by="centre", rng=np.random.default_rng(0))

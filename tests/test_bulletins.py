@@ -14,6 +14,7 @@ from forensics.bulletins import (
     coverage_bounds,
     coverage_selectivity_test,
     impute_uncovered,
+    round_percentage_excess_test,
     round_percentage_scan,
     round_percentage_test,
 )
@@ -23,7 +24,7 @@ from forensics.cases.venezuela_2024 import (
     bulletin_counts,
     load_bulletins,
 )
-from forensics.election import Election
+from forensics.election import DataError, Election
 
 # the synthetic tables name their candidates like the case study's
 GM = ("Gonzalez", "Maduro")
@@ -174,6 +175,16 @@ def test_imputation_recovers_truth_on_synthetic_election():
     truth = full[full["centre"].isin(missing)]
     im = impute_uncovered(covered, history, level="centre", candidates=GM)
     t = im.table.set_index("quantity")
+    # normal intervals: lower = imputed - z se with z = 1.959964 (95 %), 1.644854 (90 %)
+    np.testing.assert_allclose(t["lower"], t["imputed"] - 1.959964 * t["se"], rtol=1e-6)
+    assert im.confidence_level == im.level == 0.95
+    with pytest.warns(DeprecationWarning, match="`confidence` was renamed"):
+        im90 = impute_uncovered(covered, history, candidates=GM, confidence=0.9)
+    t90 = im90.table.set_index("quantity")
+    np.testing.assert_allclose(t90["upper"], t90["imputed"] + 1.644854 * t90["se"], rtol=1e-6)
+    assert im90.confidence_level == 0.9
+    with pytest.raises(DataError, match="'Capriles'"):
+        impute_uncovered(covered, history, candidates=("Gonzalez", "Capriles"))
     assert im.n_covered == 240
     assert im.n_uncovered == 60
     for q, col in (("Gonzalez", "G"), ("Maduro", "M")):
@@ -248,8 +259,42 @@ def test_round_percentage_scan_by_hand():
     # all three hit with probability 0.75 q^2 = 0.0075
     assert scan.loc["b", "p_all_hit"] == pytest.approx(0.0075)
     assert scan.attrs["n_excluded"] == 0
-    with pytest.raises(KeyError, match="region"):
+    with pytest.raises(DataError, match="region"):
         round_percentage_scan(_actas(rows), "region", candidates=GM)
+    with pytest.raises(DataError, match="Capriles"):
+        round_percentage_scan(_actas(rows), "centre", candidates=("Gonzalez", "Capriles"))
+
+
+def test_round_percentage_excess_by_hand():
+    # three units: a hits on all counts (q = 1, p_all_hit = 1); b (q = 0.1, p = 0.0075)
+    # and c (q = 0.01, p = 0.75e-4) hit on all counts too. Observed 3 against
+    # lambda = 1.007575: P(X >= 3) = 1 - e^-l (1 + l + l^2 / 2) = 1 - 0.365100 * 2.515179 = 0.081700.
+    scan = pd.DataFrame(
+        {
+            "valid": [1_000, 10_000, 100_000],
+            "hits": [3, 3, 3],
+            "k": [3, 3, 3],
+            "q": [1.0, 0.1, 0.01],
+            "all_hit": [True, True, True],
+            "p_all_hit": [1.0, 0.0075, 0.000075],
+        }
+    )
+    r = round_percentage_excess_test(scan)
+    lam = 1.007575
+    assert r.statistic == 3
+    assert r.expected == pytest.approx(lam)
+    assert r.pvalue == pytest.approx(1 - np.exp(-lam) * (1 + lam + lam**2 / 2), rel=1e-9)
+    assert r.pvalue == pytest.approx(0.081700, abs=1e-6)
+    # expected single hits 3 * (1 + 0.1 + 0.01) = 3.33
+    assert r.hits == 9
+    assert r.expected_hits == pytest.approx(3.33)
+    assert r.effect_size == pytest.approx(3 / lam)
+    # units of 10,000 and more: 2 observed against 0.007575
+    big = round_percentage_excess_test(scan, min_valid=10_000)
+    assert (big.n, big.n_excluded, big.statistic) == (2, 1, 2.0)
+    assert big.pvalue == pytest.approx(1 - np.exp(-0.007575) * (1 + 0.007575), rel=1e-9)
+    with pytest.raises(DataError, match="p_all_hit"):
+        round_percentage_excess_test(scan.drop(columns="p_all_hit"))
 
 
 def test_round_percentage_scan_is_calibrated_on_simulated_counts():

@@ -63,6 +63,15 @@ def test_poll_average_matches_hand_calculation():
     assert re_["se"] == pytest.approx(6.48243, abs=1e-4)
     assert re_["tau2"] == pytest.approx(116.757, abs=1e-2)  # 0.0116757 in points^2
     assert re_["lower"] == pytest.approx(30.0329 - 1.959964 * 6.48243, abs=1e-3)
+    # 90 %: z = 1.644854; the old keyword `confidence` still works, with a warning
+    re90 = poll_average(polls, candidates=AB, design_effect=1.0, confidence_level=0.9)
+    upper90 = re90.set_index("quantity").loc["margin", "upper"]
+    assert upper90 == pytest.approx(30.0329 + 1.644854 * 6.48243, abs=1e-3)
+    with pytest.warns(DeprecationWarning, match="`confidence` was renamed `confidence_level`"):
+        old = poll_average(polls, candidates=AB, design_effect=1.0, confidence=0.9)
+    pd.testing.assert_frame_equal(old, re90)
+    with pytest.raises(ValueError, match="confidence_level"):
+        poll_average(polls, candidates=AB, confidence_level=95)
     # the design effect scales the fixed-effect variance: se * sqrt(2)
     fe2 = poll_average(polls, candidates=AB, method="fixed-effect", design_effect=2.0)
     assert fe2.set_index("quantity").loc["margin", "se"] == pytest.approx(

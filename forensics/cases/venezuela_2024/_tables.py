@@ -10,17 +10,18 @@ quick counts (``exit_polls_2024.csv``).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from scipy import stats
 
+from forensics._compat import renamed_parameters
 from forensics.bulletins import data_file
 from forensics.election import DataError, Election
 from forensics.polls import (
     Comparison,
+    _to_dates,
+    _to_float,
     count_rows,
     poll_average,
     quantities,
@@ -68,20 +69,6 @@ GELMAN_2024 = (
 )
 
 
-def _numeric(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    for col in columns:
-        text = df[col].astype(str).str.strip()
-        values = pd.to_numeric(text, errors="coerce")
-        bad = values.isna() & (text != "")
-        if bad.any():
-            raise DataError(
-                f"non-numeric value(s) in column {col!r}: "
-                f"{text[bad].tolist()[:5]} (rows {list(np.flatnonzero(bad))[:5]})"
-            )
-        df[col] = values.astype(float)
-    return df
-
-
 def load_bulletins(path: str | Path | None = None) -> pd.DataFrame:
     """Read ``official_bulletins.csv``: CNE bulletins, registry, opposition totals.
 
@@ -117,8 +104,8 @@ def load_bulletins(path: str | Path | None = None) -> pd.DataFrame:
     missing = [c for c in ["item", "date", *num] if c not in df.columns]
     if missing:
         raise DataError(f"official_bulletins: missing column(s) {missing}")
-    df = _numeric(df, num)
-    df["date"] = pd.to_datetime(df["date"], errors="coerce")
+    df = _to_float(df, num, "official_bulletins")
+    df["date"] = _to_dates(df["date"], "official_bulletins", "date")
     return df
 
 
@@ -129,9 +116,11 @@ def bulletin_counts(bulletins: pd.DataFrame, item: str) -> dict[str, float]:
     not stated): the announced totals that
     :func:`forensics.bulletins.acta_consistency` takes.
     """
+    if "item" not in bulletins.columns:
+        raise DataError("bulletins: missing column 'item'; see load_bulletins")
     hit = bulletins[bulletins["item"].str.lower().str.startswith(item.lower())]
     if len(hit) != 1:
-        raise KeyError(
+        raise DataError(
             f"{len(hit)} row(s) of the bulletins table start with {item!r}; items are "
             f"{bulletins['item'].tolist()}"
         )
@@ -205,6 +194,7 @@ def _count_rows(source: str, kind: str, g: float, m: float, valid: float, note: 
     return [tuple(r) for r in rows.itertuples(index=False)]
 
 
+@renamed_parameters(confidence="confidence_level")
 def compare(
     polls: pd.DataFrame | None = None,
     *,
@@ -216,7 +206,7 @@ def compare(
     design_effect: float = 1.5,
     exit_design_effect: float = 2.0,
     window: int | None = None,
-    confidence: float = 0.95,
+    confidence_level: float = 0.95,
 ) -> Comparison:
     """Poll averages, exit polls, acta totals and CNE bulletins side by side.
 
@@ -239,8 +229,8 @@ def compare(
     exit_design_effect : float
         Design effect for exit polls with a stated number of voters (a
         cluster sample of polling places; 2 by default).
-    confidence : float
-        Level of the intervals.
+    confidence_level : float
+        Confidence level of the intervals (formerly ``confidence``).
 
     Returns
     -------
@@ -265,7 +255,7 @@ def compare(
     polls = load_polls() if polls is None else polls
     bulletins = load_bulletins() if bulletins is None else bulletins
     exit_polls = load_exit_polls() if exit_polls is None else exit_polls
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    z = float(stats.norm.ppf(0.5 + confidence_level / 2))
     rows: list[tuple] = []
     avg = poll_average(
         polls,
@@ -273,7 +263,7 @@ def compare(
         design_effect=design_effect,
         window=window,
         election_day=ELECTION_DAY,
-        confidence=confidence,
+        confidence_level=confidence_level,
     )
     for cls in ("independent", "government-aligned"):
         sub = avg[avg["class"] == cls]
