@@ -68,10 +68,27 @@ def data_file(name: str, path: str | Path | None = None) -> Path:
     path : path-like, optional
         An explicit file to use instead.
 
+    Returns
+    -------
+    pathlib.Path
+        The file's path.
+
     Raises
     ------
     FileNotFoundError
         If the file does not exist, saying where it was looked for.
+
+    References
+    ----------
+    .. [1] Wilkinson, M. D. et al. (2016). The FAIR guiding principles for
+       scientific data management and stewardship. Scientific Data 3,
+       160018. doi:10.1038/sdata.2016.18 (compiled tables shipped with
+       their sources).
+
+    Examples
+    --------
+    >>> data_file("pollsters.csv").name
+    'pollsters.csv'
     """
     if path is not None:
         p = Path(path)
@@ -237,6 +254,14 @@ def round_percentage_test(
        test for election fraud. Political Analysis 20(2), 211-234.
        doi:10.1093/pan/mps003 (the general logic of testing announced
        numbers against the arithmetic of genuine counts).
+
+    Examples
+    --------
+    >>> r = round_percentage_test([5_150_092, 4_445_978, 462_704])
+    >>> int(r.statistic), f"{r.pvalue:.2e}", r.percentages.tolist()
+    (3, '7.41e-09', [51.2, 44.2, 4.6])
+    >>> int(round_percentage_test([6_408_844, 5_326_104, 600_936]).statistic)
+    0
     """
     c = np.asarray(counts, dtype=float).ravel()
     if c.size < 2:
@@ -343,6 +368,19 @@ def round_percentage_scan(
     .. [1] Beber, B. & Scacco, A. (2012). What the numbers say: a digit-based
        test for election fraud. Political Analysis 20(2), 211-234.
        doi:10.1093/pan/mps003
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from forensics import Election
+    >>> df = pd.DataFrame({"centre": ["a", "a", "b"], "table": [1, 2, 1],
+    ...                    "registered": [500, 400, 300], "A": [200, 150, 60],
+    ...                    "B": [100, 50, 90], "C": [10, 0, 5]})
+    >>> actas = Election.from_frame(df, candidates=["A", "B", "C"],
+    ...                             registered="registered", levels=["centre", "table"])
+    >>> scan = round_percentage_scan(actas, "centre", candidates=["A", "B"])
+    >>> scan[["unit", "valid", "hits", "k", "q"]].to_numpy().tolist()
+    [['a', 510, 3, 3, 1.0], ['b', 155, 3, 3, 1.0]]
     """
     if level not in election.stations.columns:
         raise DataError(
@@ -577,6 +615,32 @@ def acta_consistency(
     arithmetic facts about the two sources; which source is right is not
     decided here, except that a negative implied count cannot be true if
     the actas are genuine.
+
+    References
+    ----------
+    .. [1] Lindeman, M. & Stark, P. B. (2012). A gentle introduction to
+       risk-limiting audits. IEEE Security & Privacy 10(5), 42-49.
+       doi:10.1109/MSP.2012.56 (worst-case bounds on unexamined records).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from forensics import Election
+    >>> df = pd.DataFrame({"centre": ["a", "a", "b"], "table": [1, 2, 1],
+    ...                    "registered": [500, 400, 300], "A": [200, 150, 60],
+    ...                    "B": [100, 50, 90], "C": [10, 0, 5]})
+    >>> actas = Election.from_frame(df, candidates=["A", "B", "C"],
+    ...                             registered="registered", levels=["centre", "table"])
+    >>> announced = {"A": 400, "B": 900, "others": 20, "valid": 1320}
+    >>> t = acta_consistency(announced, actas, registered_total=2000, candidates=["A", "B"])
+    >>> t[["quantity", "implied_uncovered", "possible"]].to_numpy().tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['A', -10.0, False], ['B', 660.0, False], ['others', 5.0, True],
+     ['valid', 655.0, True]]
+    >>> t["problem"].tolist()[:2]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['announced total is 10 below the votes on the actas',
+     'implied 660 exceeds the implied valid votes']
     """
     keys = [*candidates, "others", "valid"]
     absent = [k for k in keys if k not in announced]
@@ -645,6 +709,27 @@ def coverage_bounds(
     an estimate: if ``A`` still leads under the scenario that gives all
     uncovered voters to ``B``, no count of the uncovered tables can reverse
     the outcome, provided the actas are genuine.
+
+    References
+    ----------
+    .. [1] Lindeman, M. & Stark, P. B. (2012). A gentle introduction to
+       risk-limiting audits. IEEE Security & Privacy 10(5), 42-49.
+       doi:10.1109/MSP.2012.56 (worst-case bounds on unexamined records).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from forensics import Election
+    >>> df = pd.DataFrame({"centre": ["a", "a", "b"], "table": [1, 2, 1],
+    ...                    "registered": [500, 400, 300], "A": [200, 150, 60],
+    ...                    "B": [100, 50, 90], "C": [10, 0, 5]})
+    >>> actas = Election.from_frame(df, candidates=["A", "B", "C"],
+    ...                             registered="registered", levels=["centre", "table"])
+    >>> b = coverage_bounds(actas, registered_total=2000, candidates=["A", "B"])
+    >>> b[["scenario", "margin", "winner"]].to_numpy().tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['actas only', 170.0, 'A'], ['all uncovered registered vote A', 970.0, 'A'],
+     ['all uncovered registered vote B', -630.0, 'B']]
     """
     if len(candidates) != 2:
         raise ValueError(f"candidates must name two candidates, got {candidates!r}")
@@ -820,6 +905,31 @@ def impute_uncovered(
        rigging in small polling stations. Science Advances 3(6), e1602363.
        doi:10.1126/sciadv.1602363 (tables compared with their neighbours;
        the same centre codes across elections).
+
+    Examples
+    --------
+    Twelve centres in the history election, nine of them covered now:
+
+    >>> import numpy as np, pandas as pd
+    >>> from forensics import Election
+    >>> rng = np.random.default_rng(1)
+    >>> reg = rng.integers(300, 600, 12)
+    >>> old_a = rng.binomial(reg, 0.4)
+    >>> old_b = rng.binomial(reg - old_a, 0.5)
+    >>> history = Election.from_frame(
+    ...     pd.DataFrame({"centre": range(12), "registered": reg, "A": old_a, "B": old_b}),
+    ...     candidates=["A", "B"], registered="registered", levels=["centre"])
+    >>> now = pd.DataFrame({"centre": range(12), "registered": reg,
+    ...                     "A": rng.binomial(old_a, 0.9), "B": rng.binomial(old_b, 0.8),
+    ...                     "C": rng.binomial(50, 0.2, 12)})
+    >>> actas = Election.from_frame(now[:9], candidates=["A", "B", "C"],
+    ...                             registered="registered", levels=["centre"])
+    >>> im = impute_uncovered(actas, history, candidates=["A", "B"])
+    >>> im.n_covered, im.n_uncovered
+    (9, 3)
+    >>> im.table.set_index("quantity").loc[["A", "B"], ["imputed", "se"]].round(1).to_numpy()
+    array([[500. ,   8.1],
+           [334.9,  11. ]])
     """
     if not 0 < confidence_level < 1:
         raise ValueError(f"confidence_level must be in (0, 1), got {confidence_level}")
@@ -1011,6 +1121,26 @@ def coverage_selectivity_test(
     ----------
     .. [1] Cochran, W. G. (1977). Sampling Techniques, 3rd ed., ch. 6
        (ratio estimators). Wiley. ISBN 978-0-471-16240-7.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from forensics import Election
+    >>> rng = np.random.default_rng(1)
+    >>> reg = rng.integers(300, 600, 12)
+    >>> old_a = rng.binomial(reg, 0.4)
+    >>> old_b = rng.binomial(reg - old_a, 0.5)
+    >>> history = Election.from_frame(
+    ...     pd.DataFrame({"centre": range(12), "registered": reg, "A": old_a, "B": old_b}),
+    ...     candidates=["A", "B"], registered="registered", levels=["centre"])
+    >>> now = pd.DataFrame({"centre": range(12), "registered": reg,
+    ...                     "A": rng.binomial(old_a, 0.9), "B": rng.binomial(old_b, 0.8),
+    ...                     "C": rng.binomial(50, 0.2, 12)})
+    >>> actas = Election.from_frame(now[:9], candidates=["A", "B", "C"],
+    ...                             registered="registered", levels=["centre"])
+    >>> r = coverage_selectivity_test(actas, history, candidate="A")
+    >>> round(r.share_covered, 3), round(r.share_uncovered, 3), round(r.pvalue, 2)
+    (0.572, 0.574, 0.94)
     """
     candidate = history.leader if candidate is None else candidate
     if candidate not in history.candidates:

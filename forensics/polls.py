@@ -69,6 +69,26 @@ def _two(candidates: Sequence[str]) -> tuple[str, str]:
 def quantities(candidates: Sequence[str]) -> tuple[str, str, str]:
     """The quantities reported for two candidates: their keys and ``"margin"``.
 
+    Parameters
+    ----------
+    candidates : sequence of two str
+        The two candidates' keys; the margin is the first minus the second.
+
+    Returns
+    -------
+    tuple of str
+        ``(A, B, "margin")``.
+
+    Raises
+    ------
+    ValueError
+        Unless two distinct keys other than ``"margin"`` are given.
+
+    References
+    ----------
+    .. [1] Kish, L. (1965). Survey Sampling. Wiley. ISBN 978-0-471-48900-9
+       (shares and their difference as the quantities of a poll).
+
     Examples
     --------
     >>> quantities(("a", "b"))
@@ -109,6 +129,20 @@ def read_pollsters(path: str | Path) -> pd.DataFrame:
     forensics.DataError
         A column is missing, a class is unknown (the rows are named) or a
         pollster is listed twice.
+
+    References
+    ----------
+    .. [1] Kish, L. (1965). Survey Sampling. Wiley. ISBN 978-0-471-48900-9
+       (house effects: why the source of a poll is recorded with it).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "pollsters.csv"
+    >>> _ = path.write_text("pollster,class,basis,source\\nP1,independent,record,url\\n"
+    ...                     "P2,government-aligned,state contract,url\\n")
+    >>> read_pollsters(path)[["pollster", "class"]].to_numpy().tolist()
+    [['P1', 'independent'], ['P2', 'government-aligned']]
     """
     df = _read_table(path, ["pollster", "class", "basis", "source"], "pollsters")
     bad = ~df["class"].isin(CLASSES)
@@ -199,8 +233,27 @@ def read_polls(
     Raises
     ------
     forensics.DataError
-        A column is missing or a number is not numeric (the values are
-        named).
+        A column is missing, or a number or a date does not parse (the
+        values and rows are named).
+
+    References
+    ----------
+    .. [1] Kish, L. (1965). Survey Sampling. Wiley. ISBN 978-0-471-48900-9.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "polls.csv"
+    >>> _ = path.write_text(
+    ...     "pollster,fieldwork_start,fieldwork_end,sample_size,a_pct,b_pct,other_pct,"
+    ...     "undecided_pct,source,notes\\n"
+    ...     "P1,2024-06-01,2024-06-05,1000,55,35,2,8,url,\\n"
+    ...     "P2,,,,40,50,,10,url,published 2024-06-20\\n")
+    >>> polls = read_polls(path, candidates=("a", "b"))
+    >>> polls[["pollster", "margin", "date_source", "class"]].to_numpy().tolist()
+    [['P1', 20.0, 'fieldwork', 'unknown'], ['P2', -10.0, 'notes', 'unknown']]
+    >>> str(polls["date"].iloc[1].date())
+    '2024-06-20'
     """
     a, b = _two(candidates)
     need = ["pollster", "fieldwork_start", "fieldwork_end", "sample_size", f"{b}_pct"]
@@ -251,6 +304,21 @@ def read_exit_polls(
     ------
     forensics.DataError
         A column is missing.
+
+    References
+    ----------
+    .. [1] Kish, L. (1965). Survey Sampling. Wiley. ISBN 978-0-471-48900-9.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "exit.csv"
+    >>> _ = path.write_text(
+    ...     "type,pollster,sample_size,polling_stations,a_pct,b_pct,other_pct\\n"
+    ...     "exit_poll,E1,2000,100,60,35,5\\nexit_poll,E2,,,58,<14,\\n")
+    >>> ex = read_exit_polls(path, candidates=("a", "b"))
+    >>> ex[["pollster", "n", "margin", "b_pct_as_published"]].to_numpy().tolist()
+    [['E1', 2000.0, 25.0, '35'], ['E2', nan, nan, '<14']]
     """
     a, b = _two(candidates)
     need = ["type", "pollster", "sample_size", "polling_stations", f"{a}_pct", f"{b}_pct"]
@@ -378,6 +446,18 @@ def poll_average(
        doi:10.1016/0197-2456(86)90046-2
     .. [2] Kish, L. (1965). Survey Sampling. Wiley (design effect).
        ISBN 978-0-471-48900-9.
+
+    Examples
+    --------
+    Three polls of one class; the margin is ``a - b`` in points:
+
+    >>> polls = pd.DataFrame({"a_pct": [50.0, 60.0, 55.0], "b_pct": [30.0, 20.0, 25.0],
+    ...                       "sample_size": [1000.0, 1000.0, 500.0],
+    ...                       "class": ["independent"] * 3})
+    >>> avg = poll_average(polls, candidates=("a", "b"), design_effect=1.0)
+    >>> m = avg.set_index("quantity").loc["margin"]
+    >>> round(float(m["estimate"]), 2), round(float(m["se"]), 2), int(m["k"])
+    (30.03, 6.48, 3)
     """
     if method not in ("random-effects", "fixed-effect"):
         raise ValueError(f"method must be 'random-effects' or 'fixed-effect', got {method!r}")
@@ -480,6 +560,18 @@ def two_party(polls: pd.DataFrame, *, candidates: Sequence[str]) -> pd.DataFrame
     assumption that the undecided split like the decided. Passed to
     :func:`poll_average`, the average is then of the two-party shares among
     decided respondents, comparable with ``A / (A + B)`` of a count.
+
+    References
+    ----------
+    .. [1] Kish, L. (1965). Survey Sampling. Wiley. ISBN 978-0-471-48900-9
+       (the sample of the decided, ``n (A + B) / 100``).
+
+    Examples
+    --------
+    >>> polls = pd.DataFrame({"a_pct": [45.0], "b_pct": [30.0], "sample_size": [1000.0]})
+    >>> two_party(polls, candidates=("a", "b"))[["a_pct", "b_pct", "sample_size", "margin"]]
+       a_pct  b_pct  sample_size  margin
+    0   60.0   40.0        750.0    20.0
     """
     a, b = _two(candidates)
     need = [f"{a}_pct", f"{b}_pct", "sample_size"]
@@ -541,6 +633,24 @@ def classification_sensitivity(
     into each class of ``to``, and :func:`poll_average` is recomputed for
     the classes of ``to``. The results themselves are never a basis for
     the classification; this is a sensitivity analysis, not a fit.
+
+    References
+    ----------
+    .. [1] DerSimonian, R. & Laird, N. (1986). Meta-analysis in clinical
+       trials. Controlled Clinical Trials 7(3), 177-188.
+       doi:10.1016/0197-2456(86)90046-2
+
+    Examples
+    --------
+    >>> polls = pd.DataFrame({"pollster": ["P1", "P2", "P3"], "a_pct": [60.0, 40.0, 55.0],
+    ...                       "b_pct": [30.0, 50.0, 35.0], "sample_size": [1000.0] * 3,
+    ...                       "class": ["independent", "government-aligned", "unknown"]})
+    >>> sens = classification_sensitivity(polls, candidates=("a", "b"), to=["independent"])
+    >>> sens[["scenario", "class", "estimate", "k"]].round(1).to_numpy().tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['as classified', 'independent', 30.0, 1],
+     ['all unknown -> independent', 'independent', 25.0, 2],
+     ['P3 -> independent', 'independent', 25.0, 2]]
     """
     allowed = quantities(candidates)
     if quantity not in allowed:
@@ -646,6 +756,18 @@ def count_rows(
         Three rows (``A``, ``B``, ``margin``) with ``se = 0`` (a count is not
         a sample) and ``lower = upper = estimate``.
 
+    Raises
+    ------
+    forensics.DataError
+        If ``counts`` lacks a candidate's key.
+
+    References
+    ----------
+    .. [1] DerSimonian, R. & Laird, N. (1986). Meta-analysis in clinical
+       trials. Controlled Clinical Trials 7(3), 177-188.
+       doi:10.1016/0197-2456(86)90046-2 (a complete count enters the
+       comparison with no sampling variance).
+
     Examples
     --------
     >>> count_rows("x", "announced", {"a": 60, "b": 30}, candidates=("a", "b"), valid=100)[
@@ -653,6 +775,9 @@ def count_rows(
     [['a', 60.0], ['b', 30.0], ['margin', 30.0]]
     """
     a, b = _two(candidates)
+    absent = [k for k in (a, b) if k not in counts]
+    if absent:
+        raise DataError(f"counts of {source!r}: no entry for {absent}; keys {list(counts)}")
     va, vb = float(counts[a]), float(counts[b])
     rows = []
     for q, val in ((a, va), (b, vb), ("margin", va - vb)):
@@ -699,6 +824,18 @@ def source_distances(table: pd.DataFrame, quantities: Sequence[str] | None = Non
     .. [1] DerSimonian, R. & Laird, N. (1986). Meta-analysis in clinical
        trials. Controlled Clinical Trials 7(3), 177-188.
        doi:10.1016/0197-2456(86)90046-2
+
+    Examples
+    --------
+    A poll average of 20 ± 5 points against a count of 30:
+
+    >>> poll = pd.DataFrame([("poll", "poll average", "margin", 20.0, 5.0, 10.2, 29.8,
+    ...                       3.0, "")], columns=list(_TABLE_COLUMNS))
+    >>> count = count_rows("count", "announced", {"a": 60, "b": 30}, candidates=("a", "b"),
+    ...                    valid=100)
+    >>> comp = source_distances(pd.concat([poll, count]), ["margin"])
+    >>> comp.distances[["source_a", "source_b", "difference", "z"]].to_numpy().tolist()
+    [['poll', 'count', -10.0, -2.0], ['count', 'poll', 10.0, 2.0]]
     """
     missing = [c for c in _TABLE_COLUMNS if c not in table.columns]
     if missing:
