@@ -139,6 +139,21 @@ def reading_agreement(
        risk-limiting audits. IEEE Security & Privacy 10(5), 42-49.
        doi:10.1109/MSP.2012.56 (comparison of independent readings of the
        same ballots or records as the basis of an audit).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from forensics import Election
+    >>> df = pd.DataFrame({"station": ["t1", "t2", "t3"], "A": [120, 90, 80],
+    ...                    "B": [60, 70, 40]})
+    >>> a = Election.from_frame(df, candidates=["A", "B"], station="station")
+    >>> b = Election.from_frame(df.assign(B=[60, 71, 40]), candidates=["A", "B"],
+    ...                         station="station")
+    >>> r = reading_agreement(a, b)
+    >>> r.fields[["field", "n_agree", "n_disagree"]].to_numpy().tolist()
+    [['A', 3, 0], ['B', 2, 1], ['all fields', 2, 1]]
+    >>> r.disagreements.to_numpy().tolist()
+    [['t2', 'B', 70.0, 71.0, 1.0]]
     """
     cols = [c for c in a.candidates if c in b.candidates] if fields is None else list(fields)
     if not cols:
@@ -273,6 +288,21 @@ def acta_checks(
     .. [1] Lindeman, M. & Stark, P. B. (2012). A gentle introduction to
        risk-limiting audits. IEEE Security & Privacy 10(5), 42-49.
        doi:10.1109/MSP.2012.56
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from forensics import Election
+    >>> df = pd.DataFrame({"station": ["t1", "t2", "t3"], "registered": [300, 250, 200],
+    ...                    "A": [120, 90, 80], "B": [60, 70, 40],
+    ...                    "code": ["t1-001", "t2-002", "x"]})
+    >>> e = Election.from_frame(df, candidates=["A", "B"], registered="registered",
+    ...                         station="station", keep=["code"])
+    >>> c = acta_checks(e, code_column="code", code_pattern=r"t\\d-\\d{3}")
+    >>> c.flags[["station", "check", "detail"]].to_numpy().tolist()
+    [['t3', 'code matches the pattern', 'x']]
+    >>> c.n_flagged_rows
+    1
     """
     if (code_column is None) != (code_pattern is None):
         raise ValueError("code_column and code_pattern go together: pass both or neither")
@@ -483,6 +513,21 @@ def duplicate_vote_test(
     .. [1] Davison, A. C. & Hinkley, D. V. (1997). Bootstrap Methods and
        their Application. Cambridge University Press, ch. 4 (Monte Carlo
        tests). doi:10.1017/CBO9780511802843
+
+    Examples
+    --------
+    Three of six tables report the same votes (3, 2):
+
+    >>> import numpy as np, pandas as pd
+    >>> from forensics import Election
+    >>> df = pd.DataFrame({"station": [f"s{i}" for i in range(6)],
+    ...                    "A": [3, 3, 3, 1, 5, 2], "B": [2, 2, 2, 4, 0, 6]})
+    >>> e = Election.from_frame(df, candidates=["A", "B"], station="station")
+    >>> r = duplicate_vote_test(e, n_sim=99, rng=np.random.default_rng(0))
+    >>> r.statistic, round(r.expected, 2), round(r.pvalue, 2)
+    (3.0, 2.36, 0.35)
+    >>> r.pairs["stations"].tolist()
+    [['s0', 's1', 's2']]
     """
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
@@ -684,6 +729,15 @@ def forgery_bound(
        risk-limiting audits. IEEE Security & Privacy 10(5), 42-49.
        doi:10.1109/MSP.2012.56 (the worst-case reasoning about unexamined
        records that this bound follows).
+
+    Examples
+    --------
+    Four actas hold 100 votes of the candidate; an announcement of 45 over
+    all five tables needs the two largest actas (40 and 30) forged:
+
+    >>> b = forgery_bound([10, 40, 30, 20], 45, n_tables=5)
+    >>> b.possible, b.n_forged, b.share_forged_actas
+    (False, 2, 0.5)
     """
     g = np.asarray(counts, dtype=float).ravel()
     if g.size == 0:

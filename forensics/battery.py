@@ -356,6 +356,36 @@ def verdict(
     A miscalibrated (or unmeasured) test gets no signature verdict: its
     p-value is reported as a descriptive statistic, with the size that
     disqualifies it. Otherwise the verdict reads the BH-adjusted p-value.
+
+    Parameters
+    ----------
+    row : pandas.Series
+        A battery row with ``pvalue`` and ``p_bh``.
+    alpha : float
+        Level the BH-adjusted p-value is read at.
+    test : BatteryTest
+        The row's test (its ``signature`` and ``speaks_to``).
+    calibration : forensics.calibration.CalibrationStatus, optional
+        The test's measured calibration; None reads it as calibrated.
+
+    Returns
+    -------
+    str
+
+    References
+    ----------
+    .. [1] Benjamini, Y., & Hochberg, Y. (1995). Controlling the false
+       discovery rate. JRSS B 57(1), 289–300.
+       doi:10.1111/j.2517-6161.1995.tb02031.x
+
+    Examples
+    --------
+    >>> test = {t.name: t for t in TESTS}["integer_percentages"]
+    >>> verdict(pd.Series({"pvalue": 0.001, "p_bh": 0.004}), 0.05, test)
+    ... # doctest: +NORMALIZE_WHITESPACE
+    'signature at BH-adjusted p < 0.05: more stations than chance report turnout or share
+     at integer percentages; compatible with results written down as round percentages
+     (Kobak et al.)'
     """
     p = row["p_bh"]
     if not np.isfinite(row["pvalue"]):
@@ -567,6 +597,30 @@ def battery(
     .. [3] Cameron, A. C., & Miller, D. L. (2015). A practitioner's guide to
        cluster-robust inference. Journal of Human Resources 50(2), 317–372.
        doi:10.3368/jhr.50.2.317
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from forensics import Election
+    >>> rng = np.random.default_rng(0)
+    >>> reg = rng.integers(200, 800, 300)
+    >>> ballots = rng.binomial(reg, 0.6)
+    >>> a = rng.binomial(ballots, 0.55)
+    >>> df = pd.DataFrame({"station": range(300), "region": np.repeat(["r1", "r2", "r3"], 100),
+    ...                    "district": np.repeat(range(15), 20), "registered": reg,
+    ...                    "ballots": ballots, "A": a, "B": ballots - a})
+    >>> e = Election.from_frame(df, candidates=["A", "B"], registered="registered",
+    ...                         ballots="ballots", station="station",
+    ...                         levels=["region", "district"])
+    >>> b = battery(e, tests=["last_digit", "integer_percentages"], rng=0)
+    >>> b[["test", "candidate", "calibration"]].to_numpy().tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['last_digit', 'A', 'miscalibrated'], ['last_digit', 'B', 'miscalibrated'],
+     ['integer_percentages', 'A', 'calibrated'], ['integer_percentages', 'B', 'calibrated']]
+    >>> b["verdict"].str.slice(0, 22).tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['descriptive only (misc', 'descriptive only (misc', 'no signature at BH-adj',
+     'no signature at BH-adj']
     """
     if null not in (None, "default", "textbook", "simulated"):
         raise ValueError(f"null must be None, 'textbook' or 'simulated', got {null!r}")

@@ -93,6 +93,29 @@ def control_election(name: str) -> Election:
 
     Germany's postal districts have no electorate of their own, so turnout
     is undefined there; they are left out.
+
+    Parameters
+    ----------
+    name : str
+        A dataset name of :mod:`forensics.datasets`, e.g. one of
+        :data:`CONTROLS`.
+
+    Returns
+    -------
+    Election
+        The control, without postal districts where it has them.
+
+    References
+    ----------
+    .. [1] Hicken, A., & Mebane, W. R. (2017). A Guide to Elections
+       Forensics. USAID DRG Center Research and Innovation Grants Working
+       Paper (clean elections as the benchmark of a forensic test).
+
+    Examples
+    --------
+    >>> e = control_election("poland-2020-r2")
+    >>> len(e), e.candidates
+    (27227, ('Duda', 'Trzaskowski'))
     """
     from forensics import datasets
 
@@ -186,6 +209,12 @@ def format_size(rate: float, low: float, high: float) -> str:
     Returns
     -------
     str
+
+    References
+    ----------
+    .. [1] Wilson, E. B. (1927). Probable inference, the law of succession,
+       and statistical inference. JASA 22(158), 209–212.
+       doi:10.1080/01621459.1927.10502953
 
     Examples
     --------
@@ -416,6 +445,24 @@ def simulator_size(
     .. [2] Wilson, E. B. (1927). Probable inference, the law of succession,
        and statistical inference. JASA 22(158), 209–212.
        doi:10.1080/01621459.1927.10502953
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from forensics import Election
+    >>> rng = np.random.default_rng(0)
+    >>> reg = rng.integers(200, 800, 300)
+    >>> ballots = rng.binomial(reg, 0.6)
+    >>> a = rng.binomial(ballots, 0.55)
+    >>> df = pd.DataFrame({"station": range(300), "region": np.repeat(["r1", "r2", "r3"], 100),
+    ...                    "district": np.repeat(range(15), 20), "registered": reg,
+    ...                    "ballots": ballots, "A": a, "B": ballots - a})
+    >>> e = Election.from_frame(df, candidates=["A", "B"], registered="registered",
+    ...                         ballots="ballots", station="station",
+    ...                         levels=["region", "district"])
+    >>> s = simulator_size(e, tests=["integer_percentages"], n_sim=4, n_stations=None, rng=1)
+    >>> s[["test", "source", "replicates", "n_run", "rejections"]].to_numpy().tolist()
+    [['integer_percentages', 'simulator', 4, 8, 0]]
     """
     from forensics import simulate
 
@@ -461,13 +508,51 @@ def placebo_size(
     Each unit of ``level`` (default the first level) with at least
     ``min_stations`` stations is one replicate of a clean election; the
     rate at which a test rejects them at ``alpha = 0.05`` is its placebo
-    size. Columns as in :func:`simulator_size` (``source="placebo"``).
+    size.
+
+    Parameters
+    ----------
+    election : Election
+        A clean control.
+    tests : sequence of str or BatteryTest, optional
+        As in :func:`simulator_size`; default all.
+    nulls : sequence of str
+        Digit-test nulls to measure, as in :func:`simulator_size`.
+    level : str, optional
+        The level whose units are the replicates (default the first).
+    min_stations : int
+        Fewest stations for a unit to be a replicate.
+    rng : numpy.random.Generator or int, optional
+        Randomness of the tests' simulated nulls.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns as in :func:`simulator_size`, with ``source="placebo"``.
 
     References
     ----------
     .. [1] Wilson, E. B. (1927). Probable inference, the law of succession,
        and statistical inference. JASA 22(158), 209–212.
        doi:10.1080/01621459.1927.10502953
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from forensics import Election
+    >>> rng = np.random.default_rng(0)
+    >>> reg = rng.integers(200, 800, 300)
+    >>> ballots = rng.binomial(reg, 0.6)
+    >>> a = rng.binomial(ballots, 0.55)
+    >>> df = pd.DataFrame({"station": range(300), "region": np.repeat(["r1", "r2", "r3"], 100),
+    ...                    "district": np.repeat(range(15), 20), "registered": reg,
+    ...                    "ballots": ballots, "A": a, "B": ballots - a})
+    >>> e = Election.from_frame(df, candidates=["A", "B"], registered="registered",
+    ...                         ballots="ballots", station="station",
+    ...                         levels=["region", "district"])
+    >>> p = placebo_size(e, tests=["integer_percentages"], min_stations=50, rng=1)
+    >>> p[["test", "source", "replicates", "n_run", "rejections"]].to_numpy().tolist()
+    [['integer_percentages', 'placebo', 3, 6, 0]]
     """
     level = level or (election.levels[0] if election.levels else None)
     if level is None:
@@ -562,7 +647,33 @@ def _read(path: str) -> pd.DataFrame:
 
 
 def calibration_table(path: str | Path | None = None) -> pd.DataFrame:
-    """The shipped calibration table (or one written by :func:`measure_calibration`)."""
+    """The shipped calibration table (or one written by :func:`measure_calibration`).
+
+    Parameters
+    ----------
+    path : path-like, optional
+        A table written by :func:`measure_calibration`; default the shipped
+        one (:data:`TABLE_PATH`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per test, null, source and control: ``replicates``,
+        ``n_run``, ``rejections``, ``rate`` and its Wilson interval
+        ``ci_low``, ``ci_high``.
+
+    References
+    ----------
+    .. [1] Wilson, E. B. (1927). Probable inference, the law of succession,
+       and statistical inference. JASA 22(158), 209–212.
+       doi:10.1080/01621459.1927.10502953
+
+    Examples
+    --------
+    >>> t = calibration_table()
+    >>> sorted(t["source"].unique())
+    ['placebo', 'simulator']
+    """
     p = Path(path) if path is not None else TABLE_PATH
     if not p.is_file():
         raise FileNotFoundError(f"calibration table not found at {p}")
@@ -624,6 +735,26 @@ def status_from_counts(counts: Sequence[tuple[int, int]], alpha: float = ALPHA) 
     far below and none above, ``calibrated`` otherwise; ``not measured``
     when no source has replicates.
 
+    Parameters
+    ----------
+    counts : sequence of (int, int)
+        ``(rejections, replicates)`` of each source; sources without
+        replicates are ignored.
+    alpha : float
+        The nominal level.
+
+    Returns
+    -------
+    str
+        ``"calibrated"``, ``"conservative"``, ``"miscalibrated"`` or
+        ``"not measured"``.
+
+    References
+    ----------
+    .. [1] Hicken, A., & Mebane, W. R. (2017). A Guide to Elections
+       Forensics. USAID DRG Center Research and Innovation Grants Working
+       Paper (sizes measured on clean elections).
+
     Examples
     --------
     >>> status_from_counts([(10, 200), (5, 100)])
@@ -663,6 +794,20 @@ def calibration_status(
     CalibrationStatus
         Rejections and replicates pooled over controls per source, the
         status by :func:`status_from_counts`, rates with Wilson intervals.
+
+    References
+    ----------
+    .. [1] Wilson, E. B. (1927). Probable inference, the law of succession,
+       and statistical inference. JASA 22(158), 209–212.
+       doi:10.1080/01621459.1927.10502953
+
+    Examples
+    --------
+    >>> s = calibration_status("integer_percentages", "-")
+    >>> s.status, s.n_simulator, s.n_placebo
+    ('calibrated', 1200, 96)
+    >>> s.describe()
+    'size at 0.05: 0.040 [0.030, 0.053] (n=1200) simulated, 0.031 [0.011, 0.088] (n=96) placebo'
     """
     table = calibration_table() if table is None else table
     rows = table[(table["test"] == test) & (table["null"] == null)]
@@ -698,6 +843,19 @@ def calibration_summary(table: pd.DataFrame | None = None) -> pd.DataFrame:
         ``test``, ``null``, ``size_simulator``, ``ci_low_simulator``,
         ``ci_high_simulator``, ``n_simulator``, the same for ``placebo``,
         and ``status`` (rule of :func:`status_from_counts`).
+
+    References
+    ----------
+    .. [1] Wilson, E. B. (1927). Probable inference, the law of succession,
+       and statistical inference. JASA 22(158), 209–212.
+       doi:10.1080/01621459.1927.10502953
+
+    Examples
+    --------
+    >>> s = calibration_summary().set_index(["test", "null"])
+    >>> row = s.loc[("dip_turnout", "-")]
+    >>> int(row["n_simulator"]), row["status"]
+    (600, 'conservative')
     """
     table = calibration_table() if table is None else table
     rows = []
