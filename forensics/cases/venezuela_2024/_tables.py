@@ -83,6 +83,26 @@ def load_bulletins(path: str | Path | None = None) -> pd.DataFrame:
         One row per item, counts and percentages as float (NaN where the
         source does not state them), ``date`` as datetime, ``source`` and
         ``notes`` kept as text.
+
+    Raises
+    ------
+    forensics.DataError
+        A column is missing, or a count or a date does not parse (values
+        and rows named).
+
+    References
+    ----------
+    .. [1] Consejo Nacional Electoral, first and second bulletins of the
+       2024 presidential election (29 July and 2 August 2024), as compiled
+       with their sources in ``data/official_bulletins.csv``.
+
+    Examples
+    --------
+    >>> b = load_bulletins()
+    >>> b["item"].tolist()[:2]
+    ['CNE first bulletin', 'CNE second bulletin']
+    >>> int(b.loc[0, "valid_votes"])
+    10058774
     """
     df = pd.read_csv(data_file("official_bulletins.csv", path), dtype=str, keep_default_na=False)
     num = [
@@ -112,9 +132,35 @@ def load_bulletins(path: str | Path | None = None) -> pd.DataFrame:
 def bulletin_counts(bulletins: pd.DataFrame, item: str) -> dict[str, float]:
     """Counts of one row of the bulletins table, found by a case-insensitive prefix.
 
-    Returns ``{"Maduro", "Gonzalez", "others", "valid"}`` (float, NaN where
-    not stated): the announced totals that
-    :func:`forensics.bulletins.acta_consistency` takes.
+    Parameters
+    ----------
+    bulletins : pandas.DataFrame
+        As from :func:`load_bulletins`.
+    item : str
+        The start of the row's ``item`` (case-insensitive); it must match
+        exactly one row.
+
+    Returns
+    -------
+    dict
+        ``{"Maduro", "Gonzalez", "others", "valid"}`` (float, NaN where not
+        stated): the announced totals that
+        :func:`forensics.bulletins.acta_consistency` takes.
+
+    Raises
+    ------
+    forensics.DataError
+        If no row or several rows match (the items are listed).
+
+    References
+    ----------
+    .. [1] Consejo Nacional Electoral, first bulletin of the 2024
+       presidential election (29 July 2024).
+
+    Examples
+    --------
+    >>> bulletin_counts(load_bulletins(), "CNE first")
+    {'Maduro': 5150092.0, 'Gonzalez': 4445978.0, 'others': 462704.0, 'valid': 10058774.0}
     """
     if "item" not in bulletins.columns:
         raise DataError("bulletins: missing column 'item'; see load_bulletins")
@@ -136,9 +182,27 @@ def bulletin_counts(bulletins: pd.DataFrame, item: str) -> dict[str, float]:
 def load_pollsters(path: str | Path | None = None) -> pd.DataFrame:
     """Read the pollster classification ``data/pollsters.csv``.
 
-    Columns ``pollster``, ``class`` (one of ``independent``,
-    ``government-aligned``, ``unknown``), ``basis`` and ``source``; see
-    :func:`forensics.polls.read_pollsters`.
+    Parameters
+    ----------
+    path : path-like, optional
+        Default: ``data/pollsters.csv`` next to the package.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``pollster``, ``class`` (one of ``independent``,
+        ``government-aligned``, ``unknown``), ``basis`` and ``source``; see
+        :func:`forensics.polls.read_pollsters`.
+
+    References
+    ----------
+    .. [1] The sources cited row by row in ``data/pollsters.csv`` (the basis
+       of each classification).
+
+    Examples
+    --------
+    >>> sorted(load_pollsters()["class"].unique())
+    ['government-aligned', 'independent', 'unknown']
     """
     return read_pollsters(data_file("pollsters.csv", path))
 
@@ -161,6 +225,16 @@ def load_polls(
     pandas.DataFrame
         As :func:`forensics.polls.read_polls` with
         ``candidates=POLL_CANDIDATES``: ``margin`` is González minus Maduro.
+
+    References
+    ----------
+    .. [1] The sources cited row by row in ``data/polls_2024.csv``.
+
+    Examples
+    --------
+    >>> polls = load_polls()
+    >>> len(polls), polls["class"].value_counts().to_dict()
+    (33, {'independent': 20, 'government-aligned': 9, 'unknown': 4})
     """
     cls = load_pollsters() if pollsters is None else pollsters
     return read_polls(data_file("polls_2024.csv", path), candidates=POLL_CANDIDATES, pollsters=cls)
@@ -171,10 +245,31 @@ def load_exit_polls(
 ) -> pd.DataFrame:
     """Read ``data/exit_polls_2024.csv`` with the classification joined.
 
-    Qualified cells (``<14``, ``8 (Ecarri)``) become NaN in the numeric
-    column and are kept verbatim in ``<column>_as_published``; ``n`` is the
-    sample size where it is a plain number of voters
-    (:func:`forensics.polls.read_exit_polls`).
+    Parameters
+    ----------
+    path : path-like, optional
+        Default: ``data/exit_polls_2024.csv`` next to the package.
+    pollsters : pandas.DataFrame, optional
+        A classification table like :func:`load_pollsters` (default: the
+        shipped one).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Qualified cells (``<14``, ``8 (Ecarri)``) become NaN in the numeric
+        column and are kept verbatim in ``<column>_as_published``; ``n`` is
+        the sample size where it is a plain number of voters
+        (:func:`forensics.polls.read_exit_polls`).
+
+    References
+    ----------
+    .. [1] The sources cited row by row in ``data/exit_polls_2024.csv``.
+
+    Examples
+    --------
+    >>> ex = load_exit_polls()
+    >>> ex.loc[0, "pollster"], float(ex.loc[0, "n"]), float(ex.loc[0, "margin"])
+    ('Edison Research', 6846.0, 34.0)
     """
     cls = load_pollsters() if pollsters is None else pollsters
     return read_exit_polls(
@@ -251,6 +346,12 @@ def compare(
     .. [1] DerSimonian, R. & Laird, N. (1986). Meta-analysis in clinical
        trials. Controlled Clinical Trials 7(3), 177-188.
        doi:10.1016/0197-2456(86)90046-2
+
+    Examples
+    --------
+    >>> comp = compare()
+    >>> comp.wide().loc[["polls: independent", "CNE first bulletin"], "margin"].round(1).tolist()
+    [34.6, -7.0]
     """
     polls = load_polls() if polls is None else polls
     bulletins = load_bulletins() if bulletins is None else bulletins
