@@ -16,6 +16,7 @@ from forensics.authenticity import (
     acta_checks,
     duplicate_vote_test,
     forgery_bound,
+    forgery_curve,
     reading_agreement,
 )
 from forensics.battery import battery
@@ -190,6 +191,7 @@ __all__ = [
     "fit_klimek",
     "fit_mixture",
     "forgery_bound",
+    "forgery_curve",
     "holm",
     "impute_uncovered",
     "integer_percentage_test",

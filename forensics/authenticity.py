@@ -46,6 +46,7 @@ __all__ = [
     "acta_checks",
     "duplicate_vote_test",
     "forgery_bound",
+    "forgery_curve",
     "reading_agreement",
 ]
 
@@ -651,9 +652,81 @@ class ForgeryBound:
     valid_capacity: float = math.nan
     capacity_ok: bool | None = None
 
+    @property
+    def n_genuine(self) -> int:
+        """Actas the covered tables hold at their published count: ``n_shared - n_forged``."""
+        return self.n_shared - self.n_forged
+
     def to_frame(self) -> pd.DataFrame:
         """One row of the fields."""
         return pd.DataFrame([self.__dict__])
+
+
+def _check_counts(counts: Sequence[float] | np.ndarray) -> np.ndarray:
+    g = np.asarray(counts, dtype=float).ravel()
+    if g.size == 0:
+        raise ValueError("counts is empty")
+    bad = np.flatnonzero(~np.isfinite(g) | (g < 0) | (g != np.round(g)))
+    if bad.size:
+        raise ValueError(
+            f"counts must be non-negative integers; bad at positions {bad[:5].tolist()}: "
+            f"{g[bad[:5]].tolist()}"
+        )
+    return g
+
+
+def _shared_actas(n_actas: int, n_tables: int, coverage: float) -> int:
+    """Fewest actas among ``ceil(coverage * n_tables)`` of ``n_tables`` tables."""
+    if not (isinstance(n_tables, (int, np.integer)) and n_tables >= n_actas):
+        raise ValueError(f"n_tables must be an integer >= {n_actas} (the actas), got {n_tables!r}")
+    if not (0 < coverage <= 1):
+        raise ValueError(f"coverage must be in (0, 1], got {coverage!r}")
+    m = math.ceil(round(coverage * n_tables, 9))
+    return max(0, m - (n_tables - n_actas))
+
+
+def forgery_curve(
+    counts: Sequence[float] | np.ndarray, *, n_tables: int, coverage: float = 1.0
+) -> pd.DataFrame:
+    """Fewest votes a claimed coverage can hold, by the number of actas forged.
+
+    Parameters
+    ----------
+    counts : array-like of int
+        One candidate's votes on each published acta.
+    n_tables : int
+        Tables in the whole election, at least ``len(counts)``.
+    coverage : float
+        Share of all tables an announcement covered, in (0, 1].
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ``forged`` = 0, ..., ``n_shared`` (see
+        :func:`forgery_bound`): ``min_votes``, the sum of the
+        ``n_shared - forged`` smallest counts, i.e. the fewest votes of the
+        candidate the covered tables can hold when ``forged`` actas are
+        fabricated (their true count taken as zero). The announcement is
+        possible with ``forged`` actas fabricated where ``min_votes`` is at
+        most the announced count; :func:`forgery_bound` returns the first
+        such row.
+
+    References
+    ----------
+    .. [1] Lindeman, M. & Stark, P. B. (2012). A gentle introduction to
+       risk-limiting audits. IEEE Security & Privacy 10(5), 42-49.
+       doi:10.1109/MSP.2012.56
+
+    Examples
+    --------
+    >>> forgery_curve([10, 40, 30, 20], n_tables=5).to_numpy().tolist()
+    [[0.0, 100.0], [1.0, 60.0], [2.0, 30.0], [3.0, 10.0], [4.0, 0.0]]
+    """
+    g = _check_counts(counts)
+    k = _shared_actas(g.size, n_tables, coverage)
+    cum = np.concatenate([[0.0], np.cumsum(np.sort(g))])
+    forged = np.arange(0, k + 1)
+    return pd.DataFrame({"forged": forged, "min_votes": cum[k - forged]})
 
 
 def forgery_bound(
@@ -739,24 +812,11 @@ def forgery_bound(
     >>> b.possible, b.n_forged, b.share_forged_actas
     (False, 2, 0.5)
     """
-    g = np.asarray(counts, dtype=float).ravel()
-    if g.size == 0:
-        raise ValueError("counts is empty")
-    bad = np.flatnonzero(~np.isfinite(g) | (g < 0) | (g != np.round(g)))
-    if bad.size:
-        raise ValueError(
-            f"counts must be non-negative integers; bad at positions {bad[:5].tolist()}: "
-            f"{g[bad[:5]].tolist()}"
-        )
-    if not (isinstance(n_tables, (int, np.integer)) and n_tables >= g.size):
-        raise ValueError(f"n_tables must be an integer >= {g.size} (the actas), got {n_tables!r}")
-    if not (0 < coverage <= 1):
-        raise ValueError(f"coverage must be in (0, 1], got {coverage!r}")
+    g = _check_counts(counts)
+    k = _shared_actas(g.size, n_tables, coverage)
     if not (math.isfinite(announced) and announced >= 0):
         raise ValueError(f"announced must be a non-negative number, got {announced!r}")
     n = g.size
-    m = math.ceil(round(coverage * n_tables, 9))
-    k = max(0, m - (n_tables - n))
     asc = np.sort(g)
     cum = np.concatenate([[0.0], np.cumsum(asc)])  # cum[j] = sum of the j smallest
     min_votes = float(cum[k])

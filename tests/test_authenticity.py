@@ -10,6 +10,7 @@ from forensics.authenticity import (
     acta_checks,
     duplicate_vote_test,
     forgery_bound,
+    forgery_curve,
     reading_agreement,
 )
 from forensics.election import DataError, Election
@@ -175,6 +176,27 @@ def test_forgery_bound_full_coverage_by_hand():
     assert r.share_forged_actas == 0.5
     assert r.share_forged_tables == 0.4
     assert forgery_bound([10, 40, 30, 20], 100, n_tables=5).n_forged == 0
+    # the two smallest actas (10 + 20 = 30 <= 45) stay genuine
+    assert r.n_genuine == 2
+
+
+def test_forgery_curve_by_hand():
+    # sorted 10, 20, 30, 40; all four actas covered: forging f of the largest leaves
+    # the 4 - f smallest, 100, 60, 30, 10, 0
+    c = forgery_curve([10, 40, 30, 20], n_tables=5)
+    assert c["forged"].tolist() == [0, 1, 2, 3, 4]
+    assert c["min_votes"].tolist() == [100.0, 60.0, 30.0, 10.0, 0.0]
+    # 80 % of 10 tables with 6 actas: 8 tables include at least 4 actas
+    c = forgery_curve([5, 1, 9, 3, 7, 2], n_tables=10, coverage=0.8)
+    assert c["min_votes"].tolist() == [11.0, 6.0, 3.0, 1.0, 0.0]
+    # the bound is the first row at or below the announced count
+    for announced in (0, 2, 6, 10, 11, 50):
+        b = forgery_bound([5, 1, 9, 3, 7, 2], announced, n_tables=10, coverage=0.8)
+        assert b.n_forged == int(c.loc[c["min_votes"] <= announced, "forged"].iloc[0])
+    with pytest.raises(ValueError, match="n_tables"):
+        forgery_curve([1, 2, 3], n_tables=2)
+    with pytest.raises(ValueError, match="coverage"):
+        forgery_curve([1, 2, 3], n_tables=5, coverage=0)
 
 
 def test_forgery_bound_partial_coverage_by_hand():
