@@ -48,6 +48,7 @@ __all__ = [
     "read_pollsters",
     "source_distances",
     "two_party",
+    "unit_variances",
 ]
 
 CLASSES = ("independent", "government-aligned", "unknown")
@@ -365,6 +366,43 @@ def _dersimonian_laird(y: np.ndarray, v: np.ndarray, random: bool) -> dict[str, 
 
 
 @renamed_parameters(confidence="confidence_level")
+def unit_variances(p_a, p_b, *, candidates: Sequence[str]) -> dict[str, np.ndarray]:
+    """Variance of one respondent's answer for two shares and their margin.
+
+    Parameters
+    ----------
+    p_a, p_b : float or array_like
+        The two candidates' shares, as proportions (0 to 1).
+    candidates : sequence of two str
+        The two candidates' keys (the keys of the result).
+
+    Returns
+    -------
+    dict
+        ``{A: p_a (1 - p_a), B: p_b (1 - p_b), "margin": p_a + p_b - (p_a - p_b)^2}``:
+        divided by the sample size (and multiplied by a design effect) they
+        are the sampling variances of the shares and of the margin
+        ``p_a - p_b`` of a multinomial sample.
+
+    References
+    ----------
+    .. [1] Kish, L. (1965). Survey Sampling. Wiley. ISBN 978-0-471-48900-9.
+
+    Examples
+    --------
+    >>> v = unit_variances(0.5, 0.3, candidates=("a", "b"))
+    >>> {k: round(float(x), 4) for k, x in v.items()}
+    {'a': 0.25, 'b': 0.21, 'margin': 0.76}
+    """
+    a, b = _two(candidates)
+    p_a, p_b = np.asarray(p_a, dtype=float), np.asarray(p_b, dtype=float)
+    return {
+        a: p_a * (1 - p_a),
+        b: p_b * (1 - p_b),
+        "margin": p_a + p_b - (p_a - p_b) ** 2,
+    }
+
+
 def poll_average(
     polls: pd.DataFrame,
     *,
@@ -501,13 +539,10 @@ def poll_average(
         n = use["sample_size"].fillna(default_n).to_numpy(float)
         pa = use[f"{a}_pct"].to_numpy(float) / 100
         pb = use[f"{b}_pct"].to_numpy(float) / 100
-        series = {
-            a: (pa, pa * (1 - pa)),
-            b: (pb, pb * (1 - pb)),
-            "margin": (pa - pb, pa + pb - (pa - pb) ** 2),
-        }
-        for quantity, (y, var1) in series.items():
-            v = design_effect * np.maximum(var1, 1e-12) / n
+        var1 = unit_variances(pa, pb, candidates=(a, b))
+        series = {a: pa, b: pb, "margin": pa - pb}
+        for quantity, y in series.items():
+            v = design_effect * np.maximum(var1[quantity], 1e-12) / n
             res = _dersimonian_laird(y, v, method == "random-effects")
             rows.append(
                 {

@@ -29,6 +29,7 @@ from forensics.polls import (
     read_polls,
     read_pollsters,
     source_distances,
+    unit_variances,
 )
 
 #: The two leading candidates as named in the acta datasets (``Election``
@@ -393,12 +394,9 @@ def compare(
             "maduro": r["maduro_pct"],
             "margin": r["margin"],
         }
-        pg, pm = r["gonzalez_pct"] / 100, r["maduro_pct"] / 100
-        var1 = {
-            "gonzalez": pg * (1 - pg),
-            "maduro": pm * (1 - pm),
-            "margin": pg + pm - (pg - pm) ** 2,
-        }
+        var1 = unit_variances(
+            r["gonzalez_pct"] / 100, r["maduro_pct"] / 100, candidates=POLL_CANDIDATES
+        )
         for q in QUANTITIES:
             est = vals[q]
             se = 100 * math.sqrt(exit_design_effect * var1[q] / n) if n > 0 else math.nan
