@@ -149,8 +149,8 @@ def read_pollsters(path: str | Path) -> pd.DataFrame:
     bad = ~df["class"].isin(CLASSES)
     if bad.any():
         raise DataError(
-            f"pollsters table: class must be one of {CLASSES}; rows {list(np.flatnonzero(bad))} "
-            f"have {df.loc[bad, 'class'].tolist()}"
+            f"pollsters table: class must be one of {CLASSES}; "
+            f"rows {np.flatnonzero(bad).tolist()} have {df.loc[bad, 'class'].tolist()}"
         )
     if df["pollster"].duplicated().any():
         raise DataError(
@@ -169,7 +169,7 @@ def _to_float(df: pd.DataFrame, columns: Sequence[str], table: str) -> pd.DataFr
         if bad.any():
             raise DataError(
                 f"{table}: non-numeric value(s) in column {col!r}: "
-                f"{text[bad].tolist()[:5]} (rows {list(np.flatnonzero(bad))[:5]})"
+                f"{text[bad].tolist()[:5]} (rows {np.flatnonzero(bad).tolist()[:5]})"
             )
         df[col] = values.astype(float)
     return df
@@ -183,7 +183,7 @@ def _to_dates(text: pd.Series, table: str, column: str) -> pd.Series:
     if bad.any():
         raise DataError(
             f"{table}: value(s) in column {column!r} are not ISO dates: "
-            f"{text[bad].tolist()[:5]} (rows {list(np.flatnonzero(bad))[:5]})"
+            f"{text[bad].tolist()[:5]} (rows {np.flatnonzero(bad).tolist()[:5]})"
         )
     return dates
 
@@ -365,7 +365,6 @@ def _dersimonian_laird(y: np.ndarray, v: np.ndarray, random: bool) -> dict[str, 
     return {"estimate": mu, "se": se, "tau2": tau2, "Q": q, "I2": i2}
 
 
-@renamed_parameters(confidence="confidence_level")
 def unit_variances(p_a, p_b, *, candidates: Sequence[str]) -> dict[str, np.ndarray]:
     """Variance of one respondent's answer for two shares and their margin.
 
@@ -403,6 +402,7 @@ def unit_variances(p_a, p_b, *, candidates: Sequence[str]) -> dict[str, np.ndarr
     }
 
 
+@renamed_parameters(confidence="confidence_level")
 def poll_average(
     polls: pd.DataFrame,
     *,

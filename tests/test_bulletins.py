@@ -322,3 +322,21 @@ def test_candidates_and_registry_are_required():
         round_percentage_scan(actas, "centre")
     with pytest.raises(ValueError, match="two candidates"):
         coverage_bounds(actas, registered_total=1000, candidates=("Gonzalez",))
+
+
+def test_bad_input_raises_data_error_naming_what_is_wrong():
+    actas = _actas([("a", 1, 500, 200, 100, 10)])
+    with pytest.raises(DataError, match=r"missing \['valid'\]"):
+        acta_consistency(
+            {"Gonzalez": 1, "Maduro": 1, "others": 1},
+            actas,
+            registered_total=1000,
+            candidates=GM,
+        )
+    with pytest.raises(DataError, match=r"\['Capriles'\] not candidate"):
+        coverage_bounds(actas, registered_total=1000, candidates=("Gonzalez", "Capriles"))
+    b = load_bulletins()
+    with pytest.raises(DataError, match="0 row"):
+        bulletin_counts(b, "no such item")
+    with pytest.raises(DataError, match="4 row"):
+        bulletin_counts(b, "CNE")

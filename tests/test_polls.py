@@ -16,6 +16,7 @@ from forensics.cases.venezuela_2024 import (
     load_polls,
     load_pollsters,
 )
+from forensics.election import DataError
 from forensics.plots.polls import plot_comparison, plot_polls
 from forensics.polls import (
     classification_sensitivity,
@@ -25,6 +26,7 @@ from forensics.polls import (
     read_polls,
     source_distances,
     two_party,
+    unit_variances,
 )
 
 matplotlib.use("Agg")
@@ -342,3 +344,34 @@ def test_plot_labels_use_the_candidates_names():
     ax = plot_comparison(c, candidates=AB)
     assert ax.get_xlabel() == "a − b (points)"
     plt.close("all")
+
+
+def test_unit_variances_by_hand():
+    # p_a = 0.5, p_b = 0.3: 0.5 * 0.5 = 0.25, 0.3 * 0.7 = 0.21, 0.8 - 0.2^2 = 0.76
+    v = unit_variances(np.array([0.5, 0.6]), np.array([0.3, 0.2]), candidates=AB)
+    np.testing.assert_allclose(v["a"], [0.25, 0.24])
+    np.testing.assert_allclose(v["b"], [0.21, 0.16])
+    # 0.6 + 0.2 - 0.4^2 = 0.64
+    np.testing.assert_allclose(v["margin"], [0.76, 0.64])
+
+
+def test_bad_tables_name_rows_and_columns(tmp_path):
+    p = tmp_path / "polls.csv"
+    header = (
+        "pollster,fieldwork_start,fieldwork_end,sample_size,a_pct,b_pct,other_pct,"
+        "undecided_pct,source,notes\n"
+    )
+    p.write_text(
+        header + "P1,2024-01-01,2024-01-05,1000,50,30,5,15,s,\n"
+        "P2,2024-01-02,soon,n/a,60,20,5,15,s,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError, match=r"'sample_size': \['n/a'\] \(rows \[1\]\)"):
+        read_polls(p, candidates=AB)
+    p.write_text(header + "P2,2024-01-02,soon,900,60,20,5,15,s,\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"'fieldwork_end' are not ISO dates: \['soon'\]"):
+        read_polls(p, candidates=AB)
+    with pytest.raises(DataError, match=r"no entry for \['b'\]"):
+        count_rows("x", "announced", {"a": 1}, candidates=AB, valid=10)
+    with pytest.raises(FileNotFoundError):
+        read_polls(tmp_path / "none.csv", candidates=AB)
