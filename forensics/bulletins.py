@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +33,7 @@ from scipy import special, stats
 
 from forensics._compat import renamed_parameters
 from forensics.election import DataError, Election
-from forensics.results import TestResult, as_float, as_int
+from forensics.results import EstimateResult, TestResult, as_float, as_int
 
 __all__ = [
     "CoverageImputation",
@@ -50,6 +50,10 @@ __all__ = [
     "round_percentage_test",
 ]
 
+_REFERENCE_GOODMAN = (
+    "Goodman, L. A. (1953). Ecological regressions and behavior of individuals. "
+    "American Sociological Review 18(6), 663-664. doi:10.2307/2088121"
+)
 _REFERENCE_ROUND = (
     "Beber, B. & Scacco, A. (2012). What the numbers say: a digit-based test for election "
     "fraud. Political Analysis 20(2), 211-234 (announced numbers against the arithmetic of "
@@ -769,11 +773,17 @@ def _unit_totals(e: Election, level: str, columns: Sequence[str]) -> pd.DataFram
 
 
 @dataclass(frozen=True)
-class CoverageImputation:
-    """Result of :func:`impute_uncovered`.
+class CoverageImputation(EstimateResult):
+    """Result of :func:`impute_uncovered`: the national margin with its interval.
 
-    Attributes
-    ----------
+    ``estimate`` is the national margin A minus B in votes (covered totals
+    plus the imputed uncovered units), ``ci_low`` and ``ci_high`` its
+    prediction interval at ``confidence_level`` (also readable as
+    ``level``, its former name), ``n`` the units fitted and ``n_excluded``
+    the covered units absent from the history (``n_new``).
+
+    Extra attributes
+    ----------------
     table : pandas.DataFrame
         One row per current quantity (candidates, ``others``, ``valid``):
         ``actas`` (covered total), ``imputed`` (uncovered units, predicted),
@@ -790,21 +800,17 @@ class CoverageImputation:
         history (not used).
     uncovered_history_registered : float
         Registered voters of the imputed units in the history election.
-    confidence_level : float
-        Confidence level of the intervals (also readable as ``level``, its
-        former name).
     notes : tuple of str
     """
 
-    table: pd.DataFrame
-    margin: dict[str, float]
-    coefficients: pd.DataFrame
-    n_covered: int
-    n_uncovered: int
-    n_new: int
-    uncovered_history_registered: float
-    confidence_level: float
-    notes: tuple[str, ...]
+    table: pd.DataFrame = None  # type: ignore[assignment]
+    margin: dict[str, float] = field(default_factory=dict)
+    coefficients: pd.DataFrame = None  # type: ignore[assignment]
+    n_covered: int = 0
+    n_uncovered: int = 0
+    n_new: int = 0
+    uncovered_history_registered: float = math.nan
+    notes: tuple[str, ...] = ()
 
     @property
     def level(self) -> float:
@@ -870,6 +876,8 @@ def impute_uncovered(
     Returns
     -------
     CoverageImputation
+        An estimate (:class:`forensics.results.EstimateResult`) of the
+        national margin, with the table of every quantity.
 
     Notes
     -----
@@ -1037,6 +1045,16 @@ def impute_uncovered(
         "covered units with some tables missing are treated as covered (not imputed)",
     )
     return CoverageImputation(
+        estimate=m_nat,
+        ci_low=margin["lower"],
+        ci_high=margin["upper"],
+        confidence_level=confidence_level,
+        estimate_name=f"national margin {candidates[0]} - {candidates[1]} (votes)",
+        n=len(covered),
+        n_excluded=n_new,
+        method=f"transition regression on the history election at level {level!r}"
+        + ("" if cluster is None else f", errors clustered by {cluster!r}"),
+        reference=_REFERENCE_GOODMAN,
         table=table,
         margin=margin,
         coefficients=coefficients,
@@ -1044,7 +1062,6 @@ def impute_uncovered(
         n_uncovered=len(uncovered),
         n_new=n_new,
         uncovered_history_registered=r_u,
-        confidence_level=confidence_level,
         notes=notes,
     )
 

@@ -25,6 +25,7 @@ from forensics.cases.venezuela_2024 import (
     load_bulletins,
 )
 from forensics.election import DataError, Election
+from forensics.results import EstimateResult
 
 # the synthetic tables name their candidates like the case study's
 GM = ("Gonzalez", "Maduro")
@@ -178,6 +179,15 @@ def test_imputation_recovers_truth_on_synthetic_election():
     # normal intervals: lower = imputed - z se with z = 1.959964 (95 %), 1.644854 (90 %)
     np.testing.assert_allclose(t["lower"], t["imputed"] - 1.959964 * t["se"], rtol=1e-6)
     assert im.confidence_level == im.level == 0.95
+    # an estimator: the national margin with its interval, no p-value
+    assert isinstance(im, EstimateResult)
+    assert (im.estimate, im.ci_low, im.ci_high) == (
+        im.margin["margin"],
+        im.margin["lower"],
+        im.margin["upper"],
+    )
+    assert (im.n, im.n_excluded) == (im.n_covered, im.n_new)
+    assert im.summary().startswith("transition regression on the history election")
     with pytest.warns(DeprecationWarning, match="`confidence` was renamed"):
         im90 = impute_uncovered(covered, history, candidates=GM, confidence=0.9)
     t90 = im90.table.set_index("quantity")
