@@ -441,6 +441,19 @@ class DuplicateResult(TestResult):
     null_distribution: np.ndarray = None  # type: ignore[assignment]
     columns: tuple[str, ...] = ()
 
+    def null_percentiles(self, *q: float) -> tuple[float, ...]:
+        """Percentiles ``q`` (0 to 100) of the simulated duplicate pairs.
+
+        Examples
+        --------
+        >>> r = DuplicateResult(statistic=3.0, pvalue=0.5, n=6, n_excluded=0,
+        ...                     effect_size=1.0, effect_size_name="", method="", null="",
+        ...                     reference="", null_distribution=np.arange(11))
+        >>> r.null_percentiles(5, 95)
+        (0.5, 9.5)
+        """
+        return tuple(float(np.percentile(self.null_distribution, x)) for x in q)
+
 
 def _duplicate_pairs(x: np.ndarray) -> int:
     """Number of unordered pairs of identical rows."""

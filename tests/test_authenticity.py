@@ -144,6 +144,12 @@ def test_duplicate_test_detects_copied_sheets():
     assert r.pvalue < 0.02
     assert (r.pairs["size"] >= 2).all()
     assert r.null_distribution.shape == (99,)
+    lo, hi = r.null_percentiles(5, 95)
+    assert (lo, hi) == (
+        float(np.percentile(r.null_distribution, 5)),
+        float(np.percentile(r.null_distribution, 95)),
+    )
+    assert lo <= r.expected <= hi
 
 
 def test_duplicate_test_counts_pairs_by_hand_and_checks_input():
