@@ -186,8 +186,7 @@ dup_table = pd.DataFrame(
         k: {
             "observed pairs": r.statistic,
             "expected pairs": r.expected,
-            "5-95 % of simulations": f"{np.percentile(r.null_distribution, 5):.0f}-"
-            f"{np.percentile(r.null_distribution, 95):.0f}",
+            "5-95 % of simulations": "{:.0f}-{:.0f}".format(*r.null_percentiles(5, 95)),
             "p (excess)": r.pvalue,
         }
         for k, r in dups.items()
