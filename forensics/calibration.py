@@ -601,6 +601,27 @@ def measure_calibration(
     simulated null, whose cost is that of the election times the null's own
     simulations, run on a template cut to ``n_stations`` stations of whole
     second-level units.
+
+    References
+    ----------
+    .. [1] Wilson, E. B. (1927). Probable inference, the law of succession,
+       and statistical inference. JASA 22(158), 209–212.
+       doi:10.1080/01621459.1927.10502953
+    .. [2] Hicken, A., & Mebane, W. R. (2017). A Guide to Elections
+       Forensics. USAID DRG Center Research and Innovation Grants Working
+       Paper (sizes measured on clean elections).
+
+    Examples
+    --------
+    One control, one test, one simulated election (a few seconds: the
+    simulator runs on the control's full set of stations, so the example is
+    not run as a doctest):
+
+    >>> t = measure_calibration(controls=("poland-2020-r2",),
+    ...                         tests=["integer_percentages"], n_sim=1,
+    ...                         n_stations=300, rng=1)  # doctest: +SKIP
+    >>> t[["source", "n_run", "rejections"]].to_numpy().tolist()  # doctest: +SKIP
+    [['simulator', 2, 0], ['placebo', 32, 0]]
     """
     rng = np.random.default_rng(rng)
     parts = []
