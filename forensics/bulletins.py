@@ -1120,7 +1120,10 @@ def coverage_selectivity_test(
     -------
     SelectivityResult
         ``statistic`` = z, ``effect_size`` = share(uncovered) minus
-        share(covered) in the history election, two-sided normal p-value.
+        share(covered) in the history election, two-sided normal p-value
+        (z and p-value NaN when both groups' shares have zero estimated
+        variance, e.g. every unit with the same share). Units with no valid
+        votes in the history are left out and counted in ``n_excluded``.
 
     Notes
     -----

@@ -296,10 +296,11 @@ def read_exit_polls(
     Returns
     -------
     pandas.DataFrame
-        Qualified cells (``<14``, ``8 (name)``) become NaN in the numeric
-        column and are kept verbatim in ``<column>_as_published``; ``n`` is
-        the sample size where it is a plain number of voters; ``margin`` is
-        the first minus the second candidate.
+        Qualified cells (``<14``, ``8 (name)``) of the shares and of
+        ``polling_stations`` become NaN in the numeric column and are kept
+        verbatim in ``<column>_as_published``; ``n`` is the sample size
+        where it is a plain number of voters (``sample_size`` keeps the text
+        as published); ``margin`` is the first minus the second candidate.
 
     Raises
     ------
@@ -328,6 +329,7 @@ def read_exit_polls(
         df[f"{col}_as_published"] = df[col]
         df[col] = pd.to_numeric(df[col].str.strip(), errors="coerce")
     df["n"] = pd.to_numeric(df["sample_size"].str.strip(), errors="coerce")
+    df["polling_stations_as_published"] = df["polling_stations"]
     df["polling_stations"] = pd.to_numeric(df["polling_stations"].str.strip(), errors="coerce")
     df["margin"] = df[f"{a}_pct"] - df[f"{b}_pct"]
     return _classify(df, pollsters)

@@ -23,6 +23,7 @@ from forensics.polls import (
     count_rows,
     poll_average,
     quantities,
+    read_exit_polls,
     read_polls,
     source_distances,
     two_party,
@@ -375,3 +376,21 @@ def test_bad_tables_name_rows_and_columns(tmp_path):
         count_rows("x", "announced", {"a": 1}, candidates=AB, valid=10)
     with pytest.raises(FileNotFoundError):
         read_polls(tmp_path / "none.csv", candidates=AB)
+
+
+def test_exit_polls_keep_qualified_cells_verbatim(tmp_path):
+    p = tmp_path / "exit.csv"
+    p.write_text(
+        "type,pollster,sample_size,polling_stations,a_pct,b_pct,other_pct\n"
+        "exit_poll,E1,2000,100,60,35,5\n"
+        'exit_poll,E2,about 900,"about 50",58,<14,\n',
+        encoding="utf-8",
+    )
+    ex = read_exit_polls(p, candidates=AB)
+    assert ex["n"].tolist()[0] == 2000.0 and np.isnan(ex["n"].iloc[1])
+    assert ex["sample_size"].tolist() == ["2000", "about 900"]
+    assert ex["polling_stations"].iloc[0] == 100.0 and np.isnan(ex["polling_stations"].iloc[1])
+    assert ex["polling_stations_as_published"].tolist() == ["100", "about 50"]
+    assert ex["b_pct_as_published"].tolist() == ["35", "<14"]
+    # 60 - 35 = 25; the second margin is unknown (b published as "<14")
+    assert ex["margin"].iloc[0] == 25.0 and np.isnan(ex["margin"].iloc[1])
