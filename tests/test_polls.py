@@ -387,10 +387,13 @@ def test_exit_polls_keep_qualified_cells_verbatim(tmp_path):
         encoding="utf-8",
     )
     ex = read_exit_polls(p, candidates=AB)
-    assert ex["n"].tolist()[0] == 2000.0 and np.isnan(ex["n"].iloc[1])
+    assert ex["n"].tolist()[0] == 2000.0
+    assert np.isnan(ex["n"].iloc[1])
     assert ex["sample_size"].tolist() == ["2000", "about 900"]
-    assert ex["polling_stations"].iloc[0] == 100.0 and np.isnan(ex["polling_stations"].iloc[1])
+    assert ex["polling_stations"].iloc[0] == 100.0
+    assert np.isnan(ex["polling_stations"].iloc[1])
     assert ex["polling_stations_as_published"].tolist() == ["100", "about 50"]
     assert ex["b_pct_as_published"].tolist() == ["35", "<14"]
     # 60 - 35 = 25; the second margin is unknown (b published as "<14")
-    assert ex["margin"].iloc[0] == 25.0 and np.isnan(ex["margin"].iloc[1])
+    assert ex["margin"].iloc[0] == 25.0
+    assert np.isnan(ex["margin"].iloc[1])
