@@ -46,6 +46,7 @@ __all__ = [
     "data_file",
     "impute_uncovered",
     "round_percentage_excess_test",
+    "round_percentage_hits",
     "round_percentage_scan",
     "round_percentage_test",
 ]
@@ -180,6 +181,54 @@ def _irwin_hall_central(m: int, half_width: float) -> float:
     return cdf(x_hi) - cdf(x_lo)
 
 
+def round_percentage_hits(
+    counts: np.ndarray | Sequence[float], total: float | np.ndarray, *, decimals: int = 1
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Nearest round percentage of each count, its deviation in votes, and whether it hits.
+
+    Parameters
+    ----------
+    counts : array-like
+        Counts (any shape).
+    total : float or array-like
+        The total each count is a share of, broadcast against ``counts``.
+    decimals : int
+        Decimals of the round percentages.
+
+    Returns
+    -------
+    percentages, deviation, hits : numpy.ndarray
+        ``p``, the count's share rounded to ``decimals`` decimals (in
+        percent); ``count - total * p / 100`` in votes; and
+        ``|deviation| <= 1/2``, i.e. the count is ``total * p / 100``
+        rounded to the nearest vote (the hit of
+        :func:`round_percentage_test`).
+
+    References
+    ----------
+    .. [1] Beber, B. & Scacco, A. (2012). What the numbers say: a digit-based
+       test for election fraud. Political Analysis 20(2), 211-234.
+       doi:10.1093/pan/mps003
+
+    Examples
+    --------
+    10,058,774 x 51.2 % = 5,150,092.29 and x 44.2 % = 4,445,978.11:
+
+    >>> pct, dev, hit = round_percentage_hits([5_150_092, 4_445_978, 4_445_990], 10_058_774)
+    >>> pct.tolist(), dev.round(2).tolist(), hit.tolist()
+    ([51.2, 44.2, 44.2], [-0.29, -0.11, 11.89], [True, True, False])
+    """
+    if not isinstance(decimals, (int, np.integer)) or decimals < 0:
+        raise ValueError(f"decimals must be a non-negative integer, got {decimals!r}")
+    c = np.asarray(counts, dtype=float)
+    t = np.asarray(total, dtype=float)
+    scale = 10.0 ** (2 + decimals)
+    units = np.round(c * scale / t)  # nearest round percentage, in 10**-decimals %
+    # Exact in integer arithmetic where possible: deviation = c - t * units / scale.
+    deviation = c - t * units / scale
+    return units / 10.0**decimals, deviation, np.abs(deviation) <= 0.5 + 1e-9
+
+
 def round_percentage_test(
     counts: Sequence[float] | np.ndarray,
     *,
@@ -282,11 +331,7 @@ def round_percentage_test(
         raise ValueError(f"total {T:,.0f} is smaller than the sum of the counts {sum_c:,.0f}")
     constrained = sum_c == T
     scale = 10.0 ** (2 + decimals)
-    units = np.round(c * scale / T)  # nearest round percentage, in 10**-decimals %
-    pct = units / 10.0**decimals
-    # Exact in integer arithmetic where possible: deviation = c - T * units / scale.
-    deviation = c - T * units / scale
-    hits = np.abs(deviation) <= 0.5 + 1e-9
+    pct, deviation, hits = round_percentage_hits(c, T, decimals=decimals)
     k = c.size
     m = int(hits.sum())
     q = min(1.0, scale / T)

@@ -15,6 +15,7 @@ from forensics.bulletins import (
     coverage_selectivity_test,
     impute_uncovered,
     round_percentage_excess_test,
+    round_percentage_hits,
     round_percentage_scan,
     round_percentage_test,
 )
@@ -350,3 +351,19 @@ def test_bad_input_raises_data_error_naming_what_is_wrong():
         bulletin_counts(b, "no such item")
     with pytest.raises(DataError, match="4 row"):
         bulletin_counts(b, "CNE")
+
+
+def test_round_percentage_hits_by_hand_and_on_arrays():
+    # total 1,234: 617 is exactly 50 %; 124 is 10.0486 % -> 10.0 %, 123.4 votes, 0.6 off
+    pct, dev, hit = round_percentage_hits([617, 124], 1234)
+    np.testing.assert_allclose(pct, [50.0, 10.0])
+    np.testing.assert_allclose(dev, [0.0, 0.6], atol=1e-9)
+    assert hit.tolist() == [True, False]
+    # whole percentages (decimals=0): 10 % of 1,234 = 123.4, so 123 hits
+    assert round_percentage_hits(123, 1234, decimals=0)[2]
+    # totals broadcast against a matrix of counts, one column per unit
+    counts = np.array([[617, 500], [124, 250]])
+    _, _, hits = round_percentage_hits(counts, np.array([1234, 1000]))
+    assert hits.tolist() == [[True, True], [False, True]]
+    with pytest.raises(ValueError, match="decimals"):
+        round_percentage_hits([1], 10, decimals=-1)
