@@ -58,6 +58,7 @@ from forensics.bulletins import (
     coverage_selectivity_test,
     impute_uncovered,
     round_percentage_excess_test,
+    round_percentage_hits,
     round_percentage_scan,
     round_percentage_test,
 )
@@ -389,7 +390,7 @@ N = 2_000_000
 c_m = rng.integers(4_500_000, 5_800_000, size=N)
 c_g = rng.integers(3_800_000, 5_000_000, size=N)
 split = np.stack([c_m, c_g, T - c_m - c_g])
-hit = np.abs(split - T * np.round(split * 1000 / T) / 1000) <= 0.5
+_, _, hit = round_percentage_hits(split, T)
 q = 1000 / T
 rates = ", ".join(f"{1e4 * x:.3f}" for x in hit.mean(axis=1))
 print(f"q = {1e4 * q:.3f} per 10,000; simulated hit rates (Maduro, González, others): {rates}")
@@ -398,7 +399,7 @@ print(f"splits where all three hit: {int(hit.all(axis=0).sum())} (expected {N * 
 p1, p2 = rng.integers(1, 450, size=(2, 200_000))
 a1, a2 = np.round(T * p1 / 1000), np.round(T * p2 / 1000)
 third = T - a1 - a2
-hit3 = np.abs(third - T * np.round(third * 1000 / T) / 1000) <= 0.5
+_, _, hit3 = round_percentage_hits(third, T)
 print(f"third count hits given two exact products: {hit3.mean():.4f} (theory 0.75, sd 0.001)")
 
 # %% [markdown]
