@@ -30,6 +30,7 @@ from forensics.bulletins import (
     coverage_selectivity_test,
     impute_uncovered,
     round_percentage_excess_test,
+    round_percentage_hits,
     round_percentage_scan,
     round_percentage_test,
 )
@@ -210,6 +211,7 @@ __all__ = [
     "reweighted_shares",
     "round_number_test",
     "round_percentage_excess_test",
+    "round_percentage_hits",
     "round_percentage_scan",
     "round_percentage_test",
     "round_percentages",
