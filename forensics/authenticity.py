@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from forensics._compat import renamed_parameters
 from forensics.coverage import compare_versions
 from forensics.election import DataError, Election
 from forensics.results import TestResult, as_float, as_int
@@ -45,6 +46,7 @@ __all__ = [
     "acta_checks",
     "duplicate_vote_test",
     "forgery_bound",
+    "forgery_curve",
     "reading_agreement",
 ]
 
@@ -110,10 +112,9 @@ def reading_agreement(
 
     Raises
     ------
-    KeyError
-        If a field is missing from one reading.
-    DataError
-        If a station id repeats in one reading, or no station is in both.
+    forensics.DataError
+        If a field is missing from one reading (the columns are named), a
+        station id repeats in one reading, or no station is in both.
 
     See Also
     --------
@@ -139,14 +140,29 @@ def reading_agreement(
        risk-limiting audits. IEEE Security & Privacy 10(5), 42-49.
        doi:10.1109/MSP.2012.56 (comparison of independent readings of the
        same ballots or records as the basis of an audit).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from forensics import Election
+    >>> df = pd.DataFrame({"station": ["t1", "t2", "t3"], "A": [120, 90, 80],
+    ...                    "B": [60, 70, 40]})
+    >>> a = Election.from_frame(df, candidates=["A", "B"], station="station")
+    >>> b = Election.from_frame(df.assign(B=[60, 71, 40]), candidates=["A", "B"],
+    ...                         station="station")
+    >>> r = reading_agreement(a, b)
+    >>> r.fields[["field", "n_agree", "n_disagree"]].to_numpy().tolist()
+    [['A', 3, 0], ['B', 2, 1], ['all fields', 2, 1]]
+    >>> r.disagreements.to_numpy().tolist()
+    [['t2', 'B', 70.0, 71.0, 1.0]]
     """
     cols = [c for c in a.candidates if c in b.candidates] if fields is None else list(fields)
     if not cols:
-        raise KeyError("no common field to compare")
+        raise DataError("no common field to compare")
     for name, e in (("a", a), ("b", b)):
         missing = [c for c in cols if c not in e.stations.columns]
         if missing:
-            raise KeyError(f"reading {name} ({e.name!r}) has no column(s) {missing}")
+            raise DataError(f"reading {name} ({e.name!r}) has no column(s) {missing}")
     cmp = compare_versions(a, b, columns=cols, keep=())
     both = cmp[cmp["status"].isin(["identical", "differ"])]
     if both.empty:
@@ -248,8 +264,8 @@ def acta_checks(
 
     Raises
     ------
-    KeyError
-        If a named column is missing.
+    forensics.DataError
+        If a named column is missing (the columns are named).
     ValueError
         If ``code_column`` and ``code_pattern`` are not given together, or a
         group of ``code_levels`` is not named in ``code_pattern``.
@@ -273,6 +289,21 @@ def acta_checks(
     .. [1] Lindeman, M. & Stark, P. B. (2012). A gentle introduction to
        risk-limiting audits. IEEE Security & Privacy 10(5), 42-49.
        doi:10.1109/MSP.2012.56
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from forensics import Election
+    >>> df = pd.DataFrame({"station": ["t1", "t2", "t3"], "registered": [300, 250, 200],
+    ...                    "A": [120, 90, 80], "B": [60, 70, 40],
+    ...                    "code": ["t1-001", "t2-002", "x"]})
+    >>> e = Election.from_frame(df, candidates=["A", "B"], registered="registered",
+    ...                         station="station", keep=["code"])
+    >>> c = acta_checks(e, code_column="code", code_pattern=r"t\\d-\\d{3}")
+    >>> c.flags[["station", "check", "detail"]].to_numpy().tolist()
+    [['t3', 'code matches the pattern', 'x']]
+    >>> c.n_flagged_rows
+    1
     """
     if (code_column is None) != (code_pattern is None):
         raise ValueError("code_column and code_pattern go together: pass both or neither")
@@ -283,7 +314,7 @@ def acta_checks(
     needed += list((code_levels or {}).values())
     missing = [c for c in needed if c not in st.columns]
     if missing:
-        raise KeyError(f"{election.name!r} has no column(s) {missing}")
+        raise DataError(f"{election.name!r} has no column(s) {missing}")
     flags: list[pd.DataFrame] = []
     summary: list[dict] = []
 
@@ -410,6 +441,19 @@ class DuplicateResult(TestResult):
     null_distribution: np.ndarray = None  # type: ignore[assignment]
     columns: tuple[str, ...] = ()
 
+    def null_percentiles(self, *q: float) -> tuple[float, ...]:
+        """Percentiles ``q`` (0 to 100) of the simulated duplicate pairs.
+
+        Examples
+        --------
+        >>> r = DuplicateResult(statistic=3.0, pvalue=0.5, n=6, n_excluded=0,
+        ...                     effect_size=1.0, effect_size_name="", method="", null="",
+        ...                     reference="", null_distribution=np.arange(11))
+        >>> r.null_percentiles(5, 95)
+        (0.5, 9.5)
+        """
+        return tuple(float(np.percentile(self.null_distribution, x)) for x in q)
+
 
 def _duplicate_pairs(x: np.ndarray) -> int:
     """Number of unordered pairs of identical rows."""
@@ -419,11 +463,12 @@ def _duplicate_pairs(x: np.ndarray) -> int:
     return int((counts * (counts - 1) // 2).sum())
 
 
+@renamed_parameters(group="by")
 def duplicate_vote_test(
     election: Election,
     *,
     columns: Sequence[str] | None = None,
-    group: str | None = None,
+    by: str | None = None,
     n_sim: int = 199,
     rng: np.random.Generator,
 ) -> DuplicateResult:
@@ -443,10 +488,10 @@ def duplicate_vote_test(
         Count columns that define the vote vector. Default: all candidates.
         A subset (e.g. the two leading candidates) tests near-identical
         actas: identical on those columns whatever the rest.
-    group : str, optional
+    by : str, optional
         Level column whose pooled shares are each table's probabilities
         under the null (e.g. ``"centre"`` or ``"parish"``); default: the
-        whole election.
+        whole election. Formerly ``group``.
     n_sim : int
         Simulated elections.
     rng : numpy.random.Generator
@@ -482,6 +527,21 @@ def duplicate_vote_test(
     .. [1] Davison, A. C. & Hinkley, D. V. (1997). Bootstrap Methods and
        their Application. Cambridge University Press, ch. 4 (Monte Carlo
        tests). doi:10.1017/CBO9780511802843
+
+    Examples
+    --------
+    Three of six tables report the same votes (3, 2):
+
+    >>> import numpy as np, pandas as pd
+    >>> from forensics import Election
+    >>> df = pd.DataFrame({"station": [f"s{i}" for i in range(6)],
+    ...                    "A": [3, 3, 3, 1, 5, 2], "B": [2, 2, 2, 4, 0, 6]})
+    >>> e = Election.from_frame(df, candidates=["A", "B"], station="station")
+    >>> r = duplicate_vote_test(e, n_sim=99, rng=np.random.default_rng(0))
+    >>> r.statistic, round(r.expected, 2), round(r.pvalue, 2)
+    (3.0, 2.36, 0.35)
+    >>> r.pairs["stations"].tolist()
+    [['s0', 's1', 's2']]
     """
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
@@ -491,9 +551,9 @@ def duplicate_vote_test(
     st = election.stations
     missing = [c for c in cols if c not in st.columns]
     if missing:
-        raise KeyError(f"{election.name!r} has no column(s) {missing}")
-    if group is not None and group not in st.columns:
-        raise KeyError(f"{election.name!r} has no column {group!r}")
+        raise DataError(f"{election.name!r} has no column(s) {missing}")
+    if by is not None and by not in st.columns:
+        raise DataError(f"{election.name!r} has no column {by!r}")
     x = st[cols].to_numpy(float)
     if not np.isfinite(x).all():
         bad = np.flatnonzero(~np.isfinite(x).all(axis=1))
@@ -506,15 +566,15 @@ def duplicate_vote_test(
     n_excluded = int((~keep).sum())
     x, n_i = x[keep], n_i[keep]
     stations = st["station"].to_numpy()[keep]
-    if group is None:
+    if by is None:
         p = np.broadcast_to(x.sum(axis=0) / x.sum(), x.shape)
     else:
-        g = st[group].to_numpy()[keep]
+        g = st[by].to_numpy()[keep]
         unknown = pd.isna(g)
         if unknown.any():
             raise DataError(
-                f"missing {group!r} at stations {stations[unknown][:5].tolist()}; "
-                "fill it or pass group=None"
+                f"missing {by!r} at stations {stations[unknown][:5].tolist()}; "
+                "fill it or pass by=None"
             )
         pooled = pd.DataFrame(x).groupby(g).transform("sum").to_numpy(float)
         p = pooled / pooled.sum(axis=1, keepdims=True)
@@ -542,7 +602,7 @@ def duplicate_vote_test(
         effect_size=t / expected if expected > 0 else math.nan,
         effect_size_name="observed / expected duplicate pairs",
         method=f"duplicate vote vectors on {len(cols)} column(s), simulated null",
-        null=f"multinomial on the same table sizes, shares pooled by {group or 'election'}",
+        null=f"multinomial on the same table sizes, shares pooled by {by or 'election'}",
         reference="Davison & Hinkley (1997), Bootstrap Methods and their Application, ch. 4",
         pairs=pairs[["stations", "size", *cols]],
         expected=expected,
@@ -605,9 +665,81 @@ class ForgeryBound:
     valid_capacity: float = math.nan
     capacity_ok: bool | None = None
 
+    @property
+    def n_genuine(self) -> int:
+        """Actas the covered tables hold at their published count: ``n_shared - n_forged``."""
+        return self.n_shared - self.n_forged
+
     def to_frame(self) -> pd.DataFrame:
         """One row of the fields."""
         return pd.DataFrame([self.__dict__])
+
+
+def _check_counts(counts: Sequence[float] | np.ndarray) -> np.ndarray:
+    g = np.asarray(counts, dtype=float).ravel()
+    if g.size == 0:
+        raise ValueError("counts is empty")
+    bad = np.flatnonzero(~np.isfinite(g) | (g < 0) | (g != np.round(g)))
+    if bad.size:
+        raise ValueError(
+            f"counts must be non-negative integers; bad at positions {bad[:5].tolist()}: "
+            f"{g[bad[:5]].tolist()}"
+        )
+    return g
+
+
+def _shared_actas(n_actas: int, n_tables: int, coverage: float) -> int:
+    """Fewest actas among ``ceil(coverage * n_tables)`` of ``n_tables`` tables."""
+    if not (isinstance(n_tables, (int, np.integer)) and n_tables >= n_actas):
+        raise ValueError(f"n_tables must be an integer >= {n_actas} (the actas), got {n_tables!r}")
+    if not (0 < coverage <= 1):
+        raise ValueError(f"coverage must be in (0, 1], got {coverage!r}")
+    m = math.ceil(round(coverage * n_tables, 9))
+    return max(0, m - (n_tables - n_actas))
+
+
+def forgery_curve(
+    counts: Sequence[float] | np.ndarray, *, n_tables: int, coverage: float = 1.0
+) -> pd.DataFrame:
+    """Fewest votes a claimed coverage can hold, by the number of actas forged.
+
+    Parameters
+    ----------
+    counts : array-like of int
+        One candidate's votes on each published acta.
+    n_tables : int
+        Tables in the whole election, at least ``len(counts)``.
+    coverage : float
+        Share of all tables an announcement covered, in (0, 1].
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ``forged`` = 0, ..., ``n_shared`` (see
+        :func:`forgery_bound`): ``min_votes``, the sum of the
+        ``n_shared - forged`` smallest counts, i.e. the fewest votes of the
+        candidate the covered tables can hold when ``forged`` actas are
+        fabricated (their true count taken as zero). The announcement is
+        possible with ``forged`` actas fabricated where ``min_votes`` is at
+        most the announced count; :func:`forgery_bound` returns the first
+        such row.
+
+    References
+    ----------
+    .. [1] Lindeman, M. & Stark, P. B. (2012). A gentle introduction to
+       risk-limiting audits. IEEE Security & Privacy 10(5), 42-49.
+       doi:10.1109/MSP.2012.56
+
+    Examples
+    --------
+    >>> forgery_curve([10, 40, 30, 20], n_tables=5).to_numpy().tolist()
+    [[0.0, 100.0], [1.0, 60.0], [2.0, 30.0], [3.0, 10.0], [4.0, 0.0]]
+    """
+    g = _check_counts(counts)
+    k = _shared_actas(g.size, n_tables, coverage)
+    cum = np.concatenate([[0.0], np.cumsum(np.sort(g))])
+    forged = np.arange(0, k + 1)
+    return pd.DataFrame({"forged": forged, "min_votes": cum[k - forged]})
 
 
 def forgery_bound(
@@ -683,25 +815,21 @@ def forgery_bound(
        risk-limiting audits. IEEE Security & Privacy 10(5), 42-49.
        doi:10.1109/MSP.2012.56 (the worst-case reasoning about unexamined
        records that this bound follows).
+
+    Examples
+    --------
+    Four actas hold 100 votes of the candidate; an announcement of 45 over
+    all five tables needs the two largest actas (40 and 30) forged:
+
+    >>> b = forgery_bound([10, 40, 30, 20], 45, n_tables=5)
+    >>> b.possible, b.n_forged, b.share_forged_actas
+    (False, 2, 0.5)
     """
-    g = np.asarray(counts, dtype=float).ravel()
-    if g.size == 0:
-        raise ValueError("counts is empty")
-    bad = np.flatnonzero(~np.isfinite(g) | (g < 0) | (g != np.round(g)))
-    if bad.size:
-        raise ValueError(
-            f"counts must be non-negative integers; bad at positions {bad[:5].tolist()}: "
-            f"{g[bad[:5]].tolist()}"
-        )
-    if not (isinstance(n_tables, (int, np.integer)) and n_tables >= g.size):
-        raise ValueError(f"n_tables must be an integer >= {g.size} (the actas), got {n_tables!r}")
-    if not (0 < coverage <= 1):
-        raise ValueError(f"coverage must be in (0, 1], got {coverage!r}")
+    g = _check_counts(counts)
+    k = _shared_actas(g.size, n_tables, coverage)
     if not (math.isfinite(announced) and announced >= 0):
         raise ValueError(f"announced must be a non-negative number, got {announced!r}")
     n = g.size
-    m = math.ceil(round(coverage * n_tables, 9))
-    k = max(0, m - (n_tables - n))
     asc = np.sort(g)
     cum = np.concatenate([[0.0], np.cumsum(asc)])  # cum[j] = sum of the j smallest
     min_votes = float(cum[k])

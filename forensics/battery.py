@@ -27,9 +27,10 @@ import pandas as pd
 from scipy import stats
 
 from forensics import digits, spikes, turnout
+from forensics._compat import renamed_parameters
 from forensics.calibration import ALPHA as ALPHA_SIZE
-from forensics.calibration import CalibrationStatus, calibration_status
-from forensics.election import Election
+from forensics.calibration import CalibrationStatus, calibration_status, format_size
+from forensics.election import DataError, Election
 from forensics.multitest import benjamini_hochberg, holm
 from forensics.results import TestResult
 
@@ -347,10 +348,6 @@ TESTS: tuple[BatteryTest, ...] = (
 )
 
 
-def _fmt_size(size: float, ci: tuple[float, float]) -> str:
-    return f"{size:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]"
-
-
 def verdict(
     row: pd.Series, alpha: float, test: BatteryTest, calibration: CalibrationStatus | None = None
 ) -> str:
@@ -359,6 +356,36 @@ def verdict(
     A miscalibrated (or unmeasured) test gets no signature verdict: its
     p-value is reported as a descriptive statistic, with the size that
     disqualifies it. Otherwise the verdict reads the BH-adjusted p-value.
+
+    Parameters
+    ----------
+    row : pandas.Series
+        A battery row with ``pvalue`` and ``p_bh``.
+    alpha : float
+        Level the BH-adjusted p-value is read at.
+    test : BatteryTest
+        The row's test (its ``signature`` and ``speaks_to``).
+    calibration : forensics.calibration.CalibrationStatus, optional
+        The test's measured calibration; None reads it as calibrated.
+
+    Returns
+    -------
+    str
+
+    References
+    ----------
+    .. [1] Benjamini, Y., & Hochberg, Y. (1995). Controlling the false
+       discovery rate. JRSS B 57(1), 289–300.
+       doi:10.1111/j.2517-6161.1995.tb02031.x
+
+    Examples
+    --------
+    >>> test = {t.name: t for t in TESTS}["integer_percentages"]
+    >>> verdict(pd.Series({"pvalue": 0.001, "p_bh": 0.004}), 0.05, test)
+    ... # doctest: +NORMALIZE_WHITESPACE
+    'signature at BH-adjusted p < 0.05: more stations than chance report turnout or share
+     at integer percentages; compatible with results written down as round percentages
+     (Kobak et al.)'
     """
     p = row["p_bh"]
     if not np.isfinite(row["pvalue"]):
@@ -367,7 +394,7 @@ def verdict(
     if status == "miscalibrated":
         source, size, ci = calibration.worst()
         return (
-            f"descriptive only (miscalibrated: size {_fmt_size(size, ci)} on {source} "
+            f"descriptive only (miscalibrated: size {format_size(size, *ci)} on {source} "
             f"at {ALPHA_SIZE:g}); the p-value is not evidence of a signature"
         )
     if status == "not measured":
@@ -375,7 +402,7 @@ def verdict(
     tail = ""
     if status == "conservative":
         source, size, ci = calibration.worst()
-        tail = f" (conservative test: size {_fmt_size(size, ci)} on {source}; low power)"
+        tail = f" (conservative test: size {format_size(size, *ci)} on {source}; low power)"
     if p < alpha:
         return (
             f"signature at BH-adjusted p < {alpha:g}: {test.signature}; "
@@ -479,6 +506,7 @@ def _run_one(
     return _row(result, test, group, candidate, " | ".join(notes))
 
 
+@renamed_parameters(seed="rng")
 def battery(
     election: Election,
     *,
@@ -490,7 +518,6 @@ def battery(
     min_stations: int = 50,
     rng: int | np.random.Generator | None = None,
     calibration: pd.DataFrame | None = None,
-    seed: int | np.random.Generator | None = None,
 ) -> pd.DataFrame:
     """Run every applicable test on one election (and by group).
 
@@ -518,12 +545,11 @@ def battery(
     min_stations : int
         Fewest stations for a test to run.
     rng : int or numpy.random.Generator, optional
-        Randomness for bootstraps and simulated nulls.
+        Randomness for bootstraps and simulated nulls (formerly ``seed=``,
+        still accepted with a :class:`DeprecationWarning`).
     calibration : pandas.DataFrame, optional
         The size table the calibration status is read from; default the
         shipped one (:func:`forensics.calibration.calibration_table`).
-    seed : int or numpy.random.Generator, optional
-        Deprecated alias of ``rng``.
 
     Returns
     -------
@@ -571,12 +597,31 @@ def battery(
     .. [3] Cameron, A. C., & Miller, D. L. (2015). A practitioner's guide to
        cluster-robust inference. Journal of Human Resources 50(2), 317–372.
        doi:10.3368/jhr.50.2.317
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from forensics import Election
+    >>> rng = np.random.default_rng(0)
+    >>> reg = rng.integers(200, 800, 300)
+    >>> ballots = rng.binomial(reg, 0.6)
+    >>> a = rng.binomial(ballots, 0.55)
+    >>> df = pd.DataFrame({"station": range(300), "region": np.repeat(["r1", "r2", "r3"], 100),
+    ...                    "district": np.repeat(range(15), 20), "registered": reg,
+    ...                    "ballots": ballots, "A": a, "B": ballots - a})
+    >>> e = Election.from_frame(df, candidates=["A", "B"], registered="registered",
+    ...                         ballots="ballots", station="station",
+    ...                         levels=["region", "district"])
+    >>> b = battery(e, tests=["last_digit", "integer_percentages"], rng=0)
+    >>> b[["test", "candidate", "calibration"]].to_numpy().tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['last_digit', 'A', 'miscalibrated'], ['last_digit', 'B', 'miscalibrated'],
+     ['integer_percentages', 'A', 'calibrated'], ['integer_percentages', 'B', 'calibrated']]
+    >>> b["verdict"].str.slice(0, 22).tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['descriptive only (misc', 'descriptive only (misc', 'no signature at BH-adj',
+     'no signature at BH-adj']
     """
-    if seed is not None:
-        if rng is not None:
-            raise ValueError("give rng= only (seed= is its deprecated alias)")
-        warnings.warn("battery(seed=...) is deprecated; use rng=", DeprecationWarning, 2)
-        rng = seed
     if null not in (None, "default", "textbook", "simulated"):
         raise ValueError(f"null must be None, 'textbook' or 'simulated', got {null!r}")
     chosen = list(TESTS)
@@ -589,7 +634,7 @@ def battery(
     candidates = list(candidates) if candidates is not None else _default_candidates(election)
     for c in candidates:
         if c not in election.candidates:
-            raise KeyError(
+            raise DataError(
                 f"unknown candidate {c!r}; the candidates are {list(election.candidates)}"
             )
     rng = np.random.default_rng(rng)

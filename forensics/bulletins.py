@@ -24,18 +24,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from forensics._compat import renamed_parameters
 from forensics.election import DataError, Election
-from forensics.results import TestResult, as_float, as_int
+from forensics.results import EstimateResult, TestResult, as_float, as_int
 
 __all__ = [
     "CoverageImputation",
+    "RoundPercentageExcessResult",
     "RoundPercentageResult",
     "SelectivityResult",
     "acta_consistency",
@@ -43,10 +45,16 @@ __all__ = [
     "coverage_selectivity_test",
     "data_file",
     "impute_uncovered",
+    "round_percentage_excess_test",
+    "round_percentage_hits",
     "round_percentage_scan",
     "round_percentage_test",
 ]
 
+_REFERENCE_GOODMAN = (
+    "Goodman, L. A. (1953). Ecological regressions and behavior of individuals. "
+    "American Sociological Review 18(6), 663-664. doi:10.2307/2088121"
+)
 _REFERENCE_ROUND = (
     "Beber, B. & Scacco, A. (2012). What the numbers say: a digit-based test for election "
     "fraud. Political Analysis 20(2), 211-234 (announced numbers against the arithmetic of "
@@ -65,10 +73,27 @@ def data_file(name: str, path: str | Path | None = None) -> Path:
     path : path-like, optional
         An explicit file to use instead.
 
+    Returns
+    -------
+    pathlib.Path
+        The file's path.
+
     Raises
     ------
     FileNotFoundError
         If the file does not exist, saying where it was looked for.
+
+    References
+    ----------
+    .. [1] Wilkinson, M. D. et al. (2016). The FAIR guiding principles for
+       scientific data management and stewardship. Scientific Data 3,
+       160018. doi:10.1038/sdata.2016.18 (compiled tables shipped with
+       their sources).
+
+    Examples
+    --------
+    >>> data_file("pollsters.csv").name
+    'pollsters.csv'
     """
     if path is not None:
         p = Path(path)
@@ -156,6 +181,54 @@ def _irwin_hall_central(m: int, half_width: float) -> float:
     return cdf(x_hi) - cdf(x_lo)
 
 
+def round_percentage_hits(
+    counts: np.ndarray | Sequence[float], total: float | np.ndarray, *, decimals: int = 1
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Nearest round percentage of each count, its deviation in votes, and whether it hits.
+
+    Parameters
+    ----------
+    counts : array-like
+        Counts (any shape).
+    total : float or array-like
+        The total each count is a share of, broadcast against ``counts``.
+    decimals : int
+        Decimals of the round percentages.
+
+    Returns
+    -------
+    percentages, deviation, hits : numpy.ndarray
+        ``p``, the count's share rounded to ``decimals`` decimals (in
+        percent); ``count - total * p / 100`` in votes; and
+        ``|deviation| <= 1/2``, i.e. the count is ``total * p / 100``
+        rounded to the nearest vote (the hit of
+        :func:`round_percentage_test`).
+
+    References
+    ----------
+    .. [1] Beber, B. & Scacco, A. (2012). What the numbers say: a digit-based
+       test for election fraud. Political Analysis 20(2), 211-234.
+       doi:10.1093/pan/mps003
+
+    Examples
+    --------
+    10,058,774 x 51.2 % = 5,150,092.29 and x 44.2 % = 4,445,978.11:
+
+    >>> pct, dev, hit = round_percentage_hits([5_150_092, 4_445_978, 4_445_990], 10_058_774)
+    >>> pct.tolist(), dev.round(2).tolist(), hit.tolist()
+    ([51.2, 44.2, 44.2], [-0.29, -0.11, 11.89], [True, True, False])
+    """
+    if not isinstance(decimals, (int, np.integer)) or decimals < 0:
+        raise ValueError(f"decimals must be a non-negative integer, got {decimals!r}")
+    c = np.asarray(counts, dtype=float)
+    t = np.asarray(total, dtype=float)
+    scale = 10.0 ** (2 + decimals)
+    units = np.round(c * scale / t)  # nearest round percentage, in 10**-decimals %
+    # Exact in integer arithmetic where possible: deviation = c - t * units / scale.
+    deviation = c - t * units / scale
+    return units / 10.0**decimals, deviation, np.abs(deviation) <= 0.5 + 1e-9
+
+
 def round_percentage_test(
     counts: Sequence[float] | np.ndarray,
     *,
@@ -234,6 +307,14 @@ def round_percentage_test(
        test for election fraud. Political Analysis 20(2), 211-234.
        doi:10.1093/pan/mps003 (the general logic of testing announced
        numbers against the arithmetic of genuine counts).
+
+    Examples
+    --------
+    >>> r = round_percentage_test([5_150_092, 4_445_978, 462_704])
+    >>> int(r.statistic), f"{r.pvalue:.2e}", r.percentages.tolist()
+    (3, '7.41e-09', [51.2, 44.2, 4.6])
+    >>> int(round_percentage_test([6_408_844, 5_326_104, 600_936]).statistic)
+    0
     """
     c = np.asarray(counts, dtype=float).ravel()
     if c.size < 2:
@@ -250,11 +331,7 @@ def round_percentage_test(
         raise ValueError(f"total {T:,.0f} is smaller than the sum of the counts {sum_c:,.0f}")
     constrained = sum_c == T
     scale = 10.0 ** (2 + decimals)
-    units = np.round(c * scale / T)  # nearest round percentage, in 10**-decimals %
-    pct = units / 10.0**decimals
-    # Exact in integer arithmetic where possible: deviation = c - T * units / scale.
-    deviation = c - T * units / scale
-    hits = np.abs(deviation) <= 0.5 + 1e-9
+    pct, deviation, hits = round_percentage_hits(c, T, decimals=decimals)
     k = c.size
     m = int(hits.sum())
     q = min(1.0, scale / T)
@@ -340,12 +417,30 @@ def round_percentage_scan(
     .. [1] Beber, B. & Scacco, A. (2012). What the numbers say: a digit-based
        test for election fraud. Political Analysis 20(2), 211-234.
        doi:10.1093/pan/mps003
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from forensics import Election
+    >>> df = pd.DataFrame({"centre": ["a", "a", "b"], "table": [1, 2, 1],
+    ...                    "registered": [500, 400, 300], "A": [200, 150, 60],
+    ...                    "B": [100, 50, 90], "C": [10, 0, 5]})
+    >>> actas = Election.from_frame(df, candidates=["A", "B", "C"],
+    ...                             registered="registered", levels=["centre", "table"])
+    >>> scan = round_percentage_scan(actas, "centre", candidates=["A", "B"])
+    >>> scan[["unit", "valid", "hits", "k", "q"]].to_numpy().tolist()
+    [['a', 510, 3, 3, 1.0], ['b', 155, 3, 3, 1.0]]
     """
     if level not in election.stations.columns:
-        raise KeyError(f"{election.name or 'election'} has no column {level!r}")
-    for c in candidates:
-        if c not in election.candidates:
-            raise KeyError(f"{c!r} is not a candidate of {election.name!r}")
+        raise DataError(
+            f"{election.name or 'election'} has no column {level!r}; levels: {list(election.levels)}"
+        )
+    unknown = [c for c in candidates if c not in election.candidates]
+    if unknown:
+        raise DataError(
+            f"{unknown} not candidate column(s) of {election.name or 'the election'}; "
+            f"candidates: {list(election.candidates)}"
+        )
     g = election.stations.groupby(level, sort=True)[list(election.candidates)].sum()
     cols = list(candidates)
     counts = g[cols].copy()
@@ -375,15 +470,122 @@ def round_percentage_scan(
     return out
 
 
+@dataclass(frozen=True)
+class RoundPercentageExcessResult(TestResult):
+    """Result of :func:`round_percentage_excess_test`.
+
+    Extra attributes
+    ----------------
+    expected : float
+        Units expected to hit on every count under the null,
+        ``sum p_all_hit``.
+    hits, expected_hits : float
+        Counts that hit, over all units, and their expectation ``sum k q``.
+    min_valid : float
+        Units with fewer valid votes were left out (counted in
+        ``n_excluded``).
+    """
+
+    expected: float = math.nan
+    hits: float = math.nan
+    expected_hits: float = math.nan
+    min_valid: float = 0.0
+
+
+def round_percentage_excess_test(
+    scan: pd.DataFrame, *, min_valid: float = 0
+) -> RoundPercentageExcessResult:
+    """Do more units hit round percentages on every count than the null predicts?
+
+    Parameters
+    ----------
+    scan : pandas.DataFrame
+        A table of :func:`round_percentage_scan` (columns ``valid``,
+        ``hits``, ``k``, ``q``, ``all_hit``, ``p_all_hit``).
+    min_valid : float
+        Only units with at least this many valid votes are counted (the
+        continuous approximation of the null is coarse for small totals).
+
+    Returns
+    -------
+    RoundPercentageExcessResult
+        ``statistic`` = units where every count hits, ``pvalue`` = the
+        Poisson probability of at least that many, ``expected`` = their
+        expected number, ``effect_size`` = observed / expected (NaN when
+        none is expected); ``hits`` and ``expected_hits`` count single
+        counts; ``n`` = units counted, ``n_excluded`` = units below
+        ``min_valid``.
+
+    Raises
+    ------
+    forensics.DataError
+        If a column of ``scan`` is missing.
+
+    Notes
+    -----
+    Under the null of :func:`round_percentage_test`, unit ``u`` hits on all
+    of its counts independently of the other units with probability
+    ``p_u`` (``p_all_hit``), so the number of such units is a sum of
+    independent Bernoulli variables with mean ``lambda = sum p_u``. With
+    every ``p_u`` small it is close to Poisson(``lambda``): the total
+    variation distance is at most ``sum p_u^2`` (Le Cam's bound) [2]_. The
+    p-value is ``P(X >= observed) = poisson.sf(observed - 1, lambda)`` (1
+    when no unit hits). Applied to totals summed from tally sheets, this is
+    a check of the null itself: a small p-value there says the null
+    understates chance hits (as it does for units of a few hundred votes,
+    where ``p_u`` is not small); applied to announced totals it is a test.
+
+    References
+    ----------
+    .. [1] Beber, B. & Scacco, A. (2012). What the numbers say: a digit-based
+       test for election fraud. Political Analysis 20(2), 211-234.
+       doi:10.1093/pan/mps003
+    .. [2] Le Cam, L. (1960). An approximation theorem for the Poisson
+       binomial distribution. Pacific Journal of Mathematics 10(4),
+       1181-1197. doi:10.2140/pjm.1960.10.1181
+
+    Examples
+    --------
+    Two units: all three counts hit in the first (``q = 1``), one in the
+    second (``q = 0.1``, ``p_all_hit = 0.75 q^2 = 0.0075``):
+
+    >>> scan = pd.DataFrame({"valid": [1000, 10000], "hits": [3, 1], "k": [3, 3],
+    ...                      "q": [1.0, 0.1], "all_hit": [True, False],
+    ...                      "p_all_hit": [1.0, 0.0075]})
+    >>> r = round_percentage_excess_test(scan)
+    >>> r.statistic, r.expected, round(r.pvalue, 4)
+    (1.0, 1.0075, 0.6349)
+    >>> r = round_percentage_excess_test(scan, min_valid=5000)
+    >>> r.statistic, r.n, r.n_excluded, r.pvalue
+    (0.0, 1, 1, 1.0)
+    """
+    need = ["valid", "hits", "k", "q", "all_hit", "p_all_hit"]
+    missing = [c for c in need if c not in scan.columns]
+    if missing:
+        raise DataError(f"scan: missing column(s) {missing}; see round_percentage_scan")
+    keep = scan["valid"] >= min_valid
+    use = scan.loc[keep]
+    observed = int(use["all_hit"].sum())
+    expected = float(use["p_all_hit"].sum())
+    pvalue = float(stats.poisson.sf(observed - 1, expected)) if observed > 0 else 1.0
+    return RoundPercentageExcessResult(
+        statistic=float(observed),
+        pvalue=pvalue,
+        n=len(use),
+        n_excluded=int((~keep).sum()),
+        effect_size=observed / expected if expected > 0 else math.nan,
+        effect_size_name="observed / expected units hitting on every count",
+        method="round percentages on every count of a unit, Poisson tail",
+        null="each unit hits with its null probability, independently (Poisson approximation)",
+        reference=_REFERENCE_ROUND,
+        expected=expected,
+        hits=float(use["hits"].sum()),
+        expected_hits=float((use["k"] * use["q"]).sum()),
+        min_valid=float(min_valid),
+    )
+
+
 # ------------------------------------------------ consistency and coverage
-def _acta_totals(actas: Election, main: Sequence[str]) -> dict[str, float]:
-    tot = actas.stations[list(actas.candidates)].sum()
-    out = {name: float(tot[name]) for name in main}
-    out["others"] = float(tot.drop(list(main)).sum())
-    out["valid"] = float(tot.sum())
-    return out
-
-
 def _covered_registered(actas: Election) -> tuple[float, int]:
     """Registered voters of the covered tables: known where given, else ballots.
 
@@ -396,6 +598,28 @@ def _covered_registered(actas: Election) -> tuple[float, int]:
     fill = actas.counts("ballots")
     fill = np.where(np.isfinite(fill), fill, actas.counts("valid"))
     return float(np.where(missing, fill, reg).sum()), int(missing.sum())
+
+
+def _acta_totals(
+    actas: Election, registered_total: float, candidates: Sequence[str]
+) -> tuple[dict[str, float], float]:
+    """Acta totals of ``candidates``, ``others`` and ``valid``, and the uncovered registry.
+
+    The uncovered registry is ``registered_total`` minus the covered
+    registry of :func:`_covered_registered` (an upper bound; not clipped).
+    """
+    unknown = [c for c in candidates if c not in actas.candidates]
+    if unknown:
+        raise DataError(
+            f"{unknown} not candidate column(s) of {actas.name or 'the actas'}; "
+            f"candidates: {list(actas.candidates)}"
+        )
+    tot = actas.stations[list(actas.candidates)].sum()
+    out = {name: float(tot[name]) for name in candidates}
+    out["others"] = float(tot.drop(list(candidates)).sum())
+    out["valid"] = float(tot.sum())
+    covered_reg, _ = _covered_registered(actas)
+    return out, float(registered_total) - covered_reg
 
 
 def acta_consistency(
@@ -440,13 +664,41 @@ def acta_consistency(
     arithmetic facts about the two sources; which source is right is not
     decided here, except that a negative implied count cannot be true if
     the actas are genuine.
+
+    References
+    ----------
+    .. [1] Lindeman, M. & Stark, P. B. (2012). A gentle introduction to
+       risk-limiting audits. IEEE Security & Privacy 10(5), 42-49.
+       doi:10.1109/MSP.2012.56 (worst-case bounds on unexamined records).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from forensics import Election
+    >>> df = pd.DataFrame({"centre": ["a", "a", "b"], "table": [1, 2, 1],
+    ...                    "registered": [500, 400, 300], "A": [200, 150, 60],
+    ...                    "B": [100, 50, 90], "C": [10, 0, 5]})
+    >>> actas = Election.from_frame(df, candidates=["A", "B", "C"],
+    ...                             registered="registered", levels=["centre", "table"])
+    >>> announced = {"A": 400, "B": 900, "others": 20, "valid": 1320}
+    >>> t = acta_consistency(announced, actas, registered_total=2000, candidates=["A", "B"])
+    >>> t[["quantity", "implied_uncovered", "possible"]].to_numpy().tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['A', -10.0, False], ['B', 660.0, False], ['others', 5.0, True],
+     ['valid', 655.0, True]]
+    >>> t["problem"].tolist()[:2]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['announced total is 10 below the votes on the actas',
+     'implied 660 exceeds the implied valid votes']
     """
-    totals = _acta_totals(actas, candidates)
-    covered_reg, _ = _covered_registered(actas)
-    cap = float(registered_total) - covered_reg
+    keys = [*candidates, "others", "valid"]
+    absent = [k for k in keys if k not in announced]
+    if absent:
+        raise DataError(f"announced totals: missing {absent}; need one entry for each of {keys}")
+    totals, cap = _acta_totals(actas, registered_total, candidates)
     rows = []
     implied_valid = float(announced["valid"]) - totals["valid"]
-    for key in [*candidates, "others", "valid"]:
+    for key in keys:
         a = float(announced[key])
         d = totals[key]
         imp = a - d
@@ -506,13 +758,33 @@ def coverage_bounds(
     an estimate: if ``A`` still leads under the scenario that gives all
     uncovered voters to ``B``, no count of the uncovered tables can reverse
     the outcome, provided the actas are genuine.
+
+    References
+    ----------
+    .. [1] Lindeman, M. & Stark, P. B. (2012). A gentle introduction to
+       risk-limiting audits. IEEE Security & Privacy 10(5), 42-49.
+       doi:10.1109/MSP.2012.56 (worst-case bounds on unexamined records).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from forensics import Election
+    >>> df = pd.DataFrame({"centre": ["a", "a", "b"], "table": [1, 2, 1],
+    ...                    "registered": [500, 400, 300], "A": [200, 150, 60],
+    ...                    "B": [100, 50, 90], "C": [10, 0, 5]})
+    >>> actas = Election.from_frame(df, candidates=["A", "B", "C"],
+    ...                             registered="registered", levels=["centre", "table"])
+    >>> b = coverage_bounds(actas, registered_total=2000, candidates=["A", "B"])
+    >>> b[["scenario", "margin", "winner"]].to_numpy().tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['actas only', 170.0, 'A'], ['all uncovered registered vote A', 970.0, 'A'],
+     ['all uncovered registered vote B', -630.0, 'B']]
     """
     if len(candidates) != 2:
         raise ValueError(f"candidates must name two candidates, got {candidates!r}")
     a, b = candidates
-    totals = _acta_totals(actas, candidates)
-    covered_reg, _ = _covered_registered(actas)
-    cap = max(0.0, float(registered_total) - covered_reg)
+    totals, cap = _acta_totals(actas, registered_total, candidates)
+    cap = max(0.0, cap)
     rows = []
     for label, add_a, add_b in (
         ("actas only", 0.0, 0.0),
@@ -541,16 +813,22 @@ def coverage_bounds(
 def _unit_totals(e: Election, level: str, columns: Sequence[str]) -> pd.DataFrame:
     key = "station" if level == "station" else level
     if key not in e.stations.columns:
-        raise KeyError(f"{e.name or 'election'} has no column {key!r}; levels: {e.levels}")
+        raise DataError(f"{e.name or 'election'} has no column {key!r}; levels: {e.levels}")
     return e.stations.groupby(key, sort=True)[list(columns)].sum(min_count=1)
 
 
 @dataclass(frozen=True)
-class CoverageImputation:
-    """Result of :func:`impute_uncovered`.
+class CoverageImputation(EstimateResult):
+    """Result of :func:`impute_uncovered`: the national margin with its interval.
 
-    Attributes
-    ----------
+    ``estimate`` is the national margin A minus B in votes (covered totals
+    plus the imputed uncovered units), ``ci_low`` and ``ci_high`` its
+    prediction interval at ``confidence_level`` (also readable as
+    ``level``, its former name), ``n`` the units fitted and ``n_excluded``
+    the covered units absent from the history (``n_new``).
+
+    Extra attributes
+    ----------------
     table : pandas.DataFrame
         One row per current quantity (candidates, ``others``, ``valid``):
         ``actas`` (covered total), ``imputed`` (uncovered units, predicted),
@@ -567,20 +845,22 @@ class CoverageImputation:
         history (not used).
     uncovered_history_registered : float
         Registered voters of the imputed units in the history election.
-    level : float
-        Interval level.
     notes : tuple of str
     """
 
-    table: pd.DataFrame
-    margin: dict[str, float]
-    coefficients: pd.DataFrame
-    n_covered: int
-    n_uncovered: int
-    n_new: int
-    uncovered_history_registered: float
-    level: float
-    notes: tuple[str, ...]
+    table: pd.DataFrame = None  # type: ignore[assignment]
+    margin: dict[str, float] = field(default_factory=dict)
+    coefficients: pd.DataFrame = None  # type: ignore[assignment]
+    n_covered: int = 0
+    n_uncovered: int = 0
+    n_new: int = 0
+    uncovered_history_registered: float = math.nan
+    notes: tuple[str, ...] = ()
+
+    @property
+    def level(self) -> float:
+        """Former name of :attr:`confidence_level`."""
+        return self.confidence_level
 
 
 def _history_covariates(
@@ -598,6 +878,7 @@ def _history_covariates(
     return x.loc[ok].astype(float)
 
 
+@renamed_parameters(confidence="confidence_level")
 def impute_uncovered(
     actas: Election,
     history: Election,
@@ -606,7 +887,7 @@ def impute_uncovered(
     candidates: Sequence[str],
     history_candidates: Sequence[str] | None = None,
     cluster: str | None = None,
-    confidence: float = 0.95,
+    confidence_level: float = 0.95,
 ) -> CoverageImputation:
     """Predict the uncovered units from an earlier election at the same units.
 
@@ -633,12 +914,15 @@ def impute_uncovered(
         A coarser level of the history election (e.g. ``"municipality"``):
         standard errors then allow residuals to be correlated within it
         (cluster-robust; see Notes). Default: units independent.
-    confidence : float
-        Level of the prediction intervals.
+    confidence_level : float
+        Confidence level of the prediction intervals (formerly
+        ``confidence``).
 
     Returns
     -------
     CoverageImputation
+        An estimate (:class:`forensics.results.EstimateResult`) of the
+        national margin, with the table of every quantity.
 
     Notes
     -----
@@ -674,14 +958,39 @@ def impute_uncovered(
        rigging in small polling stations. Science Advances 3(6), e1602363.
        doi:10.1126/sciadv.1602363 (tables compared with their neighbours;
        the same centre codes across elections).
+
+    Examples
+    --------
+    Twelve centres in the history election, nine of them covered now:
+
+    >>> import numpy as np, pandas as pd
+    >>> from forensics import Election
+    >>> rng = np.random.default_rng(1)
+    >>> reg = rng.integers(300, 600, 12)
+    >>> old_a = rng.binomial(reg, 0.4)
+    >>> old_b = rng.binomial(reg - old_a, 0.5)
+    >>> history = Election.from_frame(
+    ...     pd.DataFrame({"centre": range(12), "registered": reg, "A": old_a, "B": old_b}),
+    ...     candidates=["A", "B"], registered="registered", levels=["centre"])
+    >>> now = pd.DataFrame({"centre": range(12), "registered": reg,
+    ...                     "A": rng.binomial(old_a, 0.9), "B": rng.binomial(old_b, 0.8),
+    ...                     "C": rng.binomial(50, 0.2, 12)})
+    >>> actas = Election.from_frame(now[:9], candidates=["A", "B", "C"],
+    ...                             registered="registered", levels=["centre"])
+    >>> im = impute_uncovered(actas, history, candidates=["A", "B"])
+    >>> im.n_covered, im.n_uncovered
+    (9, 3)
+    >>> im.table.set_index("quantity").loc[["A", "B"], ["imputed", "se"]].round(1).to_numpy()
+    array([[500. ,   8.1],
+           [334.9,  11. ]])
     """
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be in (0, 1), got {confidence}")
+    if not 0 < confidence_level < 1:
+        raise ValueError(f"confidence_level must be in (0, 1), got {confidence_level}")
     if len(candidates) != 2:
         raise ValueError(f"candidates must name two candidates, got {candidates!r}")
     for c in candidates:
         if c not in actas.candidates:
-            raise KeyError(f"{c!r} is not a candidate of {actas.name!r}: {actas.candidates}")
+            raise DataError(f"{c!r} is not a candidate of {actas.name!r}: {actas.candidates}")
     if history_candidates is None:
         tot = history.stations[list(history.candidates)].sum().sort_values(ascending=False)
         history_candidates = list(tot.index[:2])
@@ -718,7 +1027,7 @@ def impute_uncovered(
         cov_pred = (s @ xtwx_inv @ s) * sigma + r_u * sigma
     else:
         if cluster not in history.stations.columns:
-            raise KeyError(f"history has no column {cluster!r} for cluster=")
+            raise DataError(f"history has no column {cluster!r} for cluster=")
         key = "station" if level == "station" else level
         cl_map = history.stations.groupby(key, sort=True)[cluster].first()
         cl = cl_map.reindex(covered).to_numpy()
@@ -728,7 +1037,7 @@ def impute_uncovered(
         tc = pd.DataFrame(t).groupby(cl).sum().to_numpy()
         ec = pd.DataFrame(resid).groupby(cl).sum().to_numpy()
         cov_pred = tc.T @ tc + (r_u / r.sum()) * (ec.T @ ec)
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    z = float(stats.norm.ppf(0.5 + confidence_level / 2))
     names = [*candidates, "others"]
     acta_tot = y.sum()
     rows = []
@@ -781,6 +1090,16 @@ def impute_uncovered(
         "covered units with some tables missing are treated as covered (not imputed)",
     )
     return CoverageImputation(
+        estimate=m_nat,
+        ci_low=margin["lower"],
+        ci_high=margin["upper"],
+        confidence_level=confidence_level,
+        estimate_name=f"national margin {candidates[0]} - {candidates[1]} (votes)",
+        n=len(covered),
+        n_excluded=n_new,
+        method=f"transition regression on the history election at level {level!r}"
+        + ("" if cluster is None else f", errors clustered by {cluster!r}"),
+        reference=_REFERENCE_GOODMAN,
         table=table,
         margin=margin,
         coefficients=coefficients,
@@ -788,7 +1107,6 @@ def impute_uncovered(
         n_uncovered=len(uncovered),
         n_new=n_new,
         uncovered_history_registered=r_u,
-        level=confidence,
         notes=notes,
     )
 
@@ -847,7 +1165,10 @@ def coverage_selectivity_test(
     -------
     SelectivityResult
         ``statistic`` = z, ``effect_size`` = share(uncovered) minus
-        share(covered) in the history election, two-sided normal p-value.
+        share(covered) in the history election, two-sided normal p-value
+        (z and p-value NaN when both groups' shares have zero estimated
+        variance, e.g. every unit with the same share). Units with no valid
+        votes in the history are left out and counted in ``n_excluded``.
 
     Notes
     -----
@@ -865,10 +1186,30 @@ def coverage_selectivity_test(
     ----------
     .. [1] Cochran, W. G. (1977). Sampling Techniques, 3rd ed., ch. 6
        (ratio estimators). Wiley. ISBN 978-0-471-16240-7.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from forensics import Election
+    >>> rng = np.random.default_rng(1)
+    >>> reg = rng.integers(300, 600, 12)
+    >>> old_a = rng.binomial(reg, 0.4)
+    >>> old_b = rng.binomial(reg - old_a, 0.5)
+    >>> history = Election.from_frame(
+    ...     pd.DataFrame({"centre": range(12), "registered": reg, "A": old_a, "B": old_b}),
+    ...     candidates=["A", "B"], registered="registered", levels=["centre"])
+    >>> now = pd.DataFrame({"centre": range(12), "registered": reg,
+    ...                     "A": rng.binomial(old_a, 0.9), "B": rng.binomial(old_b, 0.8),
+    ...                     "C": rng.binomial(50, 0.2, 12)})
+    >>> actas = Election.from_frame(now[:9], candidates=["A", "B", "C"],
+    ...                             registered="registered", levels=["centre"])
+    >>> r = coverage_selectivity_test(actas, history, candidate="A")
+    >>> round(r.share_covered, 3), round(r.share_uncovered, 3), round(r.pvalue, 2)
+    (0.572, 0.574, 0.94)
     """
     candidate = history.leader if candidate is None else candidate
     if candidate not in history.candidates:
-        raise KeyError(f"{candidate!r} is not a candidate of the history election")
+        raise DataError(f"{candidate!r} is not a candidate of the history election")
     h = _unit_totals(history, level, [candidate, *[c for c in history.candidates]])
     h = h.loc[:, ~h.columns.duplicated()]
     valid = h[list(history.candidates)].sum(axis=1)

@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from forensics._compat import renamed_parameters
 from forensics.election import Election
 
 __all__ = [
@@ -54,10 +55,13 @@ __all__ = [
     "calibration_summary",
     "calibration_table",
     "control_election",
+    "format_size",
     "measure_calibration",
     "placebo_size",
     "simulator_size",
+    "size_reading",
     "status_from_counts",
+    "wilson_interval",
 ]
 
 #: Level at which the sizes are measured.
@@ -89,6 +93,29 @@ def control_election(name: str) -> Election:
 
     Germany's postal districts have no electorate of their own, so turnout
     is undefined there; they are left out.
+
+    Parameters
+    ----------
+    name : str
+        A dataset name of :mod:`forensics.datasets`, e.g. one of
+        :data:`CONTROLS`.
+
+    Returns
+    -------
+    Election
+        The control, without postal districts where it has them.
+
+    References
+    ----------
+    .. [1] Hicken, A., & Mebane, W. R. (2017). A Guide to Elections
+       Forensics. USAID DRG Center Research and Innovation Grants Working
+       Paper (clean elections as the benchmark of a forensic test).
+
+    Examples
+    --------
+    >>> e = control_election("poland-2020-r2")
+    >>> len(e), e.candidates
+    (27227, ('Duda', 'Trzaskowski'))
     """
     from forensics import datasets
 
@@ -100,11 +127,151 @@ def control_election(name: str) -> Election:
     return e
 
 
+@renamed_parameters(level="confidence_level")
+def wilson_interval(
+    successes: np.ndarray | int,
+    trials: np.ndarray | int,
+    *,
+    confidence_level: float = 0.95,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for a binomial proportion (NaN where trials = 0 or NaN).
+
+    Parameters
+    ----------
+    successes, trials : int or array_like of int
+        Counts, broadcast against each other (``0 <= successes <= trials``).
+    confidence_level : float
+        Confidence level (default 0.95). Formerly ``level``.
+
+    Returns
+    -------
+    (lower, upper) : numpy.ndarray (a scalar for scalar input)
+        The score interval without continuity correction, from
+        ``scipy.stats.binomtest(k, n).proportion_ci(method="wilson")``,
+        clipped so that ``lower <= k / n <= upper`` and both lie in
+        ``[0, 1]``: the lower bound is exactly 0 at ``k = 0`` and the upper
+        exactly 1 at ``k = n`` (floating-point rounding can otherwise leave
+        a bound a few ``1e-18`` on the wrong side of the observed rate).
+
+    Raises
+    ------
+    ValueError
+        If a count is not a whole number, ``successes`` exceeds ``trials``,
+        or ``confidence_level`` is not in (0, 1).
+
+    References
+    ----------
+    .. [1] Wilson, E. B. (1927). Probable inference, the law of succession,
+       and statistical inference. JASA 22(158), 209–212.
+       doi:10.1080/01621459.1927.10502953
+
+    Examples
+    --------
+    >>> lo, hi = wilson_interval(5, 100)
+    >>> print(f"{lo:.4f} {hi:.4f}")
+    0.0215 0.1118
+    >>> lo, hi = wilson_interval([0, 200], 200)
+    >>> lo.tolist()[0], hi.tolist()[1]
+    (0.0, 1.0)
+    """
+    if not 0 < confidence_level < 1:
+        raise ValueError(f"confidence_level must be in (0, 1), got {confidence_level!r}")
+    k, n = np.broadcast_arrays(np.asarray(successes), np.asarray(trials))
+    lo = np.full(k.shape, np.nan)
+    hi = np.full(k.shape, np.nan)
+    for idx in np.ndindex(k.shape):
+        ki, ni = k[idx], n[idx]
+        if ni == 0 or not (np.isfinite(ki) and np.isfinite(ni)):
+            continue
+        if ki != np.round(ki) or ni != np.round(ni):
+            raise ValueError(f"successes and trials must be whole numbers, got {ki}/{ni}")
+        if not 0 <= ki <= ni:
+            raise ValueError(f"need 0 <= successes <= trials, got {ki}/{ni}")
+        ci = stats.binomtest(int(ki), int(ni)).proportion_ci(
+            confidence_level=confidence_level, method="wilson"
+        )
+        rate = float(ki) / float(ni)
+        lo[idx] = min(max(float(ci.low), 0.0), rate)
+        hi[idx] = max(min(float(ci.high), 1.0), rate)
+    return lo[()], hi[()]
+
+
+def format_size(rate: float, low: float, high: float) -> str:
+    """A rate with its interval as text, three decimals: ``"0.050 [0.027, 0.090]"``.
+
+    Parameters
+    ----------
+    rate : float
+        The observed rejection rate.
+    low, high : float
+        Its interval (e.g. from :func:`wilson_interval`).
+
+    Returns
+    -------
+    str
+
+    References
+    ----------
+    .. [1] Wilson, E. B. (1927). Probable inference, the law of succession,
+       and statistical inference. JASA 22(158), 209–212.
+       doi:10.1080/01621459.1927.10502953
+
+    Examples
+    --------
+    >>> format_size(10 / 200, *wilson_interval(10, 200))
+    '0.050 [0.027, 0.090]'
+    """
+    return f"{rate:.3f} [{low:.3f}, {high:.3f}]"
+
+
+def size_reading(low: float, high: float, alpha: float = ALPHA) -> str:
+    """What an interval for a test's size says about the test, against ``alpha``.
+
+    Parameters
+    ----------
+    low, high : float
+        Interval of the size (the rejection rate on clean data), e.g. the
+        Wilson interval of :func:`wilson_interval`.
+    alpha : float
+        The nominal level.
+
+    Returns
+    -------
+    str
+        ``"rejects clean data"`` when the whole interval lies above
+        ``alpha``, ``"conservative"`` when it lies below, and
+        ``"consistent with alpha"`` when it contains ``alpha``.
+
+    Notes
+    -----
+    This reads one interval; :func:`status_from_counts` applies the
+    two-standard-error rule of the shipped calibration to several sources.
+
+    References
+    ----------
+    .. [1] Wilson, E. B. (1927). Probable inference, the law of succession,
+       and statistical inference. JASA 22(158), 209–212.
+       doi:10.1080/01621459.1927.10502953
+
+    Examples
+    --------
+    >>> size_reading(*wilson_interval(17, 200))
+    'rejects clean data'
+    >>> size_reading(*wilson_interval(16, 200))
+    'consistent with alpha'
+    >>> size_reading(*wilson_interval(0, 200))
+    'conservative'
+    """
+    if low > alpha:
+        return "rejects clean data"
+    if high < alpha:
+        return "conservative"
+    return "consistent with alpha"
+
+
 def _wilson(k: int, n: int) -> tuple[float, float]:
-    if n == 0:
-        return float("nan"), float("nan")
-    ci = stats.binomtest(int(k), int(n)).proportion_ci(method="wilson")
-    return float(ci.low), float(ci.high)
+    lo, hi = wilson_interval(int(k), int(n))
+    return float(lo), float(hi)
 
 
 def _top_two(election: Election) -> list[str]:
@@ -278,6 +445,24 @@ def simulator_size(
     .. [2] Wilson, E. B. (1927). Probable inference, the law of succession,
        and statistical inference. JASA 22(158), 209–212.
        doi:10.1080/01621459.1927.10502953
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from forensics import Election
+    >>> rng = np.random.default_rng(0)
+    >>> reg = rng.integers(200, 800, 300)
+    >>> ballots = rng.binomial(reg, 0.6)
+    >>> a = rng.binomial(ballots, 0.55)
+    >>> df = pd.DataFrame({"station": range(300), "region": np.repeat(["r1", "r2", "r3"], 100),
+    ...                    "district": np.repeat(range(15), 20), "registered": reg,
+    ...                    "ballots": ballots, "A": a, "B": ballots - a})
+    >>> e = Election.from_frame(df, candidates=["A", "B"], registered="registered",
+    ...                         ballots="ballots", station="station",
+    ...                         levels=["region", "district"])
+    >>> s = simulator_size(e, tests=["integer_percentages"], n_sim=4, n_stations=None, rng=1)
+    >>> s[["test", "source", "replicates", "n_run", "rejections"]].to_numpy().tolist()
+    [['integer_percentages', 'simulator', 4, 8, 0]]
     """
     from forensics import simulate
 
@@ -323,13 +508,51 @@ def placebo_size(
     Each unit of ``level`` (default the first level) with at least
     ``min_stations`` stations is one replicate of a clean election; the
     rate at which a test rejects them at ``alpha = 0.05`` is its placebo
-    size. Columns as in :func:`simulator_size` (``source="placebo"``).
+    size.
+
+    Parameters
+    ----------
+    election : Election
+        A clean control.
+    tests : sequence of str or BatteryTest, optional
+        As in :func:`simulator_size`; default all.
+    nulls : sequence of str
+        Digit-test nulls to measure, as in :func:`simulator_size`.
+    level : str, optional
+        The level whose units are the replicates (default the first).
+    min_stations : int
+        Fewest stations for a unit to be a replicate.
+    rng : numpy.random.Generator or int, optional
+        Randomness of the tests' simulated nulls.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns as in :func:`simulator_size`, with ``source="placebo"``.
 
     References
     ----------
     .. [1] Wilson, E. B. (1927). Probable inference, the law of succession,
        and statistical inference. JASA 22(158), 209–212.
        doi:10.1080/01621459.1927.10502953
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from forensics import Election
+    >>> rng = np.random.default_rng(0)
+    >>> reg = rng.integers(200, 800, 300)
+    >>> ballots = rng.binomial(reg, 0.6)
+    >>> a = rng.binomial(ballots, 0.55)
+    >>> df = pd.DataFrame({"station": range(300), "region": np.repeat(["r1", "r2", "r3"], 100),
+    ...                    "district": np.repeat(range(15), 20), "registered": reg,
+    ...                    "ballots": ballots, "A": a, "B": ballots - a})
+    >>> e = Election.from_frame(df, candidates=["A", "B"], registered="registered",
+    ...                         ballots="ballots", station="station",
+    ...                         levels=["region", "district"])
+    >>> p = placebo_size(e, tests=["integer_percentages"], min_stations=50, rng=1)
+    >>> p[["test", "source", "replicates", "n_run", "rejections"]].to_numpy().tolist()
+    [['integer_percentages', 'placebo', 3, 6, 0]]
     """
     level = level or (election.levels[0] if election.levels else None)
     if level is None:
@@ -378,6 +601,27 @@ def measure_calibration(
     simulated null, whose cost is that of the election times the null's own
     simulations, run on a template cut to ``n_stations`` stations of whole
     second-level units.
+
+    References
+    ----------
+    .. [1] Wilson, E. B. (1927). Probable inference, the law of succession,
+       and statistical inference. JASA 22(158), 209–212.
+       doi:10.1080/01621459.1927.10502953
+    .. [2] Hicken, A., & Mebane, W. R. (2017). A Guide to Elections
+       Forensics. USAID DRG Center Research and Innovation Grants Working
+       Paper (sizes measured on clean elections).
+
+    Examples
+    --------
+    One control, one test, one simulated election (a few seconds: the
+    simulator runs on the control's full set of stations, so the example is
+    not run as a doctest):
+
+    >>> t = measure_calibration(controls=("poland-2020-r2",),
+    ...                         tests=["integer_percentages"], n_sim=1,
+    ...                         n_stations=300, rng=1)  # doctest: +SKIP
+    >>> t[["source", "n_run", "rejections"]].to_numpy().tolist()  # doctest: +SKIP
+    [['simulator', 2, 0], ['placebo', 32, 0]]
     """
     rng = np.random.default_rng(rng)
     parts = []
@@ -424,7 +668,33 @@ def _read(path: str) -> pd.DataFrame:
 
 
 def calibration_table(path: str | Path | None = None) -> pd.DataFrame:
-    """The shipped calibration table (or one written by :func:`measure_calibration`)."""
+    """The shipped calibration table (or one written by :func:`measure_calibration`).
+
+    Parameters
+    ----------
+    path : path-like, optional
+        A table written by :func:`measure_calibration`; default the shipped
+        one (:data:`TABLE_PATH`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per test, null, source and control: ``replicates``,
+        ``n_run``, ``rejections``, ``rate`` and its Wilson interval
+        ``ci_low``, ``ci_high``.
+
+    References
+    ----------
+    .. [1] Wilson, E. B. (1927). Probable inference, the law of succession,
+       and statistical inference. JASA 22(158), 209–212.
+       doi:10.1080/01621459.1927.10502953
+
+    Examples
+    --------
+    >>> t = calibration_table()
+    >>> sorted(t["source"].unique())
+    ['placebo', 'simulator']
+    """
     p = Path(path) if path is not None else TABLE_PATH
     if not p.is_file():
         raise FileNotFoundError(f"calibration table not found at {p}")
@@ -461,7 +731,7 @@ class CalibrationStatus:
         """Both sizes in plain words."""
 
         def one(size: float, ci: tuple[float, float], n: int) -> str:
-            return f"{size:.3f} [{ci[0]:.3f}, {ci[1]:.3f}] (n={n})"
+            return f"{format_size(size, *ci)} (n={n})"
 
         return (
             f"size at {ALPHA:g}: {one(self.size_simulator, self.ci_simulator, self.n_simulator)} "
@@ -485,6 +755,26 @@ def status_from_counts(counts: Sequence[tuple[int, int]], alpha: float = ALPHA) 
     (``sqrt(alpha (1 - alpha) / n)``), ``conservative`` if one falls that
     far below and none above, ``calibrated`` otherwise; ``not measured``
     when no source has replicates.
+
+    Parameters
+    ----------
+    counts : sequence of (int, int)
+        ``(rejections, replicates)`` of each source; sources without
+        replicates are ignored.
+    alpha : float
+        The nominal level.
+
+    Returns
+    -------
+    str
+        ``"calibrated"``, ``"conservative"``, ``"miscalibrated"`` or
+        ``"not measured"``.
+
+    References
+    ----------
+    .. [1] Hicken, A., & Mebane, W. R. (2017). A Guide to Elections
+       Forensics. USAID DRG Center Research and Innovation Grants Working
+       Paper (sizes measured on clean elections).
 
     Examples
     --------
@@ -525,6 +815,20 @@ def calibration_status(
     CalibrationStatus
         Rejections and replicates pooled over controls per source, the
         status by :func:`status_from_counts`, rates with Wilson intervals.
+
+    References
+    ----------
+    .. [1] Wilson, E. B. (1927). Probable inference, the law of succession,
+       and statistical inference. JASA 22(158), 209–212.
+       doi:10.1080/01621459.1927.10502953
+
+    Examples
+    --------
+    >>> s = calibration_status("integer_percentages", "-")
+    >>> s.status, s.n_simulator, s.n_placebo
+    ('calibrated', 1200, 96)
+    >>> s.describe()
+    'size at 0.05: 0.040 [0.030, 0.053] (n=1200) simulated, 0.031 [0.011, 0.088] (n=96) placebo'
     """
     table = calibration_table() if table is None else table
     rows = table[(table["test"] == test) & (table["null"] == null)]
@@ -560,6 +864,19 @@ def calibration_summary(table: pd.DataFrame | None = None) -> pd.DataFrame:
         ``test``, ``null``, ``size_simulator``, ``ci_low_simulator``,
         ``ci_high_simulator``, ``n_simulator``, the same for ``placebo``,
         and ``status`` (rule of :func:`status_from_counts`).
+
+    References
+    ----------
+    .. [1] Wilson, E. B. (1927). Probable inference, the law of succession,
+       and statistical inference. JASA 22(158), 209–212.
+       doi:10.1080/01621459.1927.10502953
+
+    Examples
+    --------
+    >>> s = calibration_summary().set_index(["test", "null"])
+    >>> row = s.loc[("dip_turnout", "-")]
+    >>> int(row["n_simulator"]), row["status"]
+    (600, 'conservative')
     """
     table = calibration_table() if table is None else table
     rows = []

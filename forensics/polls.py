@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from forensics._compat import renamed_parameters
 from forensics.election import DataError
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "read_pollsters",
     "source_distances",
     "two_party",
+    "unit_variances",
 ]
 
 CLASSES = ("independent", "government-aligned", "unknown")
@@ -68,6 +70,26 @@ def _two(candidates: Sequence[str]) -> tuple[str, str]:
 def quantities(candidates: Sequence[str]) -> tuple[str, str, str]:
     """The quantities reported for two candidates: their keys and ``"margin"``.
 
+    Parameters
+    ----------
+    candidates : sequence of two str
+        The two candidates' keys; the margin is the first minus the second.
+
+    Returns
+    -------
+    tuple of str
+        ``(A, B, "margin")``.
+
+    Raises
+    ------
+    ValueError
+        Unless two distinct keys other than ``"margin"`` are given.
+
+    References
+    ----------
+    .. [1] Kish, L. (1965). Survey Sampling. Wiley. ISBN 978-0-471-48900-9
+       (shares and their difference as the quantities of a poll).
+
     Examples
     --------
     >>> quantities(("a", "b"))
@@ -77,11 +99,16 @@ def quantities(candidates: Sequence[str]) -> tuple[str, str, str]:
     return a, b, "margin"
 
 
-def _read_table(path: str | Path) -> pd.DataFrame:
+def _read_table(path: str | Path, need: Sequence[str], table: str) -> pd.DataFrame:
+    """A CSV as text, with the columns ``need`` checked."""
     p = Path(path)
     if not p.is_file():
         raise FileNotFoundError(f"{p} does not exist")
-    return pd.read_csv(p, dtype=str, keep_default_na=False)
+    df = pd.read_csv(p, dtype=str, keep_default_na=False)
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        raise DataError(f"{table} table: missing column(s) {missing}")
+    return df
 
 
 def read_pollsters(path: str | Path) -> pd.DataFrame:
@@ -103,17 +130,27 @@ def read_pollsters(path: str | Path) -> pd.DataFrame:
     forensics.DataError
         A column is missing, a class is unknown (the rows are named) or a
         pollster is listed twice.
+
+    References
+    ----------
+    .. [1] Kish, L. (1965). Survey Sampling. Wiley. ISBN 978-0-471-48900-9
+       (house effects: why the source of a poll is recorded with it).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "pollsters.csv"
+    >>> _ = path.write_text("pollster,class,basis,source\\nP1,independent,record,url\\n"
+    ...                     "P2,government-aligned,state contract,url\\n")
+    >>> read_pollsters(path)[["pollster", "class"]].to_numpy().tolist()
+    [['P1', 'independent'], ['P2', 'government-aligned']]
     """
-    df = _read_table(path)
-    need = ["pollster", "class", "basis", "source"]
-    missing = [c for c in need if c not in df.columns]
-    if missing:
-        raise DataError(f"pollsters table: missing column(s) {missing}")
+    df = _read_table(path, ["pollster", "class", "basis", "source"], "pollsters")
     bad = ~df["class"].isin(CLASSES)
     if bad.any():
         raise DataError(
-            f"pollsters table: class must be one of {CLASSES}; rows {list(np.flatnonzero(bad))} "
-            f"have {df.loc[bad, 'class'].tolist()}"
+            f"pollsters table: class must be one of {CLASSES}; "
+            f"rows {np.flatnonzero(bad).tolist()} have {df.loc[bad, 'class'].tolist()}"
         )
     if df["pollster"].duplicated().any():
         raise DataError(
@@ -123,16 +160,32 @@ def read_pollsters(path: str | Path) -> pd.DataFrame:
     return df
 
 
-def _to_float(df: pd.DataFrame, columns: Sequence[str], table: str) -> None:
+def _to_float(df: pd.DataFrame, columns: Sequence[str], table: str) -> pd.DataFrame:
+    """Text columns to float in place (empty cells become NaN, anything else must parse)."""
     for col in columns:
         text = df[col].astype(str).str.strip()
         values = pd.to_numeric(text, errors="coerce")
         bad = values.isna() & (text != "")
         if bad.any():
             raise DataError(
-                f"{table}: non-numeric value(s) in column {col!r}: {text[bad].tolist()[:5]}"
+                f"{table}: non-numeric value(s) in column {col!r}: "
+                f"{text[bad].tolist()[:5]} (rows {np.flatnonzero(bad).tolist()[:5]})"
             )
         df[col] = values.astype(float)
+    return df
+
+
+def _to_dates(text: pd.Series, table: str, column: str) -> pd.Series:
+    """ISO dates from text; empty cells become NaT, anything else must parse."""
+    text = text.astype(str).str.strip()
+    dates = pd.to_datetime(text.where(text != ""), errors="coerce", format="ISO8601")
+    bad = dates.isna() & (text != "")
+    if bad.any():
+        raise DataError(
+            f"{table}: value(s) in column {column!r} are not ISO dates: "
+            f"{text[bad].tolist()[:5]} (rows {np.flatnonzero(bad).tolist()[:5]})"
+        )
+    return dates
 
 
 def _classify(df: pd.DataFrame, pollsters: pd.DataFrame | None) -> pd.DataFrame:
@@ -181,19 +234,35 @@ def read_polls(
     Raises
     ------
     forensics.DataError
-        A column is missing or a number is not numeric (the values are
-        named).
+        A column is missing, or a number or a date does not parse (the
+        values and rows are named).
+
+    References
+    ----------
+    .. [1] Kish, L. (1965). Survey Sampling. Wiley. ISBN 978-0-471-48900-9.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "polls.csv"
+    >>> _ = path.write_text(
+    ...     "pollster,fieldwork_start,fieldwork_end,sample_size,a_pct,b_pct,other_pct,"
+    ...     "undecided_pct,source,notes\\n"
+    ...     "P1,2024-06-01,2024-06-05,1000,55,35,2,8,url,\\n"
+    ...     "P2,,,,40,50,,10,url,published 2024-06-20\\n")
+    >>> polls = read_polls(path, candidates=("a", "b"))
+    >>> polls[["pollster", "margin", "date_source", "class"]].to_numpy().tolist()
+    [['P1', 20.0, 'fieldwork', 'unknown'], ['P2', -10.0, 'notes', 'unknown']]
+    >>> str(polls["date"].iloc[1].date())
+    '2024-06-20'
     """
     a, b = _two(candidates)
-    df = _read_table(path)
     need = ["pollster", "fieldwork_start", "fieldwork_end", "sample_size", f"{b}_pct"]
     need += [f"{a}_pct", "other_pct", "undecided_pct", "source", "notes"]
-    missing = [c for c in need if c not in df.columns]
-    if missing:
-        raise DataError(f"polls table: missing column(s) {missing}")
+    df = _read_table(path, need, "polls")
     _to_float(df, ["sample_size", f"{b}_pct", f"{a}_pct", "other_pct", "undecided_pct"], "polls")
     for col in ("fieldwork_start", "fieldwork_end"):
-        df[col] = pd.to_datetime(df[col].replace("", None), errors="raise")
+        df[col] = _to_dates(df[col], "polls", col)
     df["margin"] = df[f"{a}_pct"] - df[f"{b}_pct"]
     from_notes = pd.to_datetime(df["notes"].str.extract(_ISO)[0], errors="coerce")
     date = df["fieldwork_end"].fillna(df["fieldwork_start"])
@@ -227,26 +296,40 @@ def read_exit_polls(
     Returns
     -------
     pandas.DataFrame
-        Qualified cells (``<14``, ``8 (name)``) become NaN in the numeric
-        column and are kept verbatim in ``<column>_as_published``; ``n`` is
-        the sample size where it is a plain number of voters; ``margin`` is
-        the first minus the second candidate.
+        Qualified cells (``<14``, ``8 (name)``) of the shares and of
+        ``polling_stations`` become NaN in the numeric column and are kept
+        verbatim in ``<column>_as_published``; ``n`` is the sample size
+        where it is a plain number of voters (``sample_size`` keeps the text
+        as published); ``margin`` is the first minus the second candidate.
 
     Raises
     ------
     forensics.DataError
         A column is missing.
+
+    References
+    ----------
+    .. [1] Kish, L. (1965). Survey Sampling. Wiley. ISBN 978-0-471-48900-9.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "exit.csv"
+    >>> _ = path.write_text(
+    ...     "type,pollster,sample_size,polling_stations,a_pct,b_pct,other_pct\\n"
+    ...     "exit_poll,E1,2000,100,60,35,5\\nexit_poll,E2,,,58,<14,\\n")
+    >>> ex = read_exit_polls(path, candidates=("a", "b"))
+    >>> ex[["pollster", "n", "margin", "b_pct_as_published"]].to_numpy().tolist()
+    [['E1', 2000.0, 25.0, '35'], ['E2', nan, nan, '<14']]
     """
     a, b = _two(candidates)
-    df = _read_table(path)
     need = ["type", "pollster", "sample_size", "polling_stations", f"{a}_pct", f"{b}_pct"]
-    missing = [c for c in [*need, "other_pct"] if c not in df.columns]
-    if missing:
-        raise DataError(f"exit polls table: missing column(s) {missing}")
+    df = _read_table(path, [*need, "other_pct"], "exit polls")
     for col in (f"{b}_pct", f"{a}_pct", "other_pct"):
         df[f"{col}_as_published"] = df[col]
         df[col] = pd.to_numeric(df[col].str.strip(), errors="coerce")
     df["n"] = pd.to_numeric(df["sample_size"].str.strip(), errors="coerce")
+    df["polling_stations_as_published"] = df["polling_stations"]
     df["polling_stations"] = pd.to_numeric(df["polling_stations"].str.strip(), errors="coerce")
     df["margin"] = df[f"{a}_pct"] - df[f"{b}_pct"]
     return _classify(df, pollsters)
@@ -284,6 +367,44 @@ def _dersimonian_laird(y: np.ndarray, v: np.ndarray, random: bool) -> dict[str, 
     return {"estimate": mu, "se": se, "tau2": tau2, "Q": q, "I2": i2}
 
 
+def unit_variances(p_a, p_b, *, candidates: Sequence[str]) -> dict[str, np.ndarray]:
+    """Variance of one respondent's answer for two shares and their margin.
+
+    Parameters
+    ----------
+    p_a, p_b : float or array_like
+        The two candidates' shares, as proportions (0 to 1).
+    candidates : sequence of two str
+        The two candidates' keys (the keys of the result).
+
+    Returns
+    -------
+    dict
+        ``{A: p_a (1 - p_a), B: p_b (1 - p_b), "margin": p_a + p_b - (p_a - p_b)^2}``:
+        divided by the sample size (and multiplied by a design effect) they
+        are the sampling variances of the shares and of the margin
+        ``p_a - p_b`` of a multinomial sample.
+
+    References
+    ----------
+    .. [1] Kish, L. (1965). Survey Sampling. Wiley. ISBN 978-0-471-48900-9.
+
+    Examples
+    --------
+    >>> v = unit_variances(0.5, 0.3, candidates=("a", "b"))
+    >>> {k: round(float(x), 4) for k, x in v.items()}
+    {'a': 0.25, 'b': 0.21, 'margin': 0.76}
+    """
+    a, b = _two(candidates)
+    p_a, p_b = np.asarray(p_a, dtype=float), np.asarray(p_b, dtype=float)
+    return {
+        a: p_a * (1 - p_a),
+        b: p_b * (1 - p_b),
+        "margin": p_a + p_b - (p_a - p_b) ** 2,
+    }
+
+
+@renamed_parameters(confidence="confidence_level")
 def poll_average(
     polls: pd.DataFrame,
     *,
@@ -295,7 +416,7 @@ def poll_average(
     drop_possible_duplicates: bool = True,
     election_day: str | None = None,
     by: str = "class",
-    confidence: float = 0.95,
+    confidence_level: float = 0.95,
 ) -> pd.DataFrame:
     """Weighted average of polls per class of pollster, with honest uncertainty.
 
@@ -325,8 +446,8 @@ def poll_average(
         ISO date the window counts back from (required with ``window``).
     by : str
         Column to group by (default the pollster class).
-    confidence : float
-        Level of the normal intervals.
+    confidence_level : float
+        Confidence level of the normal intervals (formerly ``confidence``).
 
     Returns
     -------
@@ -365,13 +486,25 @@ def poll_average(
        doi:10.1016/0197-2456(86)90046-2
     .. [2] Kish, L. (1965). Survey Sampling. Wiley (design effect).
        ISBN 978-0-471-48900-9.
+
+    Examples
+    --------
+    Three polls of one class; the margin is ``a - b`` in points:
+
+    >>> polls = pd.DataFrame({"a_pct": [50.0, 60.0, 55.0], "b_pct": [30.0, 20.0, 25.0],
+    ...                       "sample_size": [1000.0, 1000.0, 500.0],
+    ...                       "class": ["independent"] * 3})
+    >>> avg = poll_average(polls, candidates=("a", "b"), design_effect=1.0)
+    >>> m = avg.set_index("quantity").loc["margin"]
+    >>> round(float(m["estimate"]), 2), round(float(m["se"]), 2), int(m["k"])
+    (30.03, 6.48, 3)
     """
     if method not in ("random-effects", "fixed-effect"):
         raise ValueError(f"method must be 'random-effects' or 'fixed-effect', got {method!r}")
     if not design_effect >= 1:
         raise ValueError(f"design_effect must be >= 1, got {design_effect}")
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be in (0, 1), got {confidence}")
+    if not 0 < confidence_level < 1:
+        raise ValueError(f"confidence_level must be in (0, 1), got {confidence_level}")
     a, b = _two(candidates)
     need = [f"{a}_pct", f"{b}_pct", "sample_size", by]
     missing = [c for c in need if c not in polls.columns]
@@ -397,7 +530,7 @@ def poll_average(
         undated = df["date"].isna()
         in_window = ~undated & (df["date"] >= end - pd.Timedelta(days=int(window)))
         in_window &= df["date"] <= end
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    z = float(stats.norm.ppf(0.5 + confidence_level / 2))
     rows = []
     for group, sub in df.groupby(by, sort=True):
         dup = n_dup.loc[sub.index].astype(bool)
@@ -408,13 +541,10 @@ def poll_average(
         n = use["sample_size"].fillna(default_n).to_numpy(float)
         pa = use[f"{a}_pct"].to_numpy(float) / 100
         pb = use[f"{b}_pct"].to_numpy(float) / 100
-        series = {
-            a: (pa, pa * (1 - pa)),
-            b: (pb, pb * (1 - pb)),
-            "margin": (pa - pb, pa + pb - (pa - pb) ** 2),
-        }
-        for quantity, (y, var1) in series.items():
-            v = design_effect * np.maximum(var1, 1e-12) / n
+        var1 = unit_variances(pa, pb, candidates=(a, b))
+        series = {a: pa, b: pb, "margin": pa - pb}
+        for quantity, y in series.items():
+            v = design_effect * np.maximum(var1[quantity], 1e-12) / n
             res = _dersimonian_laird(y, v, method == "random-effects")
             rows.append(
                 {
@@ -467,6 +597,18 @@ def two_party(polls: pd.DataFrame, *, candidates: Sequence[str]) -> pd.DataFrame
     assumption that the undecided split like the decided. Passed to
     :func:`poll_average`, the average is then of the two-party shares among
     decided respondents, comparable with ``A / (A + B)`` of a count.
+
+    References
+    ----------
+    .. [1] Kish, L. (1965). Survey Sampling. Wiley. ISBN 978-0-471-48900-9
+       (the sample of the decided, ``n (A + B) / 100``).
+
+    Examples
+    --------
+    >>> polls = pd.DataFrame({"a_pct": [45.0], "b_pct": [30.0], "sample_size": [1000.0]})
+    >>> two_party(polls, candidates=("a", "b"))[["a_pct", "b_pct", "sample_size", "margin"]]
+       a_pct  b_pct  sample_size  margin
+    0   60.0   40.0        750.0    20.0
     """
     a, b = _two(candidates)
     need = [f"{a}_pct", f"{b}_pct", "sample_size"]
@@ -528,6 +670,24 @@ def classification_sensitivity(
     into each class of ``to``, and :func:`poll_average` is recomputed for
     the classes of ``to``. The results themselves are never a basis for
     the classification; this is a sensitivity analysis, not a fit.
+
+    References
+    ----------
+    .. [1] DerSimonian, R. & Laird, N. (1986). Meta-analysis in clinical
+       trials. Controlled Clinical Trials 7(3), 177-188.
+       doi:10.1016/0197-2456(86)90046-2
+
+    Examples
+    --------
+    >>> polls = pd.DataFrame({"pollster": ["P1", "P2", "P3"], "a_pct": [60.0, 40.0, 55.0],
+    ...                       "b_pct": [30.0, 50.0, 35.0], "sample_size": [1000.0] * 3,
+    ...                       "class": ["independent", "government-aligned", "unknown"]})
+    >>> sens = classification_sensitivity(polls, candidates=("a", "b"), to=["independent"])
+    >>> sens[["scenario", "class", "estimate", "k"]].round(1).to_numpy().tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['as classified', 'independent', 30.0, 1],
+     ['all unknown -> independent', 'independent', 25.0, 2],
+     ['P3 -> independent', 'independent', 25.0, 2]]
     """
     allowed = quantities(candidates)
     if quantity not in allowed:
@@ -633,6 +793,18 @@ def count_rows(
         Three rows (``A``, ``B``, ``margin``) with ``se = 0`` (a count is not
         a sample) and ``lower = upper = estimate``.
 
+    Raises
+    ------
+    forensics.DataError
+        If ``counts`` lacks a candidate's key.
+
+    References
+    ----------
+    .. [1] DerSimonian, R. & Laird, N. (1986). Meta-analysis in clinical
+       trials. Controlled Clinical Trials 7(3), 177-188.
+       doi:10.1016/0197-2456(86)90046-2 (a complete count enters the
+       comparison with no sampling variance).
+
     Examples
     --------
     >>> count_rows("x", "announced", {"a": 60, "b": 30}, candidates=("a", "b"), valid=100)[
@@ -640,6 +812,9 @@ def count_rows(
     [['a', 60.0], ['b', 30.0], ['margin', 30.0]]
     """
     a, b = _two(candidates)
+    absent = [k for k in (a, b) if k not in counts]
+    if absent:
+        raise DataError(f"counts of {source!r}: no entry for {absent}; keys {list(counts)}")
     va, vb = float(counts[a]), float(counts[b])
     rows = []
     for q, val in ((a, va), (b, vb), ("margin", va - vb)):
@@ -686,6 +861,18 @@ def source_distances(table: pd.DataFrame, quantities: Sequence[str] | None = Non
     .. [1] DerSimonian, R. & Laird, N. (1986). Meta-analysis in clinical
        trials. Controlled Clinical Trials 7(3), 177-188.
        doi:10.1016/0197-2456(86)90046-2
+
+    Examples
+    --------
+    A poll average of 20 ± 5 points against a count of 30:
+
+    >>> poll = pd.DataFrame([("poll", "poll average", "margin", 20.0, 5.0, 10.2, 29.8,
+    ...                       3.0, "")], columns=list(_TABLE_COLUMNS))
+    >>> count = count_rows("count", "announced", {"a": 60, "b": 30}, candidates=("a", "b"),
+    ...                    valid=100)
+    >>> comp = source_distances(pd.concat([poll, count]), ["margin"])
+    >>> comp.distances[["source_a", "source_b", "difference", "z"]].to_numpy().tolist()
+    [['poll', 'count', -10.0, -2.0], ['count', 'poll', 10.0, 2.0]]
     """
     missing = [c for c in _TABLE_COLUMNS if c not in table.columns]
     if missing:

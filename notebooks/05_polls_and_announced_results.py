@@ -50,7 +50,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from forensics import datasets
 from forensics.bulletins import (
@@ -58,6 +57,8 @@ from forensics.bulletins import (
     coverage_bounds,
     coverage_selectivity_test,
     impute_uncovered,
+    round_percentage_excess_test,
+    round_percentage_hits,
     round_percentage_scan,
     round_percentage_test,
 )
@@ -76,7 +77,13 @@ from forensics.cases.venezuela_2024 import (
 )
 from forensics.figures import savefig, style
 from forensics.plots.polls import plot_comparison, plot_polls
-from forensics.polls import classification_sensitivity, poll_average, two_party
+from forensics.polls import (
+    classification_sensitivity,
+    count_rows,
+    poll_average,
+    source_distances,
+    two_party,
+)
 
 pd.set_option("display.width", 120)
 
@@ -261,21 +268,30 @@ zmat.index.name = None
 print(zmat.to_string(na_rep="n/a", formatters={c: f1 for c in zmat.columns}))
 
 # %%
-tp_avg = tp.set_index("class")
-rows = []
-for src in (
+averages = tp.assign(source="polls: " + tp["class"], kind="poll average", n=tp["k"], note="")
+rows = [averages[["source", "kind", "quantity", "estimate", "se", "lower", "upper", "n", "note"]]]
+counts = (
     "actas V2 (opposition)",
     "actas QR decoding",
     "CNE first bulletin",
     "CNE second bulletin",
-):
-    g = wide.loc[src, "gonzalez"]
-    m = wide.loc[src, "maduro"]
-    row = {"source": src, "two_party_margin": 100 * (g - m) / (g + m)}
-    for cls in ("independent", "government-aligned"):
-        a = tp_avg.loc[cls]
-        row[f"z vs {cls}"] = (row["two_party_margin"] - a["estimate"]) / a["se"]
-    rows.append(row)
+)
+for src in counts:
+    g, m = wide.loc[src, "gonzalez"], wide.loc[src, "maduro"]
+    two = {"gonzalez": g, "maduro": m}
+    rows.append(count_rows(src, "count", two, candidates=POLL_CANDIDATES, valid=g + m))
+tp_z = source_distances(pd.concat(rows, ignore_index=True), ["margin"])
+rows = [
+    {
+        "source": src,
+        "two_party_margin": tp_z.wide().loc[src, "margin"],
+        **{
+            f"z vs {cls}": tp_z.z().loc[src, f"polls: {cls}"]
+            for cls in ("independent", "government-aligned")
+        },
+    }
+    for src in counts
+]
 print("two-party margin (G - M) / (G + M), and its distance from the two-party poll averages")
 print(
     pd.DataFrame(rows).to_string(index=False, formatters={c: f1 for c in rows[0] if c != "source"})
@@ -374,7 +390,7 @@ N = 2_000_000
 c_m = rng.integers(4_500_000, 5_800_000, size=N)
 c_g = rng.integers(3_800_000, 5_000_000, size=N)
 split = np.stack([c_m, c_g, T - c_m - c_g])
-hit = np.abs(split - T * np.round(split * 1000 / T) / 1000) <= 0.5
+_, _, hit = round_percentage_hits(split, T)
 q = 1000 / T
 rates = ", ".join(f"{1e4 * x:.3f}" for x in hit.mean(axis=1))
 print(f"q = {1e4 * q:.3f} per 10,000; simulated hit rates (Maduro, González, others): {rates}")
@@ -383,7 +399,7 @@ print(f"splits where all three hit: {int(hit.all(axis=0).sum())} (expected {N * 
 p1, p2 = rng.integers(1, 450, size=(2, 200_000))
 a1, a2 = np.round(T * p1 / 1000), np.round(T * p2 / 1000)
 third = T - a1 - a2
-hit3 = np.abs(third - T * np.round(third * 1000 / T) / 1000) <= 0.5
+_, _, hit3 = round_percentage_hits(third, T)
 print(f"third count hits given two exact products: {hit3.mean():.4f} (theory 0.75, sd 0.001)")
 
 # %% [markdown]
@@ -391,29 +407,28 @@ print(f"third count hits given two exact products: {hit3.mean():.4f} (theory 0.7
 # hit at rate q. Applied to every municipality's totals (González or Maduro, Maduro or
 # Capriles, and the rest) in the 2024 actas and the 2013 official results, the observed
 # hits should match `Σ k q`, and the units where all three hit should match
-# `Σ ¾ q²`; the Poisson tail probability of the observed number is given.
+# `Σ ¾ q²`; the Poisson tail probability of the observed number is given
+# (`round_percentage_excess_test`).
 
 # %%
 rows = []
 for e, cands in ((v2, ("Gonzalez", "Maduro")), (e13, ("Maduro", "Capriles"))):
     scan = round_percentage_scan(e, "municipality", candidates=cands)
-    exp_hits = float((scan["k"] * scan["q"]).sum())
-    exp_all = float(scan["p_all_hit"].sum())
-    obs_all = int(scan["all_hit"].sum())
-    big = scan["valid"] >= 10_000
+    every = round_percentage_excess_test(scan)
+    big = round_percentage_excess_test(scan, min_valid=10_000)
     rows.append(
         {
             "data": e.name,
-            "units": len(scan),
+            "units": every.n,
             "median_valid": float(scan["valid"].median()),
-            "hits": int(scan["hits"].sum()),
-            "expected_hits": exp_hits,
-            "all_three_hit": obs_all,
-            "expected_all": exp_all,
-            "P(>= all_three_hit)": float(stats.poisson.sf(obs_all - 1, exp_all)),
-            "units_10k+": int(big.sum()),
-            "all_hit_10k+": int(scan.loc[big, "all_hit"].sum()),
-            "expected_10k+": float(scan.loc[big, "p_all_hit"].sum()),
+            "hits": int(every.hits),
+            "expected_hits": every.expected_hits,
+            "all_three_hit": int(every.statistic),
+            "expected_all": every.expected,
+            "P(>= all_three_hit)": every.pvalue,
+            "units_10k+": big.n,
+            "all_hit_10k+": int(big.statistic),
+            "expected_10k+": big.expected,
         }
     )
 print(

@@ -54,6 +54,7 @@ import pandas as pd
 import forensics
 from forensics import datasets, digits
 from forensics.battery import TESTS, BatteryTest
+from forensics.calibration import format_size, size_reading
 from forensics.figures import savefig, style
 from forensics.plots import power_curves
 from forensics.power import DEFAULT_SCENARIOS, corner_rule, wilson_interval
@@ -123,10 +124,6 @@ with warnings.catch_warnings():
         rng=SEED,
         cache="cache",
     )
-# the Wilson bounds can miss an observed rate of 0 or 1 by a rounding error (~1e-18)
-for tab in (study, study_flat):
-    tab["ci_low"] = np.minimum(tab["ci_low"], tab["rate"])
-    tab["ci_high"] = np.maximum(tab["ci_high"], tab["rate"])
 print(f"with regions: {len(study)} rows; without regions (size only): {len(study_flat)} rows")
 for k in (0, 10, 16, 17, 100):
     lo, hi = wilson_interval(k, N_SIM)
@@ -138,10 +135,6 @@ for sc in DEFAULT_SCENARIOS:
 
 
 # %%
-def ci(rate: float, lo: float, hi: float) -> str:
-    return f"{rate:.3f} [{lo:.3f}, {hi:.3f}]"
-
-
 def size_rows(table: pd.DataFrame) -> pd.DataFrame:
     s = table[table["scenario"] == "clean"].set_index("test")
     return s
@@ -152,33 +145,23 @@ size = pd.DataFrame(
     {
         "runs": [f"{int(size_r.loc[t, 'n_run'])}/{N_SIM}" for t in size_r.index],
         "size (regions)": [
-            ci(size_r.loc[t, "rate"], size_r.loc[t, "ci_low"], size_r.loc[t, "ci_high"])
+            format_size(size_r.loc[t, "rate"], size_r.loc[t, "ci_low"], size_r.loc[t, "ci_high"])
             for t in size_r.index
         ],
         "median p": [f"{size_r.loc[t, 'median_p']:.3f}" for t in size_r.index],
         "size (no regions)": [
-            ci(size_f.loc[t, "rate"], size_f.loc[t, "ci_low"], size_f.loc[t, "ci_high"])
+            format_size(size_f.loc[t, "rate"], size_f.loc[t, "ci_low"], size_f.loc[t, "ci_high"])
             for t in size_r.index
         ],
         "median p (no reg.)": [f"{size_f.loc[t, 'median_p']:.3f}" for t in size_r.index],
     },
     index=size_r.index,
 )
-
-
-def calibration(low: float, high: float) -> str:
-    if low > ALPHA:
-        return "rejects clean data"
-    if high < ALPHA:
-        return "conservative"
-    return "consistent with alpha"
-
-
 size["reading (regions)"] = [
-    calibration(size_r.loc[t, "ci_low"], size_r.loc[t, "ci_high"]) for t in size_r.index
+    size_reading(size_r.loc[t, "ci_low"], size_r.loc[t, "ci_high"]) for t in size_r.index
 ]
 size["reading (no regions)"] = [
-    calibration(size_f.loc[t, "ci_low"], size_f.loc[t, "ci_high"]) for t in size_r.index
+    size_reading(size_f.loc[t, "ci_low"], size_f.loc[t, "ci_high"]) for t in size_r.index
 ]
 print(f"size at alpha = {ALPHA:g} (95 % Wilson interval), {N_SIM} clean elections each")
 print(size.to_string())
@@ -256,9 +239,9 @@ for regions, tab in ((True, size_r), (False, size_f)):
     label = "with regions" if regions else "without regions"
     r, a = tab.loc["digit_pairs"], pairs_10[regions]
     print(
-        f"digit_pairs size {label:15s}: counts >= 10 {ci(a['rate'], a['ci_low'], a['ci_high'])} "
+        f"digit_pairs size {label:15s}: counts >= 10 {format_size(a['rate'], a['ci_low'], a['ci_high'])} "
         f"({a['rejections']}/{a['n_run']}), counts >= 100 (battery) "
-        f"{ci(r['rate'], r['ci_low'], r['ci_high'])}"
+        f"{format_size(r['rate'], r['ci_low'], r['ci_high'])}"
     )
 
 
@@ -326,7 +309,7 @@ cal_show = pd.DataFrame(
         "test": cal["test"],
         "null": cal["null"],
         "simulator": [
-            f"{ci(r, lo, hi)} n={n}"
+            f"{format_size(r, lo, hi)} n={n}"
             for r, lo, hi, n in zip(
                 cal["size_simulator"],
                 cal["ci_low_simulator"],
@@ -336,7 +319,7 @@ cal_show = pd.DataFrame(
             )
         ],
         "placebo": [
-            f"{ci(r, lo, hi)} n={n}"
+            f"{format_size(r, lo, hi)} n={n}"
             for r, lo, hi, n in zip(
                 cal["size_placebo"],
                 cal["ci_low_placebo"],
@@ -402,7 +385,7 @@ power["condition"] = [
     for s, p, v in zip(power["scenario"], power["param"], power["value"], strict=True)
 ]
 power["cell"] = [
-    ci(r, lo, hi)
+    format_size(r, lo, hi)
     for r, lo, hi in zip(power["rate"], power["ci_low"], power["ci_high"], strict=True)
 ]
 order = list(dict.fromkeys(power["condition"]))

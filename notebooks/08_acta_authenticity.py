@@ -52,6 +52,7 @@ from forensics.authenticity import (
     acta_checks,
     duplicate_vote_test,
     forgery_bound,
+    forgery_curve,
     reading_agreement,
 )
 from forensics.cases.venezuela_2024 import (
@@ -172,14 +173,12 @@ print(f"turnout above 95 % in V1: {(v1.turnout > 0.95).sum()} actas")
 # %%
 rng = np.random.default_rng(20240728)
 dups = {
-    "all ten candidates, parish shares": duplicate_vote_test(
-        v2, group="parish", n_sim=199, rng=rng
-    ),
+    "all ten candidates, parish shares": duplicate_vote_test(v2, by="parish", n_sim=199, rng=rng),
     "González and Maduro, parish shares": duplicate_vote_test(
-        v2, columns=["Gonzalez", "Maduro"], group="parish", n_sim=199, rng=rng
+        v2, columns=["Gonzalez", "Maduro"], by="parish", n_sim=199, rng=rng
     ),
     "González and Maduro, centre shares": duplicate_vote_test(
-        v2, columns=["Gonzalez", "Maduro"], group="centre", n_sim=199, rng=rng
+        v2, columns=["Gonzalez", "Maduro"], by="centre", n_sim=199, rng=rng
     ),
 }
 dup_table = pd.DataFrame(
@@ -187,8 +186,7 @@ dup_table = pd.DataFrame(
         k: {
             "observed pairs": r.statistic,
             "expected pairs": r.expected,
-            "5-95 % of simulations": f"{np.percentile(r.null_distribution, 5):.0f}-"
-            f"{np.percentile(r.null_distribution, 95):.0f}",
+            "5-95 % of simulations": "{:.0f}-{:.0f}".format(*r.null_percentiles(5, 95)),
             "p (excess)": r.pvalue,
         }
         for k, r in dups.items()
@@ -277,7 +275,7 @@ registries = {
 }
 rows = []
 second = bulletin_counts(bulletins, "CNE second bulletin")["Gonzalez"]
-print("genuine covered actas:", int((np.cumsum(np.sort(g)) <= second).sum()))
+print("genuine covered actas:", forgery_bound(g, second, n_tables=30_026).n_genuine)
 for item, coverage in [
     ("CNE first bulletin", 0.80),
     ("CNE second bulletin", 0.9687),
@@ -321,16 +319,19 @@ print(pd.DataFrame(rows).to_string(index=False, float_format=lambda x: f"{x:,.1f
 # %%
 with style():
     fig, ax = plt.subplots(figsize=(6.5, 3.6))
-    asc = np.sort(g)
     for item, coverage, colour in [
         ("CNE first bulletin", 0.80, "C1"),
         ("CNE second bulletin", 0.9687, "C0"),
     ]:
         a = bulletin_counts(bulletins, item)
         b = forgery_bound(g, a["Gonzalez"], n_tables=30_026, coverage=coverage)
-        f = np.arange(0, b.n_shared + 1)
-        held = np.concatenate([[0.0], np.cumsum(asc)])[b.n_shared - f]
-        ax.plot(f, held / 1e6, color=colour, label=f"{item} ({coverage:.2%} of tables)")
+        curve = forgery_curve(g, n_tables=30_026, coverage=coverage)
+        ax.plot(
+            curve["forged"].to_numpy(),
+            curve["min_votes"].to_numpy() / 1e6,
+            color=colour,
+            label=f"{item} ({coverage:.2%} of tables)",
+        )
         ax.axhline(a["Gonzalez"] / 1e6, color=colour, ls="--", lw=0.8)
         ax.axvline(b.n_forged, color=colour, ls=":", lw=0.8)
     ax.set_xlim(0, 6000)

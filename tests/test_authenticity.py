@@ -10,6 +10,7 @@ from forensics.authenticity import (
     acta_checks,
     duplicate_vote_test,
     forgery_bound,
+    forgery_curve,
     reading_agreement,
 )
 from forensics.election import DataError, Election
@@ -46,7 +47,7 @@ def test_reading_agreement_by_hand():
     ]
     assert r.only_a == ["c2-1"]
     assert r.only_b == ["c3-1"]
-    with pytest.raises(KeyError, match="no column"):
+    with pytest.raises(DataError, match="no column"):
         reading_agreement(a, b, fields=["X"])
 
 
@@ -91,7 +92,7 @@ def test_acta_checks_flags_and_counts_set_aside_rows():
     assert c.n_flagged_rows == 6
     with pytest.raises(ValueError, match="not named"):
         acta_checks(e, code_column="code", code_pattern=r"\d+", code_levels={"x": "centre"})
-    with pytest.raises(KeyError, match="no column"):
+    with pytest.raises(DataError, match="no column"):
         acta_checks(e, unique_columns=["nope"])
     with pytest.raises(ValueError, match="together"):
         acta_checks(e, code_column="code")
@@ -143,6 +144,12 @@ def test_duplicate_test_detects_copied_sheets():
     assert r.pvalue < 0.02
     assert (r.pairs["size"] >= 2).all()
     assert r.null_distribution.shape == (99,)
+    lo, hi = r.null_percentiles(5, 95)
+    assert (lo, hi) == (
+        float(np.percentile(r.null_distribution, 5)),
+        float(np.percentile(r.null_distribution, 95)),
+    )
+    assert lo <= r.expected <= hi
 
 
 def test_duplicate_test_counts_pairs_by_hand_and_checks_input():
@@ -155,8 +162,14 @@ def test_duplicate_test_counts_pairs_by_hand_and_checks_input():
     assert r.pairs["stations"].tolist() == [["a", "b", "c"]]
     with pytest.raises(TypeError, match="Generator"):
         duplicate_vote_test(e, n_sim=9, rng=0)  # type: ignore[arg-type]
-    with pytest.raises(KeyError, match="no column"):
-        duplicate_vote_test(e, group="parish", rng=np.random.default_rng(0))
+    with pytest.raises(DataError, match="no column"):
+        duplicate_vote_test(e, by="parish", rng=np.random.default_rng(0))
+    # by centre: centre 1 pools (6, 4), centre 2 (4, 3); the old keyword still works
+    a = duplicate_vote_test(e, by="centre", n_sim=9, rng=np.random.default_rng(0))
+    with pytest.warns(DeprecationWarning, match="`group` was renamed `by`"):
+        b = duplicate_vote_test(e, group="centre", n_sim=9, rng=np.random.default_rng(0))
+    assert a.scalars() == b.scalars()
+    assert "pooled by centre" in a.null
 
 
 # ------------------------------------------------------- forgery bound
@@ -169,6 +182,27 @@ def test_forgery_bound_full_coverage_by_hand():
     assert r.share_forged_actas == 0.5
     assert r.share_forged_tables == 0.4
     assert forgery_bound([10, 40, 30, 20], 100, n_tables=5).n_forged == 0
+    # the two smallest actas (10 + 20 = 30 <= 45) stay genuine
+    assert r.n_genuine == 2
+
+
+def test_forgery_curve_by_hand():
+    # sorted 10, 20, 30, 40; all four actas covered: forging f of the largest leaves
+    # the 4 - f smallest, 100, 60, 30, 10, 0
+    c = forgery_curve([10, 40, 30, 20], n_tables=5)
+    assert c["forged"].tolist() == [0, 1, 2, 3, 4]
+    assert c["min_votes"].tolist() == [100.0, 60.0, 30.0, 10.0, 0.0]
+    # 80 % of 10 tables with 6 actas: 8 tables include at least 4 actas
+    c = forgery_curve([5, 1, 9, 3, 7, 2], n_tables=10, coverage=0.8)
+    assert c["min_votes"].tolist() == [11.0, 6.0, 3.0, 1.0, 0.0]
+    # the bound is the first row at or below the announced count
+    for announced in (0, 2, 6, 10, 11, 50):
+        b = forgery_bound([5, 1, 9, 3, 7, 2], announced, n_tables=10, coverage=0.8)
+        assert b.n_forged == int(c.loc[c["min_votes"] <= announced, "forged"].iloc[0])
+    with pytest.raises(ValueError, match="n_tables"):
+        forgery_curve([1, 2, 3], n_tables=2)
+    with pytest.raises(ValueError, match="coverage"):
+        forgery_curve([1, 2, 3], n_tables=5, coverage=0)
 
 
 def test_forgery_bound_partial_coverage_by_hand():
@@ -240,4 +274,4 @@ def test_duplicate_rejects_missing_counts():
     st["centre"] = st["centre"].astype(object)
     st.loc[1, "centre"] = None
     with pytest.raises(DataError, match="missing 'centre'"):
-        duplicate_vote_test(e.with_stations(st), group="centre", rng=np.random.default_rng(0))
+        duplicate_vote_test(e.with_stations(st), by="centre", rng=np.random.default_rng(0))

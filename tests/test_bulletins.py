@@ -14,6 +14,8 @@ from forensics.bulletins import (
     coverage_bounds,
     coverage_selectivity_test,
     impute_uncovered,
+    round_percentage_excess_test,
+    round_percentage_hits,
     round_percentage_scan,
     round_percentage_test,
 )
@@ -23,7 +25,8 @@ from forensics.cases.venezuela_2024 import (
     bulletin_counts,
     load_bulletins,
 )
-from forensics.election import Election
+from forensics.election import DataError, Election
+from forensics.results import EstimateResult
 
 # the synthetic tables name their candidates like the case study's
 GM = ("Gonzalez", "Maduro")
@@ -174,6 +177,25 @@ def test_imputation_recovers_truth_on_synthetic_election():
     truth = full[full["centre"].isin(missing)]
     im = impute_uncovered(covered, history, level="centre", candidates=GM)
     t = im.table.set_index("quantity")
+    # normal intervals: lower = imputed - z se with z = 1.959964 (95 %), 1.644854 (90 %)
+    np.testing.assert_allclose(t["lower"], t["imputed"] - 1.959964 * t["se"], rtol=1e-6)
+    assert im.confidence_level == im.level == 0.95
+    # an estimator: the national margin with its interval, no p-value
+    assert isinstance(im, EstimateResult)
+    assert (im.estimate, im.ci_low, im.ci_high) == (
+        im.margin["margin"],
+        im.margin["lower"],
+        im.margin["upper"],
+    )
+    assert (im.n, im.n_excluded) == (im.n_covered, im.n_new)
+    assert im.summary().startswith("transition regression on the history election")
+    with pytest.warns(DeprecationWarning, match="`confidence` was renamed"):
+        im90 = impute_uncovered(covered, history, candidates=GM, confidence=0.9)
+    t90 = im90.table.set_index("quantity")
+    np.testing.assert_allclose(t90["upper"], t90["imputed"] + 1.644854 * t90["se"], rtol=1e-6)
+    assert im90.confidence_level == 0.9
+    with pytest.raises(DataError, match="'Capriles'"):
+        impute_uncovered(covered, history, candidates=("Gonzalez", "Capriles"))
     assert im.n_covered == 240
     assert im.n_uncovered == 60
     for q, col in (("Gonzalez", "G"), ("Maduro", "M")):
@@ -248,8 +270,42 @@ def test_round_percentage_scan_by_hand():
     # all three hit with probability 0.75 q^2 = 0.0075
     assert scan.loc["b", "p_all_hit"] == pytest.approx(0.0075)
     assert scan.attrs["n_excluded"] == 0
-    with pytest.raises(KeyError, match="region"):
+    with pytest.raises(DataError, match="region"):
         round_percentage_scan(_actas(rows), "region", candidates=GM)
+    with pytest.raises(DataError, match="Capriles"):
+        round_percentage_scan(_actas(rows), "centre", candidates=("Gonzalez", "Capriles"))
+
+
+def test_round_percentage_excess_by_hand():
+    # three units: a hits on all counts (q = 1, p_all_hit = 1); b (q = 0.1, p = 0.0075)
+    # and c (q = 0.01, p = 0.75e-4) hit on all counts too. Observed 3 against
+    # lambda = 1.007575: P(X >= 3) = 1 - e^-l (1 + l + l^2 / 2) = 1 - 0.365100 * 2.515179 = 0.081700.
+    scan = pd.DataFrame(
+        {
+            "valid": [1_000, 10_000, 100_000],
+            "hits": [3, 3, 3],
+            "k": [3, 3, 3],
+            "q": [1.0, 0.1, 0.01],
+            "all_hit": [True, True, True],
+            "p_all_hit": [1.0, 0.0075, 0.000075],
+        }
+    )
+    r = round_percentage_excess_test(scan)
+    lam = 1.007575
+    assert r.statistic == 3
+    assert r.expected == pytest.approx(lam)
+    assert r.pvalue == pytest.approx(1 - np.exp(-lam) * (1 + lam + lam**2 / 2), rel=1e-9)
+    assert r.pvalue == pytest.approx(0.081700, abs=1e-6)
+    # expected single hits 3 * (1 + 0.1 + 0.01) = 3.33
+    assert r.hits == 9
+    assert r.expected_hits == pytest.approx(3.33)
+    assert r.effect_size == pytest.approx(3 / lam)
+    # units of 10,000 and more: 2 observed against 0.007575
+    big = round_percentage_excess_test(scan, min_valid=10_000)
+    assert (big.n, big.n_excluded, big.statistic) == (2, 1, 2.0)
+    assert big.pvalue == pytest.approx(1 - np.exp(-0.007575) * (1 + 0.007575), rel=1e-9)
+    with pytest.raises(DataError, match="p_all_hit"):
+        round_percentage_excess_test(scan.drop(columns="p_all_hit"))
 
 
 def test_round_percentage_scan_is_calibrated_on_simulated_counts():
@@ -277,3 +333,37 @@ def test_candidates_and_registry_are_required():
         round_percentage_scan(actas, "centre")
     with pytest.raises(ValueError, match="two candidates"):
         coverage_bounds(actas, registered_total=1000, candidates=("Gonzalez",))
+
+
+def test_bad_input_raises_data_error_naming_what_is_wrong():
+    actas = _actas([("a", 1, 500, 200, 100, 10)])
+    with pytest.raises(DataError, match=r"missing \['valid'\]"):
+        acta_consistency(
+            {"Gonzalez": 1, "Maduro": 1, "others": 1},
+            actas,
+            registered_total=1000,
+            candidates=GM,
+        )
+    with pytest.raises(DataError, match=r"\['Capriles'\] not candidate"):
+        coverage_bounds(actas, registered_total=1000, candidates=("Gonzalez", "Capriles"))
+    b = load_bulletins()
+    with pytest.raises(DataError, match="0 row"):
+        bulletin_counts(b, "no such item")
+    with pytest.raises(DataError, match="4 row"):
+        bulletin_counts(b, "CNE")
+
+
+def test_round_percentage_hits_by_hand_and_on_arrays():
+    # total 1,234: 617 is exactly 50 %; 124 is 10.0486 % -> 10.0 %, 123.4 votes, 0.6 off
+    pct, dev, hit = round_percentage_hits([617, 124], 1234)
+    np.testing.assert_allclose(pct, [50.0, 10.0])
+    np.testing.assert_allclose(dev, [0.0, 0.6], atol=1e-9)
+    assert hit.tolist() == [True, False]
+    # whole percentages (decimals=0): 10 % of 1,234 = 123.4, so 123 hits
+    assert round_percentage_hits(123, 1234, decimals=0)[2]
+    # totals broadcast against a matrix of counts, one column per unit
+    counts = np.array([[617, 500], [124, 250]])
+    _, _, hits = round_percentage_hits(counts, np.array([1234, 1000]))
+    assert hits.tolist() == [[True, True], [False, True]]
+    with pytest.raises(ValueError, match="decimals"):
+        round_percentage_hits([1], 10, decimals=-1)

@@ -18,6 +18,23 @@ def table() -> pd.DataFrame:
     return C.calibration_table()
 
 
+def test_size_reading_and_format_by_hand():
+    # Wilson 95 % for 17/200 (z^2 = 3.841459): centre (0.085 + z^2/400) / (1 + z^2/200)
+    # = 0.094604 / 1.019207 = 0.092821, half-width z sqrt(0.085 * 0.915 / 200 + z^2 / 160000)
+    # / 1.019207 = 1.959964 * 0.020320 / 1.019207 = 0.039075 -> [0.053746, 0.131896]: above
+    # 0.05; 16/200 -> [0.049841, 0.125989] contains it
+    lo, hi = C.wilson_interval(17, 200)
+    assert (float(lo), float(hi)) == pytest.approx((0.053746, 0.131896), abs=2e-6)
+    assert C.size_reading(lo, hi) == "rejects clean data"
+    assert C.size_reading(*C.wilson_interval(16, 200)) == "consistent with alpha"
+    # 0/200: [0, z^2 / (200 + z^2)] = [0, 0.018845] (the score formula evaluated in floating
+    # point gives 1.7e-18 for the lower end; the interval is clipped to hold the rate 0)
+    assert C.wilson_interval(0, 200)[0] == 0.0
+    assert C.size_reading(*C.wilson_interval(0, 200)) == "conservative"
+    assert C.size_reading(0.02, 0.04, alpha=0.01) == "rejects clean data"
+    assert C.format_size(0.085, lo, hi) == "0.085 [0.054, 0.132]"
+
+
 def test_status_rule_at_hand_computed_boundaries():
     # n = 200: se = sqrt(0.05 * 0.95 / 200) = 0.015411, so the band is 0.05 +- 0.030822,
     # i.e. [0.019178, 0.080822]: 16/200 = 0.080 is inside, 17/200 = 0.085 above;

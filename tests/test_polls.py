@@ -16,15 +16,18 @@ from forensics.cases.venezuela_2024 import (
     load_polls,
     load_pollsters,
 )
+from forensics.election import DataError
 from forensics.plots.polls import plot_comparison, plot_polls
 from forensics.polls import (
     classification_sensitivity,
     count_rows,
     poll_average,
     quantities,
+    read_exit_polls,
     read_polls,
     source_distances,
     two_party,
+    unit_variances,
 )
 
 matplotlib.use("Agg")
@@ -63,6 +66,15 @@ def test_poll_average_matches_hand_calculation():
     assert re_["se"] == pytest.approx(6.48243, abs=1e-4)
     assert re_["tau2"] == pytest.approx(116.757, abs=1e-2)  # 0.0116757 in points^2
     assert re_["lower"] == pytest.approx(30.0329 - 1.959964 * 6.48243, abs=1e-3)
+    # 90 %: z = 1.644854; the old keyword `confidence` still works, with a warning
+    re90 = poll_average(polls, candidates=AB, design_effect=1.0, confidence_level=0.9)
+    upper90 = re90.set_index("quantity").loc["margin", "upper"]
+    assert upper90 == pytest.approx(30.0329 + 1.644854 * 6.48243, abs=1e-3)
+    with pytest.warns(DeprecationWarning, match="`confidence` was renamed `confidence_level`"):
+        old = poll_average(polls, candidates=AB, design_effect=1.0, confidence=0.9)
+    pd.testing.assert_frame_equal(old, re90)
+    with pytest.raises(ValueError, match="confidence_level"):
+        poll_average(polls, candidates=AB, confidence_level=95)
     # the design effect scales the fixed-effect variance: se * sqrt(2)
     fe2 = poll_average(polls, candidates=AB, method="fixed-effect", design_effect=2.0)
     assert fe2.set_index("quantity").loc["margin", "se"] == pytest.approx(
@@ -333,3 +345,55 @@ def test_plot_labels_use_the_candidates_names():
     ax = plot_comparison(c, candidates=AB)
     assert ax.get_xlabel() == "a − b (points)"
     plt.close("all")
+
+
+def test_unit_variances_by_hand():
+    # p_a = 0.5, p_b = 0.3: 0.5 * 0.5 = 0.25, 0.3 * 0.7 = 0.21, 0.8 - 0.2^2 = 0.76
+    v = unit_variances(np.array([0.5, 0.6]), np.array([0.3, 0.2]), candidates=AB)
+    np.testing.assert_allclose(v["a"], [0.25, 0.24])
+    np.testing.assert_allclose(v["b"], [0.21, 0.16])
+    # 0.6 + 0.2 - 0.4^2 = 0.64
+    np.testing.assert_allclose(v["margin"], [0.76, 0.64])
+
+
+def test_bad_tables_name_rows_and_columns(tmp_path):
+    p = tmp_path / "polls.csv"
+    header = (
+        "pollster,fieldwork_start,fieldwork_end,sample_size,a_pct,b_pct,other_pct,"
+        "undecided_pct,source,notes\n"
+    )
+    p.write_text(
+        header + "P1,2024-01-01,2024-01-05,1000,50,30,5,15,s,\n"
+        "P2,2024-01-02,soon,n/a,60,20,5,15,s,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError, match=r"'sample_size': \['n/a'\] \(rows \[1\]\)"):
+        read_polls(p, candidates=AB)
+    p.write_text(header + "P2,2024-01-02,soon,900,60,20,5,15,s,\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"'fieldwork_end' are not ISO dates: \['soon'\]"):
+        read_polls(p, candidates=AB)
+    with pytest.raises(DataError, match=r"no entry for \['b'\]"):
+        count_rows("x", "announced", {"a": 1}, candidates=AB, valid=10)
+    with pytest.raises(FileNotFoundError):
+        read_polls(tmp_path / "none.csv", candidates=AB)
+
+
+def test_exit_polls_keep_qualified_cells_verbatim(tmp_path):
+    p = tmp_path / "exit.csv"
+    p.write_text(
+        "type,pollster,sample_size,polling_stations,a_pct,b_pct,other_pct\n"
+        "exit_poll,E1,2000,100,60,35,5\n"
+        'exit_poll,E2,about 900,"about 50",58,<14,\n',
+        encoding="utf-8",
+    )
+    ex = read_exit_polls(p, candidates=AB)
+    assert ex["n"].tolist()[0] == 2000.0
+    assert np.isnan(ex["n"].iloc[1])
+    assert ex["sample_size"].tolist() == ["2000", "about 900"]
+    assert ex["polling_stations"].iloc[0] == 100.0
+    assert np.isnan(ex["polling_stations"].iloc[1])
+    assert ex["polling_stations_as_published"].tolist() == ["100", "about 50"]
+    assert ex["b_pct_as_published"].tolist() == ["35", "<14"]
+    # 60 - 35 = 25; the second margin is unknown (b published as "<14")
+    assert ex["margin"].iloc[0] == 25.0
+    assert np.isnan(ex["margin"].iloc[1])

@@ -62,6 +62,28 @@ def plot_polls(
     Filled markers are dated by fieldwork, hollow ones by a date found in the
     notes (usually publication); undated polls are not drawn and their number
     is given in the legend title. Possible duplicates are drawn with an x.
+
+    References
+    ----------
+    .. [1] Jennings, W. & Wlezien, C. (2018). Election polling errors across
+       time and space. Nature Human Behaviour 2, 276-283.
+       doi:10.1038/s41562-018-0315-6 (polls read against the result).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from forensics.polls import count_rows, source_distances
+    >>> polls = pd.DataFrame({"date": pd.to_datetime(["2024-06-01", "2024-06-20", None]),
+    ...                       "date_source": ["fieldwork", "notes", "missing"],
+    ...                       "class": ["independent", "government-aligned", "unknown"],
+    ...                       "possible_duplicate": False, "a_pct": [55.0, 40.0, 50.0],
+    ...                       "b_pct": [35.0, 50.0, 30.0]})
+    >>> polls["margin"] = polls["a_pct"] - polls["b_pct"]
+    >>> comp = source_distances(count_rows("count", "announced", {"a": 48, "b": 45},
+    ...                                    candidates=("a", "b"), valid=100))
+    >>> ax = plot_polls(polls, comp, candidates=("a", "b"), marks=["count"])
+    >>> ax.get_legend().get_title().get_text(), ax.get_ylabel()
+    ('1 undated not shown', 'a − b (points)')
     """
     a, b, _ = quantities(candidates)
     column = {"margin": "margin", a: f"{a}_pct", b: f"{b}_pct"}
@@ -160,6 +182,23 @@ def plot_comparison(
     (e.g. an exit poll whose share was published as "<14") are
     listed with no marker. Colours mark the kind of source; the kind prefixes
     of exit polls and quick counts are shortened in the labels.
+
+    References
+    ----------
+    .. [1] Lewis, S. & Clarke, M. (2001). Forest plots: trying to see the
+       wood and the trees. BMJ 322, 1479-1480. doi:10.1136/bmj.322.7300.1479
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from forensics.polls import count_rows, source_distances
+    >>> rows = pd.concat([count_rows(name, "announced", votes, candidates=("a", "b"),
+    ...                              valid=100)
+    ...                   for name, votes in [("first", {"a": 48, "b": 45}),
+    ...                                       ("second", {"a": 44, "b": 50})]])
+    >>> ax = plot_comparison(source_distances(rows), candidates=("a", "b"), names=("A", "B"))
+    >>> [t.get_text() for t in ax.get_yticklabels()], ax.get_xlabel()
+    (['first', 'second'], 'A − B (points)')
     """
     allowed = quantities(candidates)
     if quantity not in allowed:

@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from forensics.election import DataError
+
 __all__ = ["power_curves"]
 
 
@@ -41,11 +43,36 @@ def power_curves(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Raises
+    ------
+    forensics.DataError
+        If ``table`` lacks a column of a :func:`~forensics.power_study`
+        table (a subclass of ``ValueError``).
+
+    References
+    ----------
+    .. [1] Wilson, E. B. (1927). Probable inference, the law of succession,
+       and statistical inference. JASA 22(158), 209–212.
+       doi:10.1080/01621459.1927.10502953 (the intervals drawn).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from forensics.calibration import wilson_interval
+    >>> table = pd.DataFrame({"test": "t", "candidate": "A", "param": ["", "fraction"],
+    ...                       "scenario": ["clean", "stuffing"], "value": [0.0, 0.1],
+    ...                       "rejections": [1, 15], "n_run": 20, "n_sim": 20, "alpha": 0.05})
+    >>> table["rate"] = table["rejections"] / table["n_run"]
+    >>> table["ci_low"], table["ci_high"] = wilson_interval(table["rejections"], table["n_run"])
+    >>> ax = power_curves(table)
+    >>> ax.get_xlabel(), ax.get_title()
+    ('stuffing: fraction (0 = clean)', 'Size and power, 20 simulations per point (A)')
     """
     need = {"test", "candidate", "scenario", "param", "value", "rate", "ci_low", "ci_high"}
     missing = need - set(table.columns)
     if missing:
-        raise ValueError(f"table lacks column(s) {sorted(missing)}; pass a power_study table")
+        raise DataError(f"table lacks column(s) {sorted(missing)}; pass a power_study table")
     frauds = [s for s in dict.fromkeys(table["scenario"]) if s != "clean"]
     if scenario is None:
         if len(frauds) != 1:

@@ -213,7 +213,33 @@ def _actas_election(df: pd.DataFrame, on_invalid: str, **kwargs) -> Election:
 
 # ------------------------------------------------------------------ loaders
 def load_v1(paths: dict[str, Path], *, on_invalid: str = "set_aside") -> Election:
-    """The V1 acta file (24,532 actas, ``RE`` = registered electors)."""
+    """The V1 acta file (24,532 actas, ``RE`` = registered electors).
+
+    Parameters
+    ----------
+    paths : dict
+        Registry path -> local file (from :func:`forensics.datasets.fetch`).
+    on_invalid : {"set_aside", "raise"}
+        What to do with rows that fail validation (see
+        :meth:`forensics.Election.from_frame`); set-aside rows are kept in
+        ``Election.set_aside`` with their reason.
+
+    Returns
+    -------
+    Election
+
+    References
+    ----------
+    .. [1] The opposition's published actas, V1 compilation (GitHub ipince/vzlapi, commit
+       0b909f4).
+
+    Examples
+    --------
+    >>> from forensics.datasets._registry import fetch
+    >>> e = load_v1({f.path: fetch(f) for f in (V1,)})
+    >>> len(e), len(e.set_aside), e.candidates[:2]
+    (24532, 0, ('Gonzalez', 'Maduro'))
+    """
     df = _read_actas(Path(paths[V1.path]))
     return _actas_election(
         df,
@@ -237,6 +263,31 @@ def load_v2(paths: dict[str, Path], *, on_invalid: str = "set_aside") -> Electio
     The join is on the station id (centre, table). V2 tables absent from V1
     keep ``registered`` missing; a V1 key that occurs twice is not used (its
     V2 table also keeps ``registered`` missing) and is counted in the notes.
+
+    Parameters
+    ----------
+    paths : dict
+        Registry path -> local file (from :func:`forensics.datasets.fetch`).
+    on_invalid : {"set_aside", "raise"}
+        What to do with rows that fail validation (see
+        :meth:`forensics.Election.from_frame`); set-aside rows are kept in
+        ``Election.set_aside`` with their reason.
+
+    Returns
+    -------
+    Election
+
+    References
+    ----------
+    .. [1] The opposition's published actas, V2 compilation (GitHub Enyer182/analisis-
+       votaciones-venezuela-2024, commit 6b665d1).
+
+    Examples
+    --------
+    >>> from forensics.datasets._registry import fetch
+    >>> e = load_v2({f.path: fetch(f) for f in (V2, V1)})
+    >>> len(e), len(e.set_aside), e.candidates[:2]
+    (25073, 0, ('Gonzalez', 'Maduro'))
     """
     v2 = _read_actas(Path(paths[V2.path]))
     v1, _ = read_text_table(Path(paths[V1.path]))
@@ -278,7 +329,33 @@ def load_v2(paths: dict[str, Path], *, on_invalid: str = "set_aside") -> Electio
 
 
 def load_qr(paths: dict[str, Path], *, on_invalid: str = "set_aside") -> Election:
-    """The QR-code decoding of the actas (21,952 actas; candidate votes only)."""
+    """The QR-code decoding of the actas (21,952 actas; candidate votes only).
+
+    Parameters
+    ----------
+    paths : dict
+        Registry path -> local file (from :func:`forensics.datasets.fetch`).
+    on_invalid : {"set_aside", "raise"}
+        What to do with rows that fail validation (see
+        :meth:`forensics.Election.from_frame`); set-aside rows are kept in
+        ``Election.set_aside`` with their reason.
+
+    Returns
+    -------
+    Election
+
+    References
+    ----------
+    .. [1] The QR-code decoding of the actas cited in the dataset registry entry
+       ``venezuela-2024-qr``.
+
+    Examples
+    --------
+    >>> from forensics.datasets._registry import fetch
+    >>> e = load_qr({f.path: fetch(f) for f in (QR,)})
+    >>> len(e), len(e.set_aside), e.candidates[:2]
+    (21952, 0, ('Gonzalez', 'Maduro'))
+    """
     df, _ = read_text_table(Path(paths[QR.path]))
     if "Acta" not in df.columns:
         raise DataError(f"{QR.path}: no 'Acta' column; columns are {list(df.columns)}")
@@ -338,7 +415,34 @@ def _counts_2012(raw: pd.Series, column: str, lines: np.ndarray) -> np.ndarray:
 
 
 def load_2013(paths: dict[str, Path], *, on_invalid: str = "set_aside") -> Election:
-    """The 2013 mesa-level results with the 2012 Chávez/Capriles votes."""
+    """The 2013 mesa-level results with the 2012 Chávez/Capriles votes.
+
+    Parameters
+    ----------
+    paths : dict
+        Registry path -> local file (from :func:`forensics.datasets.fetch`).
+    on_invalid : {"set_aside", "raise"}
+        What to do with rows that fail validation (see
+        :meth:`forensics.Election.from_frame`); set-aside rows are kept in
+        ``Election.set_aside`` with their reason.
+
+    Returns
+    -------
+    Election
+
+    References
+    ----------
+    .. [1] Jiménez, R. & Hidalgo, M. (2014). Forensic analysis of Venezuelan elections during
+       the Chávez presidency. PLOS ONE 9(6), e100884.
+       doi:10.1371/journal.pone.0100884 (the compiled 2013 table).
+
+    Examples
+    --------
+    >>> from forensics.datasets._registry import fetch
+    >>> e = load_2013({f.path: fetch(f) for f in (R2013,)})
+    >>> len(e), len(e.set_aside), e.candidates[:2]
+    (39348, 28, ('Maduro', 'Capriles'))
+    """
     data = _read_bytes(Path(paths[R2013.path]))
     df, _ = read_text_table(data)
     # Header names contain newlines ("votos\nnulos"): the header spans several

@@ -78,7 +78,29 @@ STATE_NAMES = StateNames(
 
 
 def normalize_state_name(name: str) -> str:
-    """Fold a Venezuelan state name to a join key (:data:`STATE_NAMES`)."""
+    """Fold a Venezuelan state name to a join key (:data:`STATE_NAMES`).
+
+    Parameters
+    ----------
+    name : str
+        A state name as a source spells it (any case, with or without
+        accents or the prefix ``Edo.``).
+
+    Returns
+    -------
+    str
+        The key shared by every spelling of the state.
+
+    References
+    ----------
+    .. [1] Instituto Nacional de Estadística de Venezuela, administrative
+       boundaries (2021-02-23), the state names the keys follow.
+
+    Examples
+    --------
+    >>> normalize_state_name("Edo. Zulia"), normalize_state_name("DTTO. CAPITAL")
+    ('ZULIA', 'DISTRITO CAPITAL')
+    """
     return STATE_NAMES.key(name)
 
 
@@ -132,6 +154,25 @@ def load_states(paths: dict[str, Path], *, tolerance: float = TOLERANCE) -> Stat
         Registry path -> local file (from :func:`forensics.datasets.fetch`).
     tolerance : float
         Douglas–Peucker tolerance (degrees) of the rings kept for drawing.
+
+    Returns
+    -------
+    forensics.maps.StateBoundaries
+        One entry per state, with its rings simplified at ``tolerance``.
+
+    References
+    ----------
+    .. [1] Douglas, D. H. & Peucker, T. K. (1973). Algorithms for the
+       reduction of the number of points required to represent a digitized
+       line or its caricature. Cartographica 10(2), 112-122.
+       doi:10.3138/FM57-6770-U75U-7727
+
+    Examples
+    --------
+    >>> from forensics.datasets._registry import fetch
+    >>> states = load_states({f.path: fetch(f) for f in FILES})
+    >>> len(states.names)
+    25
     """
     import shapefile  # pyshp
 

@@ -10,17 +10,18 @@ quick counts (``exit_polls_2024.csv``).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from scipy import stats
 
+from forensics._compat import renamed_parameters
 from forensics.bulletins import data_file
 from forensics.election import DataError, Election
 from forensics.polls import (
     Comparison,
+    _to_dates,
+    _to_float,
     count_rows,
     poll_average,
     quantities,
@@ -28,6 +29,7 @@ from forensics.polls import (
     read_polls,
     read_pollsters,
     source_distances,
+    unit_variances,
 )
 
 #: The two leading candidates as named in the acta datasets (``Election``
@@ -68,20 +70,6 @@ GELMAN_2024 = (
 )
 
 
-def _numeric(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    for col in columns:
-        text = df[col].astype(str).str.strip()
-        values = pd.to_numeric(text, errors="coerce")
-        bad = values.isna() & (text != "")
-        if bad.any():
-            raise DataError(
-                f"non-numeric value(s) in column {col!r}: "
-                f"{text[bad].tolist()[:5]} (rows {list(np.flatnonzero(bad))[:5]})"
-            )
-        df[col] = values.astype(float)
-    return df
-
-
 def load_bulletins(path: str | Path | None = None) -> pd.DataFrame:
     """Read ``official_bulletins.csv``: CNE bulletins, registry, opposition totals.
 
@@ -96,6 +84,26 @@ def load_bulletins(path: str | Path | None = None) -> pd.DataFrame:
         One row per item, counts and percentages as float (NaN where the
         source does not state them), ``date`` as datetime, ``source`` and
         ``notes`` kept as text.
+
+    Raises
+    ------
+    forensics.DataError
+        A column is missing, or a count or a date does not parse (values
+        and rows named).
+
+    References
+    ----------
+    .. [1] Consejo Nacional Electoral, first and second bulletins of the
+       2024 presidential election (29 July and 2 August 2024), as compiled
+       with their sources in ``data/official_bulletins.csv``.
+
+    Examples
+    --------
+    >>> b = load_bulletins()
+    >>> b["item"].tolist()[:2]
+    ['CNE first bulletin', 'CNE second bulletin']
+    >>> int(b.loc[0, "valid_votes"])
+    10058774
     """
     df = pd.read_csv(data_file("official_bulletins.csv", path), dtype=str, keep_default_na=False)
     num = [
@@ -117,21 +125,49 @@ def load_bulletins(path: str | Path | None = None) -> pd.DataFrame:
     missing = [c for c in ["item", "date", *num] if c not in df.columns]
     if missing:
         raise DataError(f"official_bulletins: missing column(s) {missing}")
-    df = _numeric(df, num)
-    df["date"] = pd.to_datetime(df["date"], errors="coerce")
+    df = _to_float(df, num, "official_bulletins")
+    df["date"] = _to_dates(df["date"], "official_bulletins", "date")
     return df
 
 
 def bulletin_counts(bulletins: pd.DataFrame, item: str) -> dict[str, float]:
     """Counts of one row of the bulletins table, found by a case-insensitive prefix.
 
-    Returns ``{"Maduro", "Gonzalez", "others", "valid"}`` (float, NaN where
-    not stated): the announced totals that
-    :func:`forensics.bulletins.acta_consistency` takes.
+    Parameters
+    ----------
+    bulletins : pandas.DataFrame
+        As from :func:`load_bulletins`.
+    item : str
+        The start of the row's ``item`` (case-insensitive); it must match
+        exactly one row.
+
+    Returns
+    -------
+    dict
+        ``{"Maduro", "Gonzalez", "others", "valid"}`` (float, NaN where not
+        stated): the announced totals that
+        :func:`forensics.bulletins.acta_consistency` takes.
+
+    Raises
+    ------
+    forensics.DataError
+        If no row or several rows match (the items are listed).
+
+    References
+    ----------
+    .. [1] Consejo Nacional Electoral, first bulletin of the 2024
+       presidential election (29 July 2024).
+
+    Examples
+    --------
+    >>> bulletin_counts(load_bulletins(), "CNE first")
+    {'Maduro': 5150092.0, 'Gonzalez': 4445978.0, 'others': 462704.0, 'valid': 10058774.0}
     """
+    if "item" not in bulletins.columns:
+        raise DataError("bulletins: missing column 'item'; see load_bulletins")
     hit = bulletins[bulletins["item"].str.lower().str.startswith(item.lower())]
     if len(hit) != 1:
-        raise KeyError(
+        raise DataError(
             f"{len(hit)} row(s) of the bulletins table start with {item!r}; items are "
             f"{bulletins['item'].tolist()}"
         )
@@ -147,9 +183,27 @@ def bulletin_counts(bulletins: pd.DataFrame, item: str) -> dict[str, float]:
 def load_pollsters(path: str | Path | None = None) -> pd.DataFrame:
     """Read the pollster classification ``data/pollsters.csv``.
 
-    Columns ``pollster``, ``class`` (one of ``independent``,
-    ``government-aligned``, ``unknown``), ``basis`` and ``source``; see
-    :func:`forensics.polls.read_pollsters`.
+    Parameters
+    ----------
+    path : path-like, optional
+        Default: ``data/pollsters.csv`` next to the package.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``pollster``, ``class`` (one of ``independent``,
+        ``government-aligned``, ``unknown``), ``basis`` and ``source``; see
+        :func:`forensics.polls.read_pollsters`.
+
+    References
+    ----------
+    .. [1] The sources cited row by row in ``data/pollsters.csv`` (the basis
+       of each classification).
+
+    Examples
+    --------
+    >>> sorted(load_pollsters()["class"].unique())
+    ['government-aligned', 'independent', 'unknown']
     """
     return read_pollsters(data_file("pollsters.csv", path))
 
@@ -172,6 +226,16 @@ def load_polls(
     pandas.DataFrame
         As :func:`forensics.polls.read_polls` with
         ``candidates=POLL_CANDIDATES``: ``margin`` is González minus Maduro.
+
+    References
+    ----------
+    .. [1] The sources cited row by row in ``data/polls_2024.csv``.
+
+    Examples
+    --------
+    >>> polls = load_polls()
+    >>> len(polls), polls["class"].value_counts().to_dict()
+    (33, {'independent': 20, 'government-aligned': 9, 'unknown': 4})
     """
     cls = load_pollsters() if pollsters is None else pollsters
     return read_polls(data_file("polls_2024.csv", path), candidates=POLL_CANDIDATES, pollsters=cls)
@@ -182,10 +246,31 @@ def load_exit_polls(
 ) -> pd.DataFrame:
     """Read ``data/exit_polls_2024.csv`` with the classification joined.
 
-    Qualified cells (``<14``, ``8 (Ecarri)``) become NaN in the numeric
-    column and are kept verbatim in ``<column>_as_published``; ``n`` is the
-    sample size where it is a plain number of voters
-    (:func:`forensics.polls.read_exit_polls`).
+    Parameters
+    ----------
+    path : path-like, optional
+        Default: ``data/exit_polls_2024.csv`` next to the package.
+    pollsters : pandas.DataFrame, optional
+        A classification table like :func:`load_pollsters` (default: the
+        shipped one).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Qualified cells (``<14``, ``8 (Ecarri)``) become NaN in the numeric
+        column and are kept verbatim in ``<column>_as_published``; ``n`` is
+        the sample size where it is a plain number of voters
+        (:func:`forensics.polls.read_exit_polls`).
+
+    References
+    ----------
+    .. [1] The sources cited row by row in ``data/exit_polls_2024.csv``.
+
+    Examples
+    --------
+    >>> ex = load_exit_polls()
+    >>> ex.loc[0, "pollster"], float(ex.loc[0, "n"]), float(ex.loc[0, "margin"])
+    ('Edison Research', 6846.0, 34.0)
     """
     cls = load_pollsters() if pollsters is None else pollsters
     return read_exit_polls(
@@ -205,6 +290,7 @@ def _count_rows(source: str, kind: str, g: float, m: float, valid: float, note: 
     return [tuple(r) for r in rows.itertuples(index=False)]
 
 
+@renamed_parameters(confidence="confidence_level")
 def compare(
     polls: pd.DataFrame | None = None,
     *,
@@ -216,7 +302,7 @@ def compare(
     design_effect: float = 1.5,
     exit_design_effect: float = 2.0,
     window: int | None = None,
-    confidence: float = 0.95,
+    confidence_level: float = 0.95,
 ) -> Comparison:
     """Poll averages, exit polls, acta totals and CNE bulletins side by side.
 
@@ -239,8 +325,8 @@ def compare(
     exit_design_effect : float
         Design effect for exit polls with a stated number of voters (a
         cluster sample of polling places; 2 by default).
-    confidence : float
-        Level of the intervals.
+    confidence_level : float
+        Confidence level of the intervals (formerly ``confidence``).
 
     Returns
     -------
@@ -261,11 +347,17 @@ def compare(
     .. [1] DerSimonian, R. & Laird, N. (1986). Meta-analysis in clinical
        trials. Controlled Clinical Trials 7(3), 177-188.
        doi:10.1016/0197-2456(86)90046-2
+
+    Examples
+    --------
+    >>> comp = compare()
+    >>> comp.wide().loc[["polls: independent", "CNE first bulletin"], "margin"].round(1).tolist()
+    [34.6, -7.0]
     """
     polls = load_polls() if polls is None else polls
     bulletins = load_bulletins() if bulletins is None else bulletins
     exit_polls = load_exit_polls() if exit_polls is None else exit_polls
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    z = float(stats.norm.ppf(0.5 + confidence_level / 2))
     rows: list[tuple] = []
     avg = poll_average(
         polls,
@@ -273,7 +365,7 @@ def compare(
         design_effect=design_effect,
         window=window,
         election_day=ELECTION_DAY,
-        confidence=confidence,
+        confidence_level=confidence_level,
     )
     for cls in ("independent", "government-aligned"):
         sub = avg[avg["class"] == cls]
@@ -302,12 +394,9 @@ def compare(
             "maduro": r["maduro_pct"],
             "margin": r["margin"],
         }
-        pg, pm = r["gonzalez_pct"] / 100, r["maduro_pct"] / 100
-        var1 = {
-            "gonzalez": pg * (1 - pg),
-            "maduro": pm * (1 - pm),
-            "margin": pg + pm - (pg - pm) ** 2,
-        }
+        var1 = unit_variances(
+            r["gonzalez_pct"] / 100, r["maduro_pct"] / 100, candidates=POLL_CANDIDATES
+        )
         for q in QUANTITIES:
             est = vals[q]
             se = 100 * math.sqrt(exit_design_effect * var1[q] / n) if n > 0 else math.nan
