@@ -25,15 +25,15 @@ CASES = [
     ("simulate_95k", partial(simulate, SIZES, **FAIR, f_incremental=0.3, f_extreme=0.02, rng=2)),
     (
         "fit_95k_100x41_10real",
-        partial(fit, SIM, grid=ALPHA2, n_realizations=10, n_bootstrap=0, n_gof=0, rng=3),
+        partial(fit, SIM, grid=ALPHA2, n_realizations=10, n_resamples=0, n_gof=0, rng=3),
     ),
     (
         "fit_95k_100x41_10real_200boot",
-        partial(fit, SIM, grid=ALPHA2, n_realizations=10, n_bootstrap=200, n_gof=0, rng=3),
+        partial(fit, SIM, grid=ALPHA2, n_realizations=10, n_resamples=200, n_gof=0, rng=3),
     ),
     (
         "fit_95k_100x41_10real_100gof",
-        partial(fit, SIM, grid=ALPHA2, n_realizations=10, n_bootstrap=0, n_gof=100, rng=3),
+        partial(fit, SIM, grid=ALPHA2, n_realizations=10, n_resamples=0, n_gof=100, rng=3),
     ),
     ("shpilkin_95k", partial(shpilkin, SIM)),
 ]
@@ -45,7 +45,7 @@ if os.environ.get("FORENSICS_DATA_DIR"):
         CASES += [
             (
                 "fit_russia2011_100x41x5_10real",
-                partial(fit, RUSSIA, n_bootstrap=0, n_gof=0, rng=4),
+                partial(fit, RUSSIA, n_resamples=0, n_gof=0, rng=4),
             ),
             (
                 "fit_russia2011_default_200boot_100gof",

@@ -28,9 +28,9 @@ if os.environ.get("FORENSICS_DATA_DIR"):
         return maps.adjacency(_STATES)
 
     def clustering_9999():
-        maps.morans_i(_VALUES, _ADJ, permutations=9999, rng=1)
-        maps.local_morans_i(_VALUES, _ADJ, permutations=9999, rng=2)
-        maps.getis_ord_gi_star(_VALUES, _ADJ, permutations=9999, rng=3)
+        maps.morans_i(_VALUES, _ADJ, n_resamples=9999, rng=1)
+        maps.local_morans_i(_VALUES, _ADJ, n_resamples=9999, rng=2)
+        maps.getis_ord_gi_star(_VALUES, _ADJ, n_resamples=9999, rng=3)
 
     CASES = [
         ("boundaries: read + simplify (173,856 vertices)", read_and_simplify),

@@ -31,14 +31,14 @@ def _quiet(func, *args, **kwargs):
         return func(*args, **kwargs)
 
 
-def _fit_with_pool(election, n_bootstrap: int, rng: int):
+def _fit_with_pool(election, n_resamples: int, rng: int):
     with ProcessPoolExecutor(max_workers=2) as pool:
-        return _quiet(fit_mixture, election, n_bootstrap=n_bootstrap, rng=rng, executor=pool)
+        return _quiet(fit_mixture, election, n_resamples=n_resamples, rng=rng, executor=pool)
 
 
 CASES = [
     ("simulate_95k", partial(simulate_mixture, SIZES, **FAIR, pi=(0.8, 0.15, 0.05), rng=2)),
-    ("fit_95k_no_bootstrap", partial(_quiet, fit_mixture, SIM, n_bootstrap=0, rng=3)),
+    ("fit_95k_no_bootstrap", partial(_quiet, fit_mixture, SIM, n_resamples=0, rng=3)),
 ]
 if os.environ.get("FORENSICS_DATA_DIR"):
     from forensics import datasets
@@ -48,7 +48,7 @@ if os.environ.get("FORENSICS_DATA_DIR"):
         CASES += [
             (
                 "fit_russia2011_no_bootstrap",
-                partial(_quiet, fit_mixture, RUSSIA, n_bootstrap=0, rng=4),
+                partial(_quiet, fit_mixture, RUSSIA, n_resamples=0, rng=4),
             ),
             ("fit_russia2011_boot50_2proc", partial(_fit_with_pool, RUSSIA, 50, 4)),
         ]
@@ -58,9 +58,9 @@ TRUTHS = [(1.0, 0.0, 0.0), (0.9, 0.1, 0.0), (0.8, 0.15, 0.05), (0.6, 0.3, 0.1)]
 
 
 def _one(task: tuple) -> dict:
-    truth, seed, sizes, n_bootstrap = task
+    truth, seed, sizes, n_resamples = task
     e = simulate_mixture(sizes, **FAIR, pi=truth, rng=seed)
-    r = _quiet(fit_mixture, e, n_bootstrap=n_bootstrap, rng=seed + 1)
+    r = _quiet(fit_mixture, e, n_resamples=n_resamples, rng=seed + 1)
     row = {"truth": str(truth), "seed": seed, "gof_p": r.pvalue}
     for name, est, ci, true in zip(
         ("none", "incremental", "extreme"),
@@ -76,7 +76,7 @@ def _one(task: tuple) -> dict:
 
 
 def coverage_study(
-    n_datasets: int = 20, n_stations: int = 3000, n_bootstrap: int = 39, workers: int = 2
+    n_datasets: int = 20, n_stations: int = 3000, n_resamples: int = 39, workers: int = 2
 ) -> pd.DataFrame:
     """Coverage of the 95 % percentile intervals and bias of the weights, per truth.
 
@@ -93,7 +93,7 @@ def coverage_study(
     else:
         sizes = gen.integers(100, 3000, n_stations)
     tasks = [
-        (t, 1000 * k + i, sizes, n_bootstrap)
+        (t, 1000 * k + i, sizes, n_resamples)
         for k, t in enumerate(TRUTHS)
         for i in range(n_datasets)
     ]

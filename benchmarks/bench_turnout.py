@@ -16,7 +16,7 @@ import numpy as np
 
 from forensics import datasets
 from forensics.spikes import coarse_share_test, integer_percentage_test, small_station_test
-from forensics.turnout import fingerprint, shape_tests, turnout_share_association
+from forensics.turnout import fingerprint, shape_test, turnout_share_test
 
 CASES = []
 _E = {}
@@ -76,8 +76,8 @@ if os.environ.get("FORENSICS_DATA_DIR"):
             lambda: kobak_loop_mc(_E["e"]),
             "kobak notebook (reference loop)",
         ),
-        ("association russia-2011", lambda: turnout_share_association(_E["e"])),
-        ("shape n_boot=1000 russia-2011", lambda: shape_tests(_E["e"], rng=0)),
+        ("association russia-2011", lambda: turnout_share_test(_E["e"])),
+        ("shape n_resamples=1000 russia-2011", lambda: shape_test(_E["e"], rng=0)),
         ("coarse share RKD 1000 resamples russia-2011", lambda: coarse_share_test(_E["e"], rng=0)),
         (
             "small stations tik binomial 1000 russia-2011",

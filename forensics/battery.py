@@ -236,7 +236,7 @@ def _sobyanin(election: Election, candidate: str, rng: np.random.Generator, null
 
 def _dip(variable: str):
     def run(election: Election, candidate: str | None, rng: np.random.Generator, null: str):
-        r = turnout.shape_tests(election, candidate, n_boot=0, rng=rng)
+        r = turnout.shape_test(election, candidate, n_resamples=0, rng=rng)
         row = r.table.set_index("variable").loc[variable]
         return {
             "statistic": row["dip"],

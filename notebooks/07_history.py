@@ -437,7 +437,7 @@ with style():
 # %% [markdown]
 # ## 5. Turnout and share
 #
-# `forensics.turnout.turnout_share_association` gives the correlation of table turnout
+# `forensics.turnout.turnout_share_test` gives the correlation of table turnout
 # and share (Pearson and Spearman, unweighted and weighted by registered electors) and
 # the Sobyanin–Sukhovolsky regression of a candidate's votes / registered on turnout,
 # whose slope is the fraction of additional voters that went to the candidate; without
@@ -451,7 +451,7 @@ for year, e, cands in (
     ("2024", e24, ("Maduro", "Gonzalez")),
 ):
     for cand in cands:
-        r = turnout.turnout_share_association(e, cand, by="state")
+        r = turnout.turnout_share_test(e, cand, by="state")
         assocs[(year, cand)] = r
         c = r.correlations.set_index(["method", "weight"])
         g = r.groups
@@ -665,7 +665,7 @@ for year, e, cands in (
                 cand,
                 grid=grid,
                 n_realizations=10,
-                n_bootstrap=40 if default else 0,
+                n_resamples=40 if default else 0,
                 n_gof=50 if default else 0,
                 criterion=crit,
                 fair_model=fair_model,
