@@ -134,6 +134,12 @@ def normalize_state_name(name: str, names: StateNames | None = None) -> str:
     str
         The key (upper-case ASCII words separated by single spaces).
 
+    References
+    ----------
+    .. [1] Whistler, K. (ed.) Unicode Standard Annex #15: Unicode Normalization
+       Forms. The Unicode Consortium, https://www.unicode.org/reports/tr15/
+       (the NFKD decomposition that removes the accents).
+
     Examples
     --------
     >>> normalize_state_name("São  Paulo")
@@ -206,6 +212,12 @@ def join_states(
         A name matches no map unit and is not a known off-map unit (all such
         names are listed), two input names fold to the same unit, or a value
         is not numeric.
+
+    References
+    ----------
+    .. [1] Whistler, K. (ed.) Unicode Standard Annex #15: Unicode Normalization
+       Forms. The Unicode Consortium, https://www.unicode.org/reports/tr15/
+       (the NFKD decomposition that removes the accents).
 
     Examples
     --------
@@ -687,6 +699,13 @@ def adjacency(
     Islands have no land neighbours and stay isolated unless linked. The
     clustering tests exclude isolated units (and say so) because their
     spatial lag is undefined.
+
+    References
+    ----------
+    .. [1] Cliff, A. D., & Ord, J. K. (1981). *Spatial Processes: Models and
+       Applications*. Pion, London (contiguity weights, ch. 1).
+    .. [2] Anselin, L. (1988). *Spatial Econometrics: Methods and Models*.
+       Kluwer, Dordrecht, ch. 3 (rook and queen contiguity).
 
     Examples
     --------

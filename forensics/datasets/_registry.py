@@ -181,7 +181,7 @@ def available() -> dict[str, str]:
     --------
     >>> from forensics import datasets
     >>> names = datasets.available()
-    >>> "venezuela-2024" in names
+    >>> "albania-2013" in names
     True
     >>> names["albania-2013"]
     'Albania 2013 parliamentary, 5,508 stations (EFToolkit example); leader C035 (largest list)'

@@ -178,6 +178,12 @@ def choropleth(
     are drawn light grey with hatching and listed as
     "no data" in the legend: never left blank, never coloured as a value.
 
+    References
+    ----------
+    .. [1] Harrower, M. & Brewer, C. A. (2003). ColorBrewer.org: an online tool
+       for selecting colour schemes for maps. *The Cartographic Journal*
+       40(1), 27-37. doi:10.1179/000870403235002042
+
     Examples
     --------
     >>> from forensics.maps import StateBoundaries
@@ -270,6 +276,15 @@ def cluster_map(
     Returns
     -------
     matplotlib.axes.Axes
+
+    References
+    ----------
+    .. [1] Anselin, L. (1995). Local indicators of spatial association - LISA.
+       *Geographical Analysis* 27(2), 93-115.
+       doi:10.1111/j.1538-4632.1995.tb00338.x
+    .. [2] Harrower, M. & Brewer, C. A. (2003). ColorBrewer.org: an online tool
+       for selecting colour schemes for maps. *The Cartographic Journal*
+       40(1), 27-37. doi:10.1179/000870403235002042
 
     Examples
     --------
