@@ -108,6 +108,7 @@ from forensics.simulate import (
     round_percentages,
     stuff_ballots,
     switch_votes,
+    toy_election,
 )
 from forensics.spikes import (
     CoarseShareResult,
@@ -251,6 +252,7 @@ __all__ = [
     "swing_test",
     "switch_votes",
     "table_number_floor",
+    "toy_election",
     "turnout_quantiles",
     "turnout_share_association",
     "turnout_share_test",

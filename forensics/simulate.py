@@ -43,6 +43,7 @@ __all__ = [
     "round_percentages",
     "stuff_ballots",
     "switch_votes",
+    "toy_election",
 ]
 
 _PHI_MAX = 0.999  # intra-class correlation cap: beta parameters stay positive
@@ -1191,3 +1192,101 @@ def round_percentages(
     a["valid"] = np.where(ok, new_valid, a["valid"])
     a[cand] = np.where(ok, new_c, a[cand])
     return _finish(election, st, a, f"round percentages ({fraction:g} of stations, {cand})"), ok
+
+
+def toy_election(
+    n_stations: int = 300,
+    *,
+    turnout: float = 0.6,
+    share: float = 0.55,
+    n_regions: int = 3,
+    stations_per_district: int = 20,
+    rng: np.random.Generator | int | None = 0,
+) -> Election:
+    """A small clean two-candidate election, for examples and quick checks.
+
+    Station sizes are uniform on 200-799 registered voters; ballots are
+    ``Binomial(registered, turnout)`` and candidate ``"A"`` gets
+    ``Binomial(ballots, share)`` of them, ``"B"`` the rest (no invalid
+    ballots). Stations are split evenly into ``n_regions`` regions
+    (``"r1"``, ``"r2"``, ...) and into districts of
+    ``stations_per_district`` consecutive stations. Pure binomial counts:
+    no fraud and no overdispersion, so every test's null holds (up to the
+    tests' own approximations). For realistic clean elections built on a
+    real election's stations use :func:`clean_election`.
+
+    Parameters
+    ----------
+    n_stations : int
+        Number of stations (>= 1).
+    turnout : float
+        Probability that a registered voter casts a ballot, in (0, 1).
+    share : float
+        Probability that a ballot goes to ``"A"``, in (0, 1).
+    n_regions : int
+        Number of regions (>= 1, at most ``n_stations``).
+    stations_per_district : int
+        Stations per district (>= 1).
+    rng : numpy.random.Generator or int or None
+        Source of randomness (default seed 0, so that examples are stable).
+
+    Returns
+    -------
+    Election
+        Candidates ``["A", "B"]``, levels ``["region", "district"]``.
+
+    Raises
+    ------
+    ValueError
+        A parameter out of range.
+
+    References
+    ----------
+    .. [1] Mebane, W. R. (2006). Election forensics: Vote counts and
+       Benford's law. Summer Meeting of the Political Methodology Society
+       (binomial counts as the clean benchmark).
+
+    Examples
+    --------
+    >>> e = toy_election(300, rng=0)
+    >>> len(e.stations), e.candidates, e.levels
+    (300, ('A', 'B'), ('region', 'district'))
+    >>> e.stations["region"].value_counts().sort_index().tolist()
+    [100, 100, 100]
+    """
+    n_stations = int(n_stations)
+    if n_stations < 1:
+        raise ValueError(f"n_stations must be >= 1, got {n_stations}")
+    for name, value in (("turnout", turnout), ("share", share)):
+        if not 0.0 < float(value) < 1.0:
+            raise ValueError(f"{name} must lie in (0, 1), got {value}")
+    if not 1 <= int(n_regions) <= n_stations:
+        raise ValueError(f"n_regions must lie in [1, n_stations], got {n_regions}")
+    if int(stations_per_district) < 1:
+        raise ValueError(f"stations_per_district must be >= 1, got {stations_per_district}")
+    gen = np.random.default_rng(rng)
+    registered = gen.integers(200, 800, n_stations)
+    ballots = gen.binomial(registered, float(turnout))
+    a = gen.binomial(ballots, float(share))
+    region = np.arange(n_stations) * int(n_regions) // n_stations
+    frame = pd.DataFrame(
+        {
+            "station": np.arange(n_stations),
+            "region": [f"r{k + 1}" for k in region],
+            "district": np.arange(n_stations) // int(stations_per_district),
+            "registered": registered,
+            "ballots": ballots,
+            "A": a,
+            "B": ballots - a,
+        }
+    )
+    return Election.from_frame(
+        frame,
+        candidates=["A", "B"],
+        registered="registered",
+        ballots="ballots",
+        station="station",
+        levels=["region", "district"],
+        name="toy election",
+        source="forensics.simulate.toy_election",
+    )

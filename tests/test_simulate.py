@@ -147,3 +147,26 @@ def test_regions_recover_between_region_spread_and_mobilisation_correlates():
     r1 = np.corrcoef(e1.turnout, e1.share(t.leader))[0, 1]  # mobilisation favours the leader
     assert abs(r0) < 0.06  # SE of r with 4000 stations ~ 0.016
     assert r1 > 0.2
+
+
+def test_toy_election_counts_follow_its_rates():
+    from forensics.simulate import toy_election
+
+    e = toy_election(3000, turnout=0.7, share=0.4, n_regions=4, rng=5)
+    st = e.stations
+    assert len(st) == 3000
+    assert st["region"].nunique() == 4
+    assert st["district"].nunique() == 150
+    assert st["registered"].between(200, 799).all()
+    turnout = st["ballots"].sum() / st["registered"].sum()
+    share = st["A"].sum() / st["ballots"].sum()
+    # Binomial totals: SD of turnout ~ sqrt(.21 / 1.5e6) = 0.0004, of share ~ 0.0006.
+    assert abs(turnout - 0.7) < 0.002
+    assert abs(share - 0.4) < 0.003
+    assert (st["A"] + st["B"] == st["ballots"]).all()
+    same = toy_election(3000, turnout=0.7, share=0.4, n_regions=4, rng=5).stations
+    pd.testing.assert_frame_equal(st, same)
+    with pytest.raises(ValueError, match="turnout must lie in"):
+        toy_election(10, turnout=1.0)
+    with pytest.raises(ValueError, match="n_regions"):
+        toy_election(2, n_regions=3)
