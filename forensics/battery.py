@@ -600,18 +600,8 @@ def battery(
 
     Examples
     --------
-    >>> import numpy as np, pandas as pd
-    >>> from forensics import Election
-    >>> rng = np.random.default_rng(0)
-    >>> reg = rng.integers(200, 800, 300)
-    >>> ballots = rng.binomial(reg, 0.6)
-    >>> a = rng.binomial(ballots, 0.55)
-    >>> df = pd.DataFrame({"station": range(300), "region": np.repeat(["r1", "r2", "r3"], 100),
-    ...                    "district": np.repeat(range(15), 20), "registered": reg,
-    ...                    "ballots": ballots, "A": a, "B": ballots - a})
-    >>> e = Election.from_frame(df, candidates=["A", "B"], registered="registered",
-    ...                         ballots="ballots", station="station",
-    ...                         levels=["region", "district"])
+    >>> from forensics import toy_election
+    >>> e = toy_election(300, rng=0)
     >>> b = battery(e, tests=["last_digit", "integer_percentages"], rng=0)
     >>> b[["test", "candidate", "calibration"]].to_numpy().tolist()
     ... # doctest: +NORMALIZE_WHITESPACE

@@ -448,18 +448,8 @@ def simulator_size(
 
     Examples
     --------
-    >>> import numpy as np, pandas as pd
-    >>> from forensics import Election
-    >>> rng = np.random.default_rng(0)
-    >>> reg = rng.integers(200, 800, 300)
-    >>> ballots = rng.binomial(reg, 0.6)
-    >>> a = rng.binomial(ballots, 0.55)
-    >>> df = pd.DataFrame({"station": range(300), "region": np.repeat(["r1", "r2", "r3"], 100),
-    ...                    "district": np.repeat(range(15), 20), "registered": reg,
-    ...                    "ballots": ballots, "A": a, "B": ballots - a})
-    >>> e = Election.from_frame(df, candidates=["A", "B"], registered="registered",
-    ...                         ballots="ballots", station="station",
-    ...                         levels=["region", "district"])
+    >>> from forensics import toy_election
+    >>> e = toy_election(300, rng=0)
     >>> s = simulator_size(e, tests=["integer_percentages"], n_sim=4, n_stations=None, rng=1)
     >>> s[["test", "source", "replicates", "n_run", "rejections"]].to_numpy().tolist()
     [['integer_percentages', 'simulator', 4, 8, 0]]
@@ -538,18 +528,8 @@ def placebo_size(
 
     Examples
     --------
-    >>> import numpy as np, pandas as pd
-    >>> from forensics import Election
-    >>> rng = np.random.default_rng(0)
-    >>> reg = rng.integers(200, 800, 300)
-    >>> ballots = rng.binomial(reg, 0.6)
-    >>> a = rng.binomial(ballots, 0.55)
-    >>> df = pd.DataFrame({"station": range(300), "region": np.repeat(["r1", "r2", "r3"], 100),
-    ...                    "district": np.repeat(range(15), 20), "registered": reg,
-    ...                    "ballots": ballots, "A": a, "B": ballots - a})
-    >>> e = Election.from_frame(df, candidates=["A", "B"], registered="registered",
-    ...                         ballots="ballots", station="station",
-    ...                         levels=["region", "district"])
+    >>> from forensics import toy_election
+    >>> e = toy_election(300, rng=0)
     >>> p = placebo_size(e, tests=["integer_percentages"], min_stations=50, rng=1)
     >>> p[["test", "source", "replicates", "n_run", "rejections"]].to_numpy().tolist()
     [['integer_percentages', 'placebo', 3, 6, 0]]

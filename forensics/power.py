@@ -381,18 +381,8 @@ def power_study(
     Three simulated elections per condition, clean and with extreme fraud in
     5 % of the stations (a study worth reading takes hundreds):
 
-    >>> import numpy as np, pandas as pd
-    >>> from forensics import Election
-    >>> rng = np.random.default_rng(0)
-    >>> reg = rng.integers(200, 800, 300)
-    >>> ballots = rng.binomial(reg, 0.6)
-    >>> a = rng.binomial(ballots, 0.55)
-    >>> df = pd.DataFrame({"station": range(300), "region": np.repeat(["r1", "r2", "r3"], 100),
-    ...                    "district": np.repeat(range(15), 20), "registered": reg,
-    ...                    "ballots": ballots, "A": a, "B": ballots - a})
-    >>> e = Election.from_frame(df, candidates=["A", "B"], registered="registered",
-    ...                         ballots="ballots", station="station",
-    ...                         levels=["region", "district"])
+    >>> from forensics import toy_election
+    >>> e = toy_election(300, rng=0)
     >>> from forensics import simulate
     >>> extreme = FraudScenario("extreme fraud", simulate.extreme_fraud, "fraction", (0.05,))
     >>> table = power_study(template=e, tests=["last_digit", corner_rule()],
