@@ -9,7 +9,7 @@ from scipy import stats
 
 from forensics import calibration as C
 from forensics.battery import BatteryTest, battery
-from forensics.simulate import clean_election, extreme_fraud
+from forensics.simulate import clean_election, extreme_fraud, toy_election
 from tests.test_simulate import make_template
 
 
@@ -111,6 +111,22 @@ def test_regenerated_placebo_slice_matches_the_table(mirror, table):
     assert len(merged) == len(cheap)
     np.testing.assert_array_equal(merged["n_run"], merged["n_run_stored"])
     np.testing.assert_array_equal(merged["rejections"], merged["rejections_stored"])
+
+
+def test_measure_calibration_takes_an_election_as_control():
+    # an Election control is used as it is: its placebo rows are placebo_size's
+    # with the rng measure_calibration spawns for it, its name labels the rows
+    e = toy_election(600, rng=0)
+    t = C.measure_calibration(controls=[e], tests=["integer_percentages"], n_sim=2, rng=1)
+    assert t["control"].unique().tolist() == ["toy election"]
+    _, plc = np.random.default_rng(1).spawn(2)
+    p = C.placebo_size(e, tests=["integer_percentages"], rng=plc)
+    got = t[t["source"] == "placebo"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, p[got.columns].reset_index(drop=True))
+    # three regions of 200 stations, two candidates: six runs
+    assert got[["replicates", "n_run"]].to_numpy().tolist() == [[3, 6]]
+    sim = t[t["source"] == "simulator"]
+    assert sim[["replicates", "n_run"]].to_numpy().tolist() == [[2, 4]]
 
 
 def _always(p: float, name: str) -> BatteryTest:
