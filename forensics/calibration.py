@@ -606,33 +606,19 @@ def measure_calibration(
     rng = np.random.default_rng(rng)
     parts = []
     elections = [c if isinstance(c, Election) else control_election(c) for c in controls]
+    simulated: dict[str, Any] = {
+        "tests": tests,
+        "nulls": nulls,
+        "n_sim": n_sim,
+        "executor": executor,
+    }
     for e in elections:
         cut, plc = rng.spawn(2)
-        parts.append(
-            simulator_size(
-                e,
-                tests=tests,
-                nulls=nulls,
-                n_sim=n_sim,
-                n_stations=n_stations,
-                rng=cut,
-                executor=executor,
-                nested="only",
-            )
-        )
+        parts.append(simulator_size(e, n_stations=n_stations, rng=cut, nested="only", **simulated))
         parts.append(placebo_size(e, tests=tests, nulls=nulls, rng=plc))
     for e in elections:
         parts.append(
-            simulator_size(
-                e,
-                tests=tests,
-                nulls=nulls,
-                n_sim=n_sim,
-                n_stations=None,
-                rng=rng.spawn(1)[0],
-                executor=executor,
-                nested="skip",
-            )
+            simulator_size(e, n_stations=None, rng=rng.spawn(1)[0], nested="skip", **simulated)
         )
     table = pd.concat(parts, ignore_index=True)
     order = {"simulator": 0, "placebo": 1}
