@@ -420,16 +420,12 @@ def round_percentage_scan(
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from forensics import Election
-    >>> df = pd.DataFrame({"centre": ["a", "a", "b"], "table": [1, 2, 1],
-    ...                    "registered": [500, 400, 300], "A": [200, 150, 60],
-    ...                    "B": [100, 50, 90], "C": [10, 0, 5]})
-    >>> actas = Election.from_frame(df, candidates=["A", "B", "C"],
-    ...                             registered="registered", levels=["centre", "table"])
-    >>> scan = round_percentage_scan(actas, "centre", candidates=["A", "B"])
-    >>> scan[["unit", "valid", "hits", "k", "q"]].to_numpy().tolist()
-    [['a', 510, 3, 3, 1.0], ['b', 155, 3, 3, 1.0]]
+    >>> from forensics import toy_election
+    >>> scan = round_percentage_scan(toy_election(30, rng=0), "region", candidates=["A"])
+    >>> scan[["unit", "valid", "hits", "k"]].to_numpy().tolist()
+    [['r1', 2536, 0, 2], ['r2', 3701, 0, 2], ['r3', 3073, 2, 2]]
+    >>> scan["q"].round(3).tolist()
+    [0.394, 0.27, 0.325]
     """
     if level not in election.stations.columns:
         raise DataError(
@@ -767,18 +763,16 @@ def coverage_bounds(
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from forensics import Election
-    >>> df = pd.DataFrame({"centre": ["a", "a", "b"], "table": [1, 2, 1],
-    ...                    "registered": [500, 400, 300], "A": [200, 150, 60],
-    ...                    "B": [100, 50, 90], "C": [10, 0, 5]})
-    >>> actas = Election.from_frame(df, candidates=["A", "B", "C"],
-    ...                             registered="registered", levels=["centre", "table"])
-    >>> b = coverage_bounds(actas, registered_total=2000, candidates=["A", "B"])
+    Thirty covered stations with 15,489 registered voters, 2,000 more on the
+    registry:
+
+    >>> from forensics import toy_election
+    >>> b = coverage_bounds(toy_election(30, rng=0), registered_total=17489,
+    ...                     candidates=["A", "B"])
     >>> b[["scenario", "margin", "winner"]].to_numpy().tolist()
     ... # doctest: +NORMALIZE_WHITESPACE
-    [['actas only', 170.0, 'A'], ['all uncovered registered vote A', 970.0, 'A'],
-     ['all uncovered registered vote B', -630.0, 'B']]
+    [['actas only', 866.0, 'A'], ['all uncovered registered vote A', 2866.0, 'A'],
+     ['all uncovered registered vote B', -1134.0, 'B']]
     """
     if len(candidates) != 2:
         raise ValueError(f"candidates must name two candidates, got {candidates!r}")
@@ -1189,23 +1183,15 @@ def coverage_selectivity_test(
 
     Examples
     --------
-    >>> import numpy as np, pandas as pd
-    >>> from forensics import Election
-    >>> rng = np.random.default_rng(1)
-    >>> reg = rng.integers(300, 600, 12)
-    >>> old_a = rng.binomial(reg, 0.4)
-    >>> old_b = rng.binomial(reg - old_a, 0.5)
-    >>> history = Election.from_frame(
-    ...     pd.DataFrame({"centre": range(12), "registered": reg, "A": old_a, "B": old_b}),
-    ...     candidates=["A", "B"], registered="registered", levels=["centre"])
-    >>> now = pd.DataFrame({"centre": range(12), "registered": reg,
-    ...                     "A": rng.binomial(old_a, 0.9), "B": rng.binomial(old_b, 0.8),
-    ...                     "C": rng.binomial(50, 0.2, 12)})
-    >>> actas = Election.from_frame(now[:9], candidates=["A", "B", "C"],
-    ...                             registered="registered", levels=["centre"])
-    >>> r = coverage_selectivity_test(actas, history, candidate="A")
+    Twelve districts in the history election, the first nine covered now
+    (only the unit codes of ``actas`` matter):
+
+    >>> from forensics import toy_election
+    >>> history = toy_election(240, rng=1)
+    >>> actas = history.subset(history.stations["district"].to_numpy() < 9)
+    >>> r = coverage_selectivity_test(actas, history, level="district", candidate="A")
     >>> round(r.share_covered, 3), round(r.share_uncovered, 3), round(r.pvalue, 2)
-    (0.572, 0.574, 0.94)
+    (0.551, 0.545, 0.42)
     """
     candidate = history.leader if candidate is None else candidate
     if candidate not in history.candidates:
