@@ -6,7 +6,8 @@ injects each fraud scenario with known truth (:mod:`forensics.simulate`),
 runs the battery's tests (:data:`forensics.battery.TESTS`) and tabulates
 how often each rejects at level ``alpha``: the size on clean data and the
 power under each scenario and strength, with Wilson intervals for the
-Monte Carlo error.
+Monte Carlo error. :func:`rank_correlation_power` gives the power of a
+rank-correlation test in closed form.
 """
 
 from __future__ import annotations
@@ -32,8 +33,10 @@ from forensics.election import DataError, Election
 __all__ = [
     "DEFAULT_SCENARIOS",
     "FraudScenario",
+    "RankCorrelationPower",
     "corner_rule",
     "power_study",
+    "rank_correlation_power",
     "wilson_interval",
 ]
 
@@ -501,3 +504,146 @@ def power_study(
         table.to_csv(path, index=False, float_format="%.17g", na_rep="nan")
         path.with_suffix(".json").write_text(json.dumps(key, indent=1, default=str) + "\n")
     return table
+
+
+# --------------------------------------------------------------------------- rank correlation
+_ALTERNATIVES = ("two-sided", "greater", "less")
+
+
+@dataclass(frozen=True)
+class RankCorrelationPower:
+    """Result of :func:`rank_correlation_power`.
+
+    Attributes
+    ----------
+    n : int
+        Number of paired observations.
+    alpha : float
+        Level of the test.
+    alternative : str
+        ``"two-sided"``, ``"greater"`` or ``"less"``.
+    critical_rho : float
+        The ``|rho|`` a sample must reach for ``p < alpha`` in the t
+        approximation :func:`scipy.stats.spearmanr` uses (``rho >=`` it for
+        ``"greater"``, ``rho <= -`` it for ``"less"``).
+    z_sd : float
+        Standard deviation of Fisher's ``z = arctanh(rho)``,
+        ``sqrt(1.06 / (n - 3))``.
+    rho : float or numpy.ndarray
+        The true rank correlations at which power is computed.
+    power : float or numpy.ndarray
+        Probability of rejecting at each ``rho`` (same shape).
+    """
+
+    n: int
+    alpha: float
+    alternative: str
+    critical_rho: float
+    z_sd: float
+    rho: float | np.ndarray
+    power: float | np.ndarray
+
+
+def rank_correlation_power(
+    n: int,
+    rho: float | Sequence[float] | np.ndarray,
+    *,
+    alpha: float = 0.05,
+    alternative: str = "two-sided",
+) -> RankCorrelationPower:
+    """Power of a test of Spearman's rank correlation on ``n`` pairs.
+
+    Fisher's ``z = arctanh(r_s)`` of the sample rank correlation is taken as
+    normal with mean ``arctanh(rho)`` and variance ``1.06 / (n - 3)``
+    (Fieller, Hartley & Pearson, 1957); the test rejects when ``|z|``
+    exceeds ``z_{1 - alpha/2}`` times its standard deviation (one tail at
+    ``z_{1 - alpha}`` for a one-sided alternative), so the power at
+    ``rho = 0`` is ``alpha``.
+
+    Parameters
+    ----------
+    n : int
+        Number of paired observations (>= 4).
+    rho : float or array_like
+        True rank correlation(s), in ``(-1, 1)``.
+    alpha : float
+        Level of the test, in ``(0, 1)``.
+    alternative : {"two-sided", "greater", "less"}
+        Alternative hypothesis, as in :func:`scipy.stats.spearmanr`.
+
+    Returns
+    -------
+    RankCorrelationPower
+        The critical ``|rho|`` and the power at each ``rho`` (a float for a
+        scalar ``rho``).
+
+    Raises
+    ------
+    ValueError
+        ``n < 4``, a ``rho`` outside ``(-1, 1)``, ``alpha`` outside
+        ``(0, 1)`` or an unknown ``alternative``.
+
+    Notes
+    -----
+    The critical value is that of the t approximation
+    ``t = r_s sqrt((n - 2) / (1 - r_s^2))`` on ``n - 2`` degrees of freedom,
+    the p-value :func:`scipy.stats.spearmanr` reports:
+    ``r_crit = t_c / sqrt(n - 2 + t_c^2)``. The power uses the Fisher-z
+    approximation, whose rejection threshold ``tanh(z_c sd)`` is slightly
+    larger (0.414 against 0.404 for ``n = 24``). Both approximations are
+    derived for bivariate-normal data.
+
+    References
+    ----------
+    .. [1] Fieller, E. C., Hartley, H. O., & Pearson, E. S. (1957). Tests
+       for rank correlation coefficients. I. Biometrika 44(3-4), 470–481.
+       doi:10.1093/biomet/44.3-4.470
+    .. [2] Bonett, D. G., & Wright, T. A. (2000). Sample size requirements
+       for estimating Pearson, Kendall and Spearman correlations.
+       Psychometrika 65(1), 23–28. doi:10.1007/BF02294183
+
+    Examples
+    --------
+    >>> p = rank_correlation_power(24, [0.0, 0.3, 0.5])
+    >>> round(p.critical_rho, 3), round(p.z_sd, 4)
+    (0.404, 0.2247)
+    >>> p.power.round(3).tolist()
+    [0.05, 0.281, 0.686]
+    >>> round(rank_correlation_power(24, 0.3, alternative="greater").power, 3)
+    0.395
+    """
+    from scipy import stats
+
+    n = int(n)
+    if n < 4:
+        raise ValueError(f"n must be >= 4 (the variance of z needs n - 3 > 0), got {n}")
+    if not 0.0 < float(alpha) < 1.0:
+        raise ValueError(f"alpha must lie in (0, 1), got {alpha}")
+    if alternative not in _ALTERNATIVES:
+        raise ValueError(f"alternative must be one of {_ALTERNATIVES}, got {alternative!r}")
+    r = np.asarray(rho, dtype=float)
+    if not (np.abs(r) < 1.0).all():
+        raise ValueError(f"rho must lie in (-1, 1), got {rho}")
+    tail = float(alpha) / 2 if alternative == "two-sided" else float(alpha)
+    t_c = float(stats.t.isf(tail, n - 2))
+    z_c = float(stats.norm.isf(tail))
+    sd = float(np.sqrt(1.06 / (n - 3)))
+    shift = np.arctanh(r) / sd
+    upper = stats.norm.sf(z_c - shift)
+    lower = stats.norm.cdf(-z_c - shift)
+    if alternative == "two-sided":
+        power = upper + lower
+    elif alternative == "greater":
+        power = upper
+    else:
+        power = lower
+    scalar = r.ndim == 0
+    return RankCorrelationPower(
+        n=n,
+        alpha=float(alpha),
+        alternative=alternative,
+        critical_rho=t_c / float(np.sqrt(n - 2 + t_c**2)),
+        z_sd=sd,
+        rho=float(r) if scalar else r,
+        power=float(power) if scalar else np.asarray(power, dtype=float),
+    )

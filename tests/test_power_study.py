@@ -13,7 +13,13 @@ from scipy import stats
 from forensics import Election
 from forensics import power as ps_module
 from forensics.election import DataError
-from forensics.power import FraudScenario, corner_rule, power_study, wilson_interval
+from forensics.power import (
+    FraudScenario,
+    corner_rule,
+    power_study,
+    rank_correlation_power,
+    wilson_interval,
+)
 from forensics.simulate import (
     clean_election,
     extreme_fraud,
@@ -286,3 +292,62 @@ def test_bad_options_raise():
         power_study(template=t, n_sim=0, rng=0)
     with pytest.raises(DataError, match="unknown candidate 'Z'"):
         power_study(template=t, candidates=["Z"], n_sim=1, rng=0)
+
+
+def test_rank_correlation_power_hand_values():
+    # n = 24, rho = 0.3: sd = sqrt(1.06 / 21) = 0.224669, arctanh(0.3) = 0.309520,
+    # shift = 0.309520 / 0.224669 = 1.377666; power = Phi(1.377666 - 1.959964)
+    # + Phi(-1.959964 - 1.377666) = Phi(-0.582298) + Phi(-3.337630)
+    # = 0.280184 + 0.000422 = 0.280606. t(0.975, 22) = 2.073873, so the
+    # critical |rho| is 2.073873 / sqrt(22 + 2.073873^2) = 0.404386.
+    p = rank_correlation_power(24, 0.3)
+    assert p.z_sd == pytest.approx(0.224669, abs=1e-6)
+    assert p.power == pytest.approx(0.280606, abs=1e-5)
+    assert p.critical_rho == pytest.approx(0.404386, abs=1e-6)
+    # one-sided: Phi(shift - 1.644854) = Phi(-0.267188) = 0.394663, t(0.95, 22) = 1.717144
+    g = rank_correlation_power(24, 0.3, alternative="greater")
+    assert g.power == pytest.approx(0.394663, abs=1e-5)
+    assert g.critical_rho == pytest.approx(1.717144 / np.sqrt(22 + 1.717144**2), abs=1e-6)
+    assert rank_correlation_power(24, -0.3, alternative="less").power == pytest.approx(g.power)
+    # at rho = 0 the power is the level; two-sided power is symmetric in rho
+    both = rank_correlation_power(24, [0.0, -0.5, 0.5], alpha=0.1)
+    assert both.power[0] == pytest.approx(0.1, abs=1e-12)
+    assert both.power[1] == pytest.approx(both.power[2], abs=1e-12)
+
+
+def test_rank_correlation_power_critical_rho_is_where_spearmanr_p_is_alpha():
+    # scipy's Spearman p-value is the t approximation the critical value inverts
+    n = 24
+    r_c = rank_correlation_power(n, 0.0).critical_rho
+    t = r_c * np.sqrt((n - 2) / (1 - r_c**2))
+    assert 2 * stats.t.sf(t, n - 2) == pytest.approx(0.05, abs=1e-10)
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.5])
+def test_rank_correlation_power_matches_simulated_spearman_tests(rho):
+    # bivariate normal pairs with Spearman correlation rho (Pearson 2 sin(pi rho / 6)),
+    # 400 samples of 24 pairs, each tested with scipy.stats.spearmanr
+    n, draws = 24, 400
+    rng = np.random.default_rng(7)
+    r = 2 * np.sin(np.pi * rho / 6)
+    pvalues, z = np.empty(draws), np.empty(draws)
+    for i in range(draws):
+        x = rng.multivariate_normal([0.0, 0.0], [[1.0, r], [r, 1.0]], size=n)
+        res = stats.spearmanr(x[:, 0], x[:, 1])
+        pvalues[i], z[i] = res.pvalue, np.arctanh(res.statistic)
+    p = rank_correlation_power(n, rho)
+    lo, hi = wilson_interval(int((pvalues < 0.05).sum()), draws, confidence_level=0.999)
+    assert float(lo) <= p.power <= float(hi)
+    # the spread of Fisher's z is the Fieller-Hartley-Pearson sd (its MC se is ~0.008)
+    assert np.std(z, ddof=1) == pytest.approx(p.z_sd, abs=0.025)
+
+
+def test_rank_correlation_power_bad_input():
+    with pytest.raises(ValueError, match="n must be >= 4"):
+        rank_correlation_power(3, 0.3)
+    with pytest.raises(ValueError, match="rho must lie"):
+        rank_correlation_power(24, [0.2, 1.0])
+    with pytest.raises(ValueError, match="alpha"):
+        rank_correlation_power(24, 0.3, alpha=0.0)
+    with pytest.raises(ValueError, match="alternative"):
+        rank_correlation_power(24, 0.3, alternative="two_sided")
