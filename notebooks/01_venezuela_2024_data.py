@@ -455,6 +455,7 @@ from scipy import stats
 
 from forensics import maps
 from forensics.plots import choropleth
+from forensics.power import rank_correlation_power
 
 states = datasets.load("venezuela-states")
 print(f"venezuela-states: {datasets.get('venezuela-states').description}")
@@ -605,9 +606,10 @@ print(
 # %% [markdown]
 # **How much can 24 states show?** Two power checks, on this map:
 #
-# * Rank correlation: with 24 states, |ρ| must exceed about 0.40 to give p < 0.05; the
-#   power to detect a true ρ follows from Fisher's z with the variance 1.06 / (n − 3)
-#   of Spearman's ρ (Fieller, Hartley & Pearson 1957, doi:10.1093/biomet/44.3-4.470).
+# * Rank correlation (`forensics.power.rank_correlation_power`): with 24 states, |ρ|
+#   must exceed about 0.40 to give p < 0.05; the power to detect a true ρ follows from
+#   Fisher's z with the variance 1.06 / (n − 3) of Spearman's ρ (Fieller, Hartley &
+#   Pearson 1957, doi:10.1093/biomet/44.3-4.470).
 # * Moran's I (`forensics.maps.moran_power`): values drawn from a simultaneous
 #   autoregressive process on the 23 connected states, x = (I − ρW)⁻¹ε with ε standard
 #   normal and W the row-standardised border weights, are tested 300 times per ρ (999
@@ -617,14 +619,9 @@ print(
 
 # %%
 n_states = len(by_state)
-t_crit = stats.t.ppf(0.975, n_states - 2)
-print(
-    f"|rho| needed for p < 0.05 with {n_states} states: "
-    f"{t_crit / np.sqrt(n_states - 2 + t_crit**2):.2f}"
-)
-z_sd = np.sqrt(1.06 / (n_states - 3))
-for rho_true in (0.2, 0.3, 0.5):
-    power = stats.norm.sf(1.959964 - np.arctanh(rho_true) / z_sd)
+rank_power = rank_correlation_power(n_states, [0.2, 0.3, 0.5])
+print(f"|rho| needed for p < 0.05 with {n_states} states: {rank_power.critical_rho:.2f}")
+for rho_true, power in zip(rank_power.rho, rank_power.power, strict=True):
     print(f"  power at true rho = {rho_true:.1f}: {power:.0%}")
 
 # %%
