@@ -225,26 +225,12 @@ def test_forgery_bound_capacity_by_hand():
     # counts G = [10, 40]; valid [20, 50]; registered [30, 60]; total registry 120
     # announced G 15 -> forge the 40 (n_forged 1); genuine covered: the 10-acta, valid 20
     # announced valid 70 -> needed 50; capacity = 60 (forged) + 120 - 90 = 90
-    r = forgery_bound(
-        [10, 40],
-        15,
-        n_tables=3,
-        valid=[20, 50],
-        registered=[30, 60],
-        announced_valid=70,
-        registered_total=120,
-    )
+    actas = {"n_tables": 3, "valid": [20, 50], "registered": [30, 60]}
+    r = forgery_bound([10, 40], 15, announced_valid=70, registered_total=120, **actas)
     assert r.n_forged == 1
     assert (r.valid_needed, r.valid_capacity, r.capacity_ok) == (50.0, 90.0, True)
-    r = forgery_bound(
-        [10, 40],
-        15,
-        n_tables=3,
-        valid=[20, 50],
-        registered=[30, 60],
-        announced_valid=120,
-        registered_total=100,
-    )
+    # announced valid 120 -> needed 100; capacity = 60 + 100 - 90 = 70
+    r = forgery_bound([10, 40], 15, announced_valid=120, registered_total=100, **actas)
     assert (r.valid_needed, r.valid_capacity, r.capacity_ok) == (100.0, 70.0, False)
 
 
