@@ -95,6 +95,7 @@ from forensics.power import (
     FraudScenario,
     corner_rule,
     power_study,
+    rank_correlation_power,
     wilson_interval,
 )
 from forensics.results import TestResult
@@ -223,6 +224,7 @@ __all__ = [
     "persistence_test",
     "poll_average",
     "power_study",
+    "rank_correlation_power",
     "read_csv",
     "read_exit_polls",
     "read_polls",
