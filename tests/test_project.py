@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import matplotlib
@@ -154,3 +155,33 @@ def test_imports_leave_matplotlib_alone():
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.split("\n")[:2] == ["[]", "svg"], proc.stdout
+
+
+def test_statistical_core_needs_no_matplotlib():
+    # matplotlib is an extra (plots, notebooks, test), not a core dependency: importing
+    # every module outside forensics.plots, forensics.figures and forensics.report must not
+    # load it.
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert not any(d.startswith("matplotlib") for d in meta["dependencies"])
+    for extra in ("plots", "notebooks", "test"):
+        assert any(d.startswith("matplotlib") for d in meta["optional-dependencies"][extra])
+    plotting = {"forensics.figures", "forensics.report"}
+    modules = []
+    for path in sorted((ROOT / "forensics").rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        if "plots" not in parts and name not in plotting:
+            modules.append(name)
+    assert "forensics.digits" in modules
+    assert "forensics.cases.venezuela_2024" in modules
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}:\n"
+        "    importlib.import_module(m)\n"
+        "print([m for m in sys.modules if m.split('.')[0] == 'matplotlib'][:3])\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "[]", proc.stdout
