@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +38,7 @@ __all__ = [
     "get",
     "load",
     "register",
+    "sha256sum",
 ]
 
 _REGISTRY: dict[str, Dataset] = {}
@@ -81,36 +81,6 @@ class Dataset:
     files: tuple[RemoteFile, ...]
     loader: Callable[..., Election] = field(repr=False)
     citation: str = ""
-
-
-#: The Parameters and Returns sections of every station-level loader: a
-#: loader's docstring holds ``{loader_sections}`` where they go.
-_LOADER_SECTIONS = """\
-Parameters
-----------
-paths : dict
-    Registry path -> local file (from :func:`forensics.datasets.fetch`).
-on_invalid : {"set_aside", "raise"}
-    What to do with rows that fail validation (see
-    :meth:`forensics.Election.from_frame`); set-aside rows are kept in
-    ``Election.set_aside`` with their reason.
-
-Returns
--------
-Election
-    The validated stations, with the rows set aside and their reasons."""
-
-
-def loader_doc(func: Callable[..., Election]) -> Callable[..., Election]:
-    """Write the shared Parameters and Returns sections into a loader's docstring."""
-    doc = func.__doc__ or ""
-    line = next((ln for ln in doc.splitlines() if "{loader_sections}" in ln), None)
-    if line is None:
-        raise ValueError(f"{func.__name__}: the docstring has no {{loader_sections}} line")
-    indent = line[: len(line) - len(line.lstrip())]
-    sections = textwrap.indent(_LOADER_SECTIONS, indent).lstrip()
-    func.__doc__ = doc.replace("{loader_sections}", sections)
-    return func
 
 
 def register(dataset: Dataset) -> Dataset:

@@ -35,7 +35,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from forensics.datasets._registry import Dataset, RemoteFile, loader_doc, register
+from forensics.datasets._loaders import loader_doc
+from forensics.datasets._registry import Dataset, RemoteFile, register
 from forensics.election import DataError, Election, read_text_table
 
 __all__: list[str] = []
