@@ -218,3 +218,79 @@ def test_leader_is_candidate_and_notes(load, name):
     assert e.notes
     assert e.source
     assert e.stations["station"].is_unique
+
+
+# ---------------------------------------------------------------- shared loader helpers
+def test_number_repeats_suffixes_the_later_rows():
+    import pandas as pd
+
+    from forensics.datasets._loaders import number_repeats
+
+    ids, n = number_repeats(pd.Series(["a", "b", "a", "c", "a", "b"]))
+    assert ids.tolist() == ["a", "b", "a-2", "c", "a-3", "b-2"]
+    assert n == 3
+
+
+def test_read_zip_member_names_the_members(tmp_path):
+    import zipfile
+
+    from forensics.datasets._loaders import read_zip_member
+    from forensics.election import DataError
+
+    one = tmp_path / "one.zip"
+    with zipfile.ZipFile(one, "w") as zf:
+        zf.writestr("x.csv", "a,b\n1,2\n")
+    assert read_zip_member(one) == b"a,b\n1,2\n"
+    two = tmp_path / "two.zip"
+    with zipfile.ZipFile(two, "w") as zf:
+        zf.writestr("x.csv", "1")
+        zf.writestr("y.csv", "2")
+    assert read_zip_member(two, "y.csv") == b"2"
+    with pytest.raises(
+        DataError, match=r"two.zip: expected one member in the zip, found \['x.csv', 'y.csv'\]"
+    ):
+        read_zip_member(two)
+
+
+def test_relabel_replaces_only_the_masked_reasons():
+    import pandas as pd
+
+    import forensics
+    from forensics.datasets._loaders import relabel
+
+    df = pd.DataFrame({"s": ["1", "2", "3"], "A": ["5", "x", "y"], "B": ["5", "1", "2"]})
+    e = forensics.Election.from_frame(
+        df, candidates=["A", "B"], station="s", on_invalid="set_aside"
+    )
+    assert len(e) == 1
+    assert len(e.set_aside) == 2
+    out = relabel(e, np.array([False, True]), "published as 'y'")
+    assert out.set_aside["reason"].iloc[1] == "published as 'y'"
+    assert out.set_aside["reason"].iloc[0] == e.set_aside["reason"].iloc[0]
+    assert "non-numeric" in out.set_aside["reason"].iloc[0]
+
+
+def test_loader_docstrings_carry_the_shared_sections():
+    import inspect
+
+    from forensics.datasets._loaders import bound_loader, loader_doc
+
+    for name in ("uganda-2011", "poland-2020-r1", "russia-2011", "venezuela-2024"):
+        doc = inspect.getdoc(datasets.get(name).loader)
+        assert "{loader_sections}" not in doc
+        assert 'on_invalid : {"set_aside", "raise"}' in doc
+        assert "Returns\n-------\nElection\n" in doc
+    assert datasets.get("russia-2011").loader.__name__ == "load_russia_2011"
+    calls = []
+    f = bound_loader(
+        lambda key, paths, on_invalid: calls.append((key, paths, on_invalid)), 7, "f", "F."
+    )
+    f({"p": "q"}, on_invalid="raise")
+    assert calls == [(7, {"p": "q"}, "raise")]
+    assert inspect.getdoc(f).startswith("F.\n\nParameters\n----------\npaths : dict")
+
+    def undocumented(paths):
+        """No placeholder."""
+
+    with pytest.raises(ValueError, match="undocumented: the docstring has no"):
+        loader_doc(undocumented)

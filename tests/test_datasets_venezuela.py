@@ -364,3 +364,98 @@ def test_read_csv_detects_encoding(tmp_path, encoding):
     assert e.stations["estado"].tolist() == ["ESPAÑA", "CATALUÑA"]
     assert e.stations["ballots"].tolist() == [11, 5]
     assert e.stations["line"].tolist() == [2, 3]
+
+
+# ---------------------------------------------------------------- state boundaries
+def _write_shapefile(folder, units, *, shape_type=None):
+    """A tiny adm1-like shapefile: ``units`` are (name, ref, pcode, rings)."""
+    import shapefile
+
+    stem = folder / "tiny"
+    with shapefile.Writer(str(stem), shapeType=shape_type or shapefile.POLYGON) as w:
+        for field in ("ADM1_ES", "ADM1_PCODE", "ADM1_REF"):
+            w.field(field, "C", size=40)
+        for name, ref, pcode, rings in units:
+            if shape_type == shapefile.POINT:
+                w.point(*rings[0][0])
+            else:
+                w.poly(rings)
+            w.record(name, pcode, ref)
+    (folder / "tiny.cpg").write_text("UTF-8", encoding="ascii")
+    return {f"tiny.{ext}": folder / f"tiny.{ext}" for ext in ("cpg", "dbf", "prj", "shp", "shx")}
+
+
+# Two squares sharing an edge, clockwise as shapefiles store outer rings.
+WEST = [[[0.0, 0.0], [0.0, 1.0], [1.0, 1.0], [1.0, 0.5], [1.0, 0.0], [0.0, 0.0]]]
+EAST = [[[1.0, 0.0], [1.0, 0.5], [1.0, 1.0], [2.5, 1.0], [2.5, 0.0], [1.0, 0.0]]]
+
+
+def test_boundaries_loader_on_a_tiny_shapefile(tmp_path):
+    from forensics.cases.venezuela_2024 import _boundaries
+
+    paths = _write_shapefile(
+        tmp_path, [("Zulia", "EDO. ZULIA", "VE23", WEST), ("Falcón", "", "VE11", EAST)]
+    )
+    states = _boundaries.load_states(paths, tolerance=0.01)
+    assert states.names == ("Zulia", "Falcón")
+    assert states.keys == ("ZULIA", "FALCON")
+    assert states.pcodes == ("VE23", "VE11")
+    assert states.naming is _boundaries.STATE_NAMES
+    assert states.source == _boundaries._CITE
+    assert states.tolerance == 0.01
+    np.testing.assert_array_equal(states.rings[1][0], EAST[0])
+    # the collinear midpoint (1, 0.5) is dropped for drawing, the corners stay
+    np.testing.assert_array_equal(states.simplified[0][0], np.array(WEST[0])[[0, 1, 2, 4, 5]])
+    np.testing.assert_array_equal(states.bboxes, [[0, 0, 1, 1], [1, 0, 2.5, 1]])
+    assert states.index("EDO. FALCON") == 1
+    # the same object as the general constructor builds from the rings
+    made = forensics.maps.StateBoundaries.from_rings(
+        states.names,
+        states.rings,
+        tolerance=0.01,
+        pcodes=states.pcodes,
+        naming=_boundaries.STATE_NAMES,
+        source=_boundaries._CITE,
+    )
+    assert made.keys == states.keys
+    np.testing.assert_array_equal(made.bboxes, states.bboxes)
+    # both squares lose their midpoint on the shared edge
+    assert [len(r) for u in made.simplified for r in u] == [5, 5]
+    assert all(
+        np.array_equal(a, b) for a, b in zip(made.simplified, states.simplified, strict=True)
+    )
+
+
+def test_boundaries_loader_names_a_missing_part(tmp_path):
+    from forensics.cases.venezuela_2024 import _boundaries
+
+    paths = _write_shapefile(tmp_path, [("Zulia", "", "VE23", WEST)])
+    del paths["tiny.shp"]
+    with pytest.raises(DataError, match=r"no \.shp file") as info:
+        _boundaries.load_states(paths)
+    message = str(info.value)
+    assert "ven_admbnda_adm1_ine_20210223.shp" in message
+    assert "['.cpg', '.dbf', '.prj', '.shp', '.shx']" in message
+    assert "tiny.dbf" in message  # the files it was given
+
+
+def test_boundaries_loader_rejects_bad_records(tmp_path):
+    import shapefile
+
+    from forensics.cases.venezuela_2024 import _boundaries
+
+    same = _write_shapefile(
+        tmp_path, [("Zulia", "", "VE23", WEST), ("EDO. ZULIA", "", "VE24", EAST)]
+    )
+    with pytest.raises(DataError, match="not distinct after normalisation"):
+        _boundaries.load_states(same)
+    (tmp_path / "ref").mkdir()
+    ref = _write_shapefile(tmp_path / "ref", [("Zulia", "Lara", "VE23", WEST)])
+    with pytest.raises(DataError, match="ADM1_REF 'Lara' and ADM1_ES 'Zulia' do not agree"):
+        _boundaries.load_states(ref)
+    (tmp_path / "pt").mkdir()
+    point = _write_shapefile(
+        tmp_path / "pt", [("Zulia", "", "VE23", WEST)], shape_type=shapefile.POINT
+    )
+    with pytest.raises(DataError, match="state 'Zulia': expected a polygon, got POINT"):
+        _boundaries.load_states(point)

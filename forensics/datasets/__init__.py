@@ -6,31 +6,12 @@ See :mod:`forensics.datasets._registry` for how files are found (the
 
 from forensics.datasets import (  # noqa: F401  (registration on import)
     _controls,
+    _registry,
     _russia,
 )
-from forensics.datasets._registry import (
-    ChecksumError,
-    Dataset,
-    RemoteFile,
-    available,
-    fetch,
-    get,
-    load,
-    register,
-    sha256sum,
-)
+from forensics.datasets._registry import *  # noqa: F403  (the registry's public names)
 
-__all__ = [
-    "ChecksumError",
-    "Dataset",
-    "RemoteFile",
-    "available",
-    "fetch",
-    "get",
-    "load",
-    "register",
-    "sha256sum",
-]
+__all__ = _registry.__all__
 
 # The case studies register their own datasets; imported last, once the registry
 # above is complete, because their loaders use it.

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import zipfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Literal
@@ -19,6 +18,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from forensics.datasets._loaders import (
+    bound_loader,
+    loader_doc,
+    number_repeats,
+    read_zip_member,
+    relabel,
+)
 from forensics.datasets._registry import Dataset, RemoteFile, register
 from forensics.election import Election, read_text_table
 
@@ -46,21 +52,6 @@ def _ascii(text: str) -> str:
     """Fold a name to ASCII (German umlauts as ae/oe/ue, other accents stripped)."""
     folded = unicodedata.normalize("NFKD", text.translate(_ASCII_FOLD))
     return folded.encode("ascii", "ignore").decode("ascii").strip()
-
-
-def _read_zip_member(path: Path, member: str | None = None) -> bytes:
-    with zipfile.ZipFile(path) as zf:
-        names = zf.namelist()
-        if member is None:
-            (member,) = names
-        return zf.read(member)
-
-
-def _relabel(election: Election, mask_of_set_aside: np.ndarray, reason: str) -> Election:
-    """Replace the generic validation reason of some set-aside rows by a specific one."""
-    aside = election.set_aside
-    new = aside["reason"].where(~mask_of_set_aside, reason)
-    return replace(election, set_aside=aside.assign(reason=new))
 
 
 # ---------------------------------------------------------------- Uganda 2011
@@ -94,6 +85,7 @@ _UGANDA_CITATION = (
 )
 
 
+@loader_doc
 def load_uganda_2011(paths: dict[str, Path], *, on_invalid: OnInvalid = "set_aside") -> Election:
     """Uganda presidential election of 18 February 2011, from the EC's CSV.
 
@@ -103,6 +95,8 @@ def load_uganda_2011(paths: dict[str, Path], *, on_invalid: OnInvalid = "set_asi
     non-reporting stations (counts ``X``: nullified; ``?``: not received) and
     the page titles and headers repeated inside the file are set aside with a
     reason.
+
+    {loader_sections}
     """
     df, _ = read_text_table(paths[_UGANDA_PATH], skiprows=2)
     # Each PDF page repeats a two-line title and the header inside the file.
@@ -154,11 +148,11 @@ def load_uganda_2011(paths: dict[str, Path], *, on_invalid: OnInvalid = "set_asi
         aside = election.set_aside
         is_page = aside["DISTRICT CODE"].isin(_UGANDA_PAGE_LINES).to_numpy()
         museveni = aside["YOWERI MUSEVENI KAGUTA"].str.strip()
-        election = _relabel(election, is_page, "page title or repeated header line, not a station")
-        election = _relabel(
+        election = relabel(election, is_page, "page title or repeated header line, not a station")
+        election = relabel(
             election, museveni.eq("?").to_numpy(), "non-reporting: results not received ('?')"
         )
-        election = _relabel(
+        election = relabel(
             election,
             museveni.eq("X").to_numpy(),
             "non-reporting: results nullified by the EC ('X')",
@@ -197,7 +191,7 @@ def _poland_candidate(column: str) -> str:
 
 def _load_poland(round_: int, paths: dict[str, Path], *, on_invalid: OnInvalid) -> Election:
     date, _ = _POLAND[round_]
-    df, _ = read_text_table(_read_zip_member(paths[_poland_path(round_)]), sep=";")
+    df, _ = read_text_table(read_zip_member(paths[_poland_path(round_)]), sep=";")
     cols = list(df.columns)
     valid_col = "Liczba głosów ważnych oddanych łącznie na wszystkich kandydatów"
     candidates = {c: _poland_candidate(c) for c in cols[cols.index(valid_col) + 1 :]}
@@ -236,7 +230,7 @@ def _load_poland(round_: int, paths: dict[str, Path], *, on_invalid: OnInvalid) 
         is_dash = (
             election.set_aside["Liczba wyborców uprawnionych do głosowania"].eq("-").to_numpy()
         )
-        election = _relabel(election, is_dash, "counts published as '-' (military station abroad)")
+        election = relabel(election, is_dash, "counts published as '-' (military station abroad)")
     return election
 
 
@@ -279,6 +273,7 @@ _GERMANY_KEEP = {
 }
 
 
+@loader_doc
 def load_germany_2024_ep(
     paths: dict[str, Path], *, on_invalid: OnInvalid = "set_aside"
 ) -> Election:
@@ -286,8 +281,10 @@ def load_germany_2024_ep(
 
     In-person (Bezirksart 0) and postal districts (5) are both kept; ``postal``
     flags the latter. CDU and CSU are merged into one list, ``CDU/CSU``.
+
+    {loader_sections}
     """
-    raw = _read_zip_member(paths[_GERMANY_PATH], "Wbz_EW24_Ergebnisse.csv")
+    raw = read_zip_member(paths[_GERMANY_PATH], "Wbz_EW24_Ergebnisse.csv")
     df, _ = read_text_table(raw, sep=";")
     df = df.loc[:, [c for c in df.columns if c.strip() and not c.startswith("Unnamed")]]
     first_party, last_party = "CDU", "V-Partei³"
@@ -323,9 +320,7 @@ def load_germany_2024_ep(
     df["gemeinde"] = df["kreis"].str.cat(df[["Verbandsgemeinde", "Gemeinde"]])
     sid = df["gemeinde"].str.cat(df[["Wahlbezirk", "Bezirksart"]], sep="-")
     # Six postal rows in Saxony share a code: number the repeats -2, -3.
-    rep = sid.groupby(sid).cumcount()
-    df["_station"] = sid.where(rep == 0, sid + "-" + (rep + 1).astype(str))
-    n_renumbered = int((rep > 0).sum())
+    df["_station"], n_renumbered = number_repeats(sid)
     df = df.rename(columns=_GERMANY_KEEP)
 
     election = Election.from_frame(
@@ -383,21 +378,22 @@ _ALBANIA_CITATION = (
 )
 
 
+@loader_doc
 def load_albania_2013(paths: dict[str, Path], *, on_invalid: OnInvalid = "set_aside") -> Election:
     """Albanian parliamentary election of 2013, the EFToolkit example data.
 
     The file has ``Ballots`` and ``Registered`` but no valid or invalid
     column: valid is the sum of the party lists and invalid is derived as
     ballots - valid.
+
+    {loader_sections}
     """
     df, _ = read_text_table(paths[_ALBANIA_PATH])
     parties = [c for c in df.columns if re.fullmatch(r"C\d{3}", c)]
     sid = df["Communes"].str.cat(df["Precincts"], sep="/")
     # Some precinct numbers repeat within a commune with different results:
     # distinct stations, numbered -2, -3, ...
-    rep = sid.groupby(sid).cumcount()
-    df["_station"] = sid.where(rep == 0, sid + "-" + (rep + 1).astype(str))
-    n_repeat = int((rep > 0).sum())
+    df["_station"], n_repeat = number_repeats(sid)
     return Election.from_frame(
         df,
         candidates=parties,
@@ -429,60 +425,52 @@ def load_albania_2013(paths: dict[str, Path], *, on_invalid: OnInvalid = "set_as
 
 
 # ---------------------------------------------------------------- registry
-register(
-    Dataset(
-        name="uganda-2011",
-        description="Uganda 2011 presidential, ~24k polling stations (EC CSV); leader Museveni",
-        files=(RemoteFile(_UGANDA_PATH, _UGANDA_URL, _UGANDA_SHA),),
-        loader=load_uganda_2011,
-        citation=_UGANDA_CITATION,
+def _poland_url(round_: int) -> str:
+    return (
+        f"https://raw.githubusercontent.com/ip413/presidential-election-poland-2020-research/"
+        f"{_POLAND_COMMIT}/data-round-{round_}-official/wyniki_gl_na_kand_po_obwodach_csv.zip"
     )
-)
 
 
-def _make_poland_loader(round_: int):
-    def loader(paths: dict[str, Path], *, on_invalid: OnInvalid = "set_aside") -> Election:
-        return _load_poland(round_, paths, on_invalid=on_invalid)
-
-    loader.__name__ = f"load_poland_2020_r{round_}"
-    loader.__doc__ = f"Polish presidential election 2020, round {round_}, by station (PKW)."
-    return loader
-
-
-for _round, (_date, _sha) in _POLAND.items():
-    register(
-        Dataset(
-            name=f"poland-2020-r{_round}",
-            description=f"Poland 2020 presidential round {_round}, ~27k stations (PKW); leader Duda",
-            files=(
-                RemoteFile(
-                    _poland_path(_round),
-                    f"https://raw.githubusercontent.com/ip413/presidential-election-poland-2020-research/"
-                    f"{_POLAND_COMMIT}/data-round-{_round}-official/wyniki_gl_na_kand_po_obwodach_csv.zip",
-                    _sha,
-                ),
+# name, description, the one file, loader, citation
+_DATASETS = (
+    (
+        "uganda-2011",
+        "Uganda 2011 presidential, ~24k polling stations (EC CSV); leader Museveni",
+        RemoteFile(_UGANDA_PATH, _UGANDA_URL, _UGANDA_SHA),
+        load_uganda_2011,
+        _UGANDA_CITATION,
+    ),
+    *(
+        (
+            f"poland-2020-r{round_}",
+            f"Poland 2020 presidential round {round_}, ~27k stations (PKW); leader Duda",
+            RemoteFile(_poland_path(round_), _poland_url(round_), sha),
+            bound_loader(
+                _load_poland,
+                round_,
+                f"load_poland_2020_r{round_}",
+                f"Polish presidential election 2020, round {round_}, by station (PKW).",
             ),
-            loader=_make_poland_loader(_round),
-            citation=_POLAND_CITATION,
+            _POLAND_CITATION,
         )
-    )
-
-register(
-    Dataset(
-        name="germany-2024-ep",
-        description="Germany 2024 European Parliament, ~92k voting districts (postal flagged); leader CDU/CSU",
-        files=(RemoteFile(_GERMANY_PATH, _GERMANY_URL, _GERMANY_SHA),),
-        loader=load_germany_2024_ep,
-        citation=_GERMANY_CITATION,
-    )
+        for round_, (_, sha) in _POLAND.items()
+    ),
+    (
+        "germany-2024-ep",
+        "Germany 2024 European Parliament, ~92k voting districts (postal flagged); leader CDU/CSU",
+        RemoteFile(_GERMANY_PATH, _GERMANY_URL, _GERMANY_SHA),
+        load_germany_2024_ep,
+        _GERMANY_CITATION,
+    ),
+    (
+        "albania-2013",
+        "Albania 2013 parliamentary, 5,508 stations (EFToolkit example); leader C035 (largest list)",
+        RemoteFile(_ALBANIA_PATH, _ALBANIA_URL, _ALBANIA_SHA),
+        load_albania_2013,
+        _ALBANIA_CITATION,
+    ),
 )
 
-register(
-    Dataset(
-        name="albania-2013",
-        description="Albania 2013 parliamentary, 5,508 stations (EFToolkit example); leader C035 (largest list)",
-        files=(RemoteFile(_ALBANIA_PATH, _ALBANIA_URL, _ALBANIA_SHA),),
-        loader=load_albania_2013,
-        citation=_ALBANIA_CITATION,
-    )
-)
+for _name, _description, _file, _loader, _citation in _DATASETS:
+    register(Dataset(_name, _description, files=(_file,), loader=_loader, citation=_citation))

@@ -38,6 +38,7 @@ __all__ = [
     "get",
     "load",
     "register",
+    "sha256sum",
 ]
 
 _REGISTRY: dict[str, Dataset] = {}

@@ -11,7 +11,6 @@ per candidate or party list and an izbirkom ``url``.
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Literal
@@ -19,6 +18,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from forensics.datasets._loaders import bound_loader, read_zip_member, relabel
 from forensics.datasets._registry import Dataset, RemoteFile, register
 from forensics.election import Election, read_text_table
 
@@ -235,19 +235,11 @@ def _find(columns: list[str], *patterns: str) -> str:
     return hits[0]
 
 
-def _read_zip_csv(path: Path) -> pd.DataFrame:
-    with zipfile.ZipFile(path) as zf:
-        (member,) = zf.namelist()
-        data = zf.read(member)
-    df, _ = read_text_table(data)
-    return df
-
-
 def _load(
     year: int, paths: dict[str, Path], *, on_invalid: Literal["raise", "set_aside"] = "set_aside"
 ) -> Election:
     kind, date, _, leader = _ELECTIONS[year]
-    df = _read_zip_csv(paths[f"{_FOLDER}/{year}.csv.zip"])
+    df, _ = read_text_table(read_zip_member(paths[f"{_FOLDER}/{year}.csv.zip"]))
     cols = list(df.columns)
     protocol = [c for c in cols if c.startswith("Число")]
     cand_cols = [c for c in cols if c not in protocol and c not in _LEVEL_COLUMNS]
@@ -331,27 +323,14 @@ def _load(
         line_offset=2,
     )
     if year == 2024 and len(election.set_aside):
-        aside = election.set_aside
-        blank = aside[registered].eq("").to_numpy()
-        reason = aside["reason"].where(
-            ~blank, "no results published for this station (annexed territory)"
+        blank = election.set_aside[registered].eq("").to_numpy()
+        election = relabel(
+            election, blank, "no results published for this station (annexed territory)"
         )
-        election = replace(election, set_aside=aside.assign(reason=reason))
     stations = election.stations.assign(electronic=election.stations["electronic"].astype(bool))
     if stations["ballots_issued"].notna().all():
         stations["ballots_issued"] = stations["ballots_issued"].astype(np.int64)
     return replace(election, stations=stations)
-
-
-def _make_loader(year: int):
-    def loader(
-        paths: dict[str, Path], *, on_invalid: Literal["raise", "set_aside"] = "set_aside"
-    ) -> Election:
-        return _load(year, paths, on_invalid=on_invalid)
-
-    loader.__name__ = f"load_russia_{year}"
-    loader.__doc__ = f"Load the Russian {_ELECTIONS[year][0]} election of {year}."
-    return loader
 
 
 for _year, (_kind, _date, _sha, _leader) in _ELECTIONS.items():
@@ -360,7 +339,12 @@ for _year, (_kind, _date, _sha, _leader) in _ELECTIONS.items():
             name=f"russia-{_year}",
             description=f"Russia {_year} {_kind}, ~95k polling stations (UIK); leader {_leader}",
             files=(RemoteFile(f"{_FOLDER}/{_year}.csv.zip", _URL.format(year=_year), _sha),),
-            loader=_make_loader(_year),
+            loader=bound_loader(
+                _load,
+                _year,
+                f"load_russia_{_year}",
+                f"Load the Russian {_kind} election of {_year}.",
+            ),
             citation=_CITATION,
         )
     )

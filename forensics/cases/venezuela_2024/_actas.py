@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from forensics.datasets._loaders import loader_doc
 from forensics.datasets._registry import Dataset, RemoteFile, register
 from forensics.election import DataError, Election, read_text_table
 
@@ -130,6 +131,14 @@ _CITE_ACTAS = (
     "(acta) counts collected by opposition witnesses, presidential election of 28 July 2024; "
     "copied from {repo} (commit {commit}). Licence not stated."
 )
+_CITE_V1 = _CITE_ACTAS.format(
+    v="V1", repo="ipince/vzlapi", commit="0b909f4d538ffbbccc184851569dd88eb05094d1"
+)
+_CITE_V2 = _CITE_ACTAS.format(
+    v="V2",
+    repo="Enyer182/analisis-votaciones-venezuela-2024",
+    commit="6b665d17cc19fcf75f2785bd73420cce717b516f",
+)
 _CITE_QR = (
     "ipince/vzlapi, api/cmd/store_results/actas.csv (commit "
     "0b909f4d538ffbbccc184851569dd88eb05094d1): votes decoded from the QR codes of the "
@@ -194,39 +203,35 @@ def _read_actas(path: Path) -> pd.DataFrame:
     return df.rename(columns={"MUN": "municipality_name", "PAR": "parish_name"})
 
 
-def _actas_election(df: pd.DataFrame, on_invalid: str, **kwargs) -> Election:
+def _election(df: pd.DataFrame, on_invalid: str, **kwargs) -> Election:
+    """Validated rows with the canonical levels and station ids (:func:`_add_levels`)."""
     return Election.from_frame(
+        df, levels=_LEVELS, station="station_id", leader="Maduro", on_invalid=on_invalid, **kwargs
+    )
+
+
+def _actas_election(df: pd.DataFrame, on_invalid: str, **kwargs) -> Election:
+    """An Election of one of the opposition's acta files (with ``RE`` registered)."""
+    return _election(
         df,
+        on_invalid,
         candidates=CANDIDATES_2024,
+        registered="RE",
         valid="VOTOS_VALIDOS",
         invalid="VOTOS_NULOS",
-        levels=_LEVELS,
-        station="station_id",
-        leader="Maduro",
         keep=("municipality_name", "parish_name", "URL"),
         date="2024-07-28",
-        on_invalid=on_invalid,
         line_offset=2,
         **kwargs,
     )
 
 
 # ------------------------------------------------------------------ loaders
+@loader_doc
 def load_v1(paths: dict[str, Path], *, on_invalid: str = "set_aside") -> Election:
     """The V1 acta file (24,532 actas, ``RE`` = registered electors).
 
-    Parameters
-    ----------
-    paths : dict
-        Registry path -> local file (from :func:`forensics.datasets.fetch`).
-    on_invalid : {"set_aside", "raise"}
-        What to do with rows that fail validation (see
-        :meth:`forensics.Election.from_frame`); set-aside rows are kept in
-        ``Election.set_aside`` with their reason.
-
-    Returns
-    -------
-    Election
+    {loader_sections}
 
     References
     ----------
@@ -235,20 +240,17 @@ def load_v1(paths: dict[str, Path], *, on_invalid: str = "set_aside") -> Electio
 
     Examples
     --------
-    >>> from forensics.datasets._registry import fetch
-    >>> e = load_v1({f.path: fetch(f) for f in (V1,)})
-    >>> len(e), len(e.set_aside), e.candidates[:2]
-    (24532, 0, ('Gonzalez', 'Maduro'))
+    >>> from forensics import datasets
+    >>> e = datasets.load("venezuela-2024-v1")  # this loader
+    >>> len(e), int(e.totals()["registered"])
+    (24532, 17745239)
     """
     df = _read_actas(Path(paths[V1.path]))
     return _actas_election(
         df,
         on_invalid,
-        registered="RE",
         name="Venezuela 2024 presidential, opposition actas V1",
-        source=_CITE_ACTAS.format(
-            v="V1", repo="ipince/vzlapi", commit="0b909f4d538ffbbccc184851569dd88eb05094d1"
-        ),
+        source=_CITE_V1,
         notes=(
             *_NOTES_ACTAS,
             "coverage 24,532 of about 30,026 CNE tables (81.70 %); registered (RE) covers "
@@ -257,6 +259,7 @@ def load_v1(paths: dict[str, Path], *, on_invalid: str = "set_aside") -> Electio
     )
 
 
+@loader_doc
 def load_v2(paths: dict[str, Path], *, on_invalid: str = "set_aside") -> Election:
     """The V2 acta file (25,073 actas) with ``registered`` joined from V1.
 
@@ -264,18 +267,7 @@ def load_v2(paths: dict[str, Path], *, on_invalid: str = "set_aside") -> Electio
     keep ``registered`` missing; a V1 key that occurs twice is not used (its
     V2 table also keeps ``registered`` missing) and is counted in the notes.
 
-    Parameters
-    ----------
-    paths : dict
-        Registry path -> local file (from :func:`forensics.datasets.fetch`).
-    on_invalid : {"set_aside", "raise"}
-        What to do with rows that fail validation (see
-        :meth:`forensics.Election.from_frame`); set-aside rows are kept in
-        ``Election.set_aside`` with their reason.
-
-    Returns
-    -------
-    Election
+    {loader_sections}
 
     References
     ----------
@@ -284,10 +276,10 @@ def load_v2(paths: dict[str, Path], *, on_invalid: str = "set_aside") -> Electio
 
     Examples
     --------
-    >>> from forensics.datasets._registry import fetch
-    >>> e = load_v2({f.path: fetch(f) for f in (V2, V1)})
-    >>> len(e), len(e.set_aside), e.candidates[:2]
-    (25073, 0, ('Gonzalez', 'Maduro'))
+    >>> from forensics import datasets
+    >>> e = datasets.load("venezuela-2024")  # this loader
+    >>> len(e), int(e.stations["registered"].isna().sum()), e.candidates[:2]
+    (25073, 543, ('Gonzalez', 'Maduro'))
     """
     v2 = _read_actas(Path(paths[V2.path]))
     v1, _ = read_text_table(Path(paths[V1.path]))
@@ -313,36 +305,17 @@ def load_v2(paths: dict[str, Path], *, on_invalid: str = "set_aside") -> Electio
     return _actas_election(
         v2,
         on_invalid,
-        registered="RE",
         name="Venezuela 2024 presidential, opposition actas V2",
-        source=_CITE_ACTAS.format(
-            v="V2",
-            repo="Enyer182/analisis-votaciones-venezuela-2024",
-            commit="6b665d17cc19fcf75f2785bd73420cce717b516f",
-        )
-        + " Registered voters from V1: "
-        + _CITE_ACTAS.format(
-            v="V1", repo="ipince/vzlapi", commit="0b909f4d538ffbbccc184851569dd88eb05094d1"
-        ),
+        source=f"{_CITE_V2} Registered voters from V1: {_CITE_V1}",
         notes=notes,
     )
 
 
+@loader_doc
 def load_qr(paths: dict[str, Path], *, on_invalid: str = "set_aside") -> Election:
     """The QR-code decoding of the actas (21,952 actas; candidate votes only).
 
-    Parameters
-    ----------
-    paths : dict
-        Registry path -> local file (from :func:`forensics.datasets.fetch`).
-    on_invalid : {"set_aside", "raise"}
-        What to do with rows that fail validation (see
-        :meth:`forensics.Election.from_frame`); set-aside rows are kept in
-        ``Election.set_aside`` with their reason.
-
-    Returns
-    -------
-    Election
+    {loader_sections}
 
     References
     ----------
@@ -351,10 +324,10 @@ def load_qr(paths: dict[str, Path], *, on_invalid: str = "set_aside") -> Electio
 
     Examples
     --------
-    >>> from forensics.datasets._registry import fetch
-    >>> e = load_qr({f.path: fetch(f) for f in (QR,)})
-    >>> len(e), len(e.set_aside), e.candidates[:2]
-    (21952, 0, ('Gonzalez', 'Maduro'))
+    >>> from forensics import datasets
+    >>> e = datasets.load("venezuela-2024-qr")  # this loader
+    >>> len(e), e.stations.loc[0, ["Acta", "station"]].tolist()
+    (21952, ['010101001.01.1.0001', '010101001-1'])
     """
     df, _ = read_text_table(Path(paths[QR.path]))
     if "Acta" not in df.columns:
@@ -364,12 +337,10 @@ def load_qr(paths: dict[str, Path], *, on_invalid: str = "set_aside") -> Electio
     parts = parts.reindex(columns=[0, 1], fill_value="")
     df = _add_levels(df, parts[0].fillna(""), parts[1].fillna(""))
     candidates = {name: name for name in CANDIDATES_2024.values()}
-    return Election.from_frame(
+    return _election(
         df,
+        on_invalid,
         candidates=candidates,
-        levels=_LEVELS,
-        station="station_id",
-        leader="Maduro",
         keep=("Acta",),
         name="Venezuela 2024 presidential, QR-code decoding of the actas",
         date="2024-07-28",
@@ -382,7 +353,6 @@ def load_qr(paths: dict[str, Path], *, on_invalid: str = "set_aside") -> Electio
             "levels parsed from the Acta code CCCCCCCCC.MM.1.0001",
             "agrees with V2 on 21,930 of 21,937 matched actas; 7 differ by 1-3 votes",
         ),
-        on_invalid=on_invalid,
         line_offset=2,
     )
 
@@ -414,21 +384,11 @@ def _counts_2012(raw: pd.Series, column: str, lines: np.ndarray) -> np.ndarray:
     return values
 
 
+@loader_doc
 def load_2013(paths: dict[str, Path], *, on_invalid: str = "set_aside") -> Election:
     """The 2013 mesa-level results with the 2012 Chávez/Capriles votes.
 
-    Parameters
-    ----------
-    paths : dict
-        Registry path -> local file (from :func:`forensics.datasets.fetch`).
-    on_invalid : {"set_aside", "raise"}
-        What to do with rows that fail validation (see
-        :meth:`forensics.Election.from_frame`); set-aside rows are kept in
-        ``Election.set_aside`` with their reason.
-
-    Returns
-    -------
-    Election
+    {loader_sections}
 
     References
     ----------
@@ -438,8 +398,8 @@ def load_2013(paths: dict[str, Path], *, on_invalid: str = "set_aside") -> Elect
 
     Examples
     --------
-    >>> from forensics.datasets._registry import fetch
-    >>> e = load_2013({f.path: fetch(f) for f in (R2013,)})
+    >>> from forensics import datasets
+    >>> e = datasets.load("venezuela-2013")  # this loader
     >>> len(e), len(e.set_aside), e.candidates[:2]
     (39348, 28, ('Maduro', 'Capriles'))
     """
@@ -468,16 +428,14 @@ def load_2013(paths: dict[str, Path], *, on_invalid: str = "set_aside") -> Elect
             "url_acta MUD": "acta_url",
         }
     )
-    election = Election.from_frame(
+    election = _election(
         df,
+        on_invalid,
         candidates=CANDIDATES_2013,
         registered="electores esperados",
         ballots="votos escrutados",
         valid="votos válidos",
         invalid="votos nulos",
-        levels=_LEVELS,
-        station="station_id",
-        leader="Maduro",
         keep=(
             "chavez_2012",
             "capriles_2012",
@@ -491,7 +449,6 @@ def load_2013(paths: dict[str, Path], *, on_invalid: str = "set_aside") -> Elect
         name="Venezuela 2013 presidential (official, mesa level)",
         date="2013-04-14",
         source=_CITE_2013,
-        on_invalid=on_invalid,
         line_offset=header_lines + 1,
     )
     n_2012 = int(np.isnan(election.stations["chavez_2012"].to_numpy(dtype=float)).sum())
@@ -514,11 +471,7 @@ register(
         "Venezuela 2024 presidential: 25,073 opposition actas (V2), registered joined from V1",
         files=(V2, V1),
         loader=load_v2,
-        citation=_CITE_ACTAS.format(
-            v="V2",
-            repo="Enyer182/analisis-votaciones-venezuela-2024",
-            commit="6b665d17cc19fcf75f2785bd73420cce717b516f",
-        ),
+        citation=_CITE_V2,
     )
 )
 register(
@@ -527,9 +480,7 @@ register(
         "Venezuela 2024 presidential: 24,532 opposition actas (V1) with registered voters",
         files=(V1,),
         loader=load_v1,
-        citation=_CITE_ACTAS.format(
-            v="V1", repo="ipince/vzlapi", commit="0b909f4d538ffbbccc184851569dd88eb05094d1"
-        ),
+        citation=_CITE_V1,
     )
 )
 register(

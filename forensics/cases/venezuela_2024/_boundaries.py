@@ -23,6 +23,7 @@ drawn as "no data" on every map.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 
@@ -30,7 +31,7 @@ import numpy as np
 
 from forensics.datasets._registry import Dataset, RemoteFile, register
 from forensics.election import DataError
-from forensics.maps import StateBoundaries, StateNames, simplify_ring
+from forensics.maps import StateBoundaries, StateNames
 
 __all__: list[str] = []
 
@@ -139,10 +140,14 @@ _CITE = (
 
 
 def _by_suffix(paths: dict[str, Path], suffix: str) -> Path:
+    """The file of the shapefile part ``suffix`` (``".shp"``, ...) among the loader's paths."""
     for key, path in paths.items():
         if key.endswith(suffix):
             return Path(path)
-    raise KeyError(f"no {suffix} file among {sorted(paths)}")
+    raise DataError(
+        f"no {suffix} file ({_STEM}{suffix}) among {sorted(paths)}; the loader needs one file "
+        f"for each of the suffixes {[f'.{ext}' for ext in _SHA]}"
+    )
 
 
 def load_states(paths: dict[str, Path], *, tolerance: float = TOLERANCE) -> StateBoundaries:
@@ -158,7 +163,16 @@ def load_states(paths: dict[str, Path], *, tolerance: float = TOLERANCE) -> Stat
     Returns
     -------
     forensics.maps.StateBoundaries
-        One entry per state, with its rings simplified at ``tolerance``.
+        One entry per state, with its rings simplified at ``tolerance``
+        (built by :meth:`forensics.maps.StateBoundaries.from_rings`; the
+        bounding boxes are the ones stored in the shapefile).
+
+    Raises
+    ------
+    forensics.DataError
+        A part of the shapefile is missing (the suffix and the files given
+        are named), a shape is not a polygon, ``ADM1_REF`` and ``ADM1_ES``
+        name different states, or two names fold to one key.
 
     References
     ----------
@@ -197,25 +211,15 @@ def load_states(paths: dict[str, Path], *, tolerance: float = TOLERANCE) -> Stat
         names.append(str(rec["ADM1_ES"]).strip())
         pcodes.append(str(rec["ADM1_PCODE"]).strip())
         boxes.append(np.asarray(shape.bbox, dtype=float))
-    keys = tuple(normalize_state_name(n) for n in names)
-    for rec, key in zip(records, keys, strict=True):
         ref = str(rec.get("ADM1_REF") or "").strip()
-        if ref and normalize_state_name(ref) != key:
+        if ref and normalize_state_name(ref) != normalize_state_name(names[-1]):
             raise DataError(f"ADM1_REF {ref!r} and ADM1_ES {rec['ADM1_ES']!r} do not agree")
-    if len(set(keys)) != len(keys):
-        raise DataError(f"state names are not distinct after normalisation: {keys}")
-    simplified = tuple(tuple(simplify_ring(r, tolerance) for r in unit) for unit in rings)
-    return StateBoundaries(
-        names=tuple(names),
-        keys=keys,
-        pcodes=tuple(pcodes),
-        rings=tuple(rings),
-        simplified=simplified,
-        bboxes=np.vstack(boxes),
-        tolerance=float(tolerance),
-        source=_CITE,
-        naming=STATE_NAMES,
+    states = StateBoundaries.from_rings(
+        names, rings, tolerance=tolerance, pcodes=pcodes, naming=STATE_NAMES, source=_CITE
     )
+    # The boxes stored in the .shp records, which differ from the extents of the
+    # vertices by rounding (up to 4.3e-14 degrees).
+    return replace(states, bboxes=np.vstack(boxes))
 
 
 register(

@@ -10,6 +10,7 @@ quick counts (``exit_polls_2024.csv``).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -208,6 +209,17 @@ def load_pollsters(path: str | Path | None = None) -> pd.DataFrame:
     return read_pollsters(data_file("pollsters.csv", path))
 
 
+def _read_classified(
+    reader: Callable[..., pd.DataFrame],
+    name: str,
+    path: str | Path | None,
+    pollsters: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """A shipped poll table read by ``reader`` with the classification (default the shipped one)."""
+    cls = load_pollsters() if pollsters is None else pollsters
+    return reader(data_file(name, path), candidates=POLL_CANDIDATES, pollsters=cls)
+
+
 def load_polls(
     path: str | Path | None = None, *, pollsters: pd.DataFrame | None = None
 ) -> pd.DataFrame:
@@ -237,8 +249,7 @@ def load_polls(
     >>> len(polls), polls["class"].value_counts().to_dict()
     (33, {'independent': 20, 'government-aligned': 9, 'unknown': 4})
     """
-    cls = load_pollsters() if pollsters is None else pollsters
-    return read_polls(data_file("polls_2024.csv", path), candidates=POLL_CANDIDATES, pollsters=cls)
+    return _read_classified(read_polls, "polls_2024.csv", path, pollsters)
 
 
 def load_exit_polls(
@@ -272,10 +283,7 @@ def load_exit_polls(
     >>> ex.loc[0, "pollster"], float(ex.loc[0, "n"]), float(ex.loc[0, "margin"])
     ('Edison Research', 6846.0, 34.0)
     """
-    cls = load_pollsters() if pollsters is None else pollsters
-    return read_exit_polls(
-        data_file("exit_polls_2024.csv", path), candidates=POLL_CANDIDATES, pollsters=cls
-    )
+    return _read_classified(read_exit_polls, "exit_polls_2024.csv", path, pollsters)
 
 
 def _count_rows(source: str, kind: str, g: float, m: float, valid: float, note: str) -> list:
@@ -344,9 +352,9 @@ def compare(
 
     References
     ----------
-    .. [1] DerSimonian, R. & Laird, N. (1986). Meta-analysis in clinical
-       trials. Controlled Clinical Trials 7(3), 177-188.
-       doi:10.1016/0197-2456(86)90046-2
+    .. [1] DerSimonian, R. & Laird, N. (1986), doi:10.1016/0197-2456(86)90046-2: the
+       random-effects average of the polls (:func:`forensics.polls.poll_average`,
+       where the full reference is given).
 
     Examples
     --------
