@@ -45,7 +45,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from forensics._compat import renamed_parameters
-from forensics.election import DataError
+from forensics.election import DataError, UnknownNameError
 from forensics.multitest import benjamini_hochberg
 from forensics.results import TestResult, as_float
 
@@ -498,7 +498,9 @@ class StateBoundaries:
         try:
             return self.keys.index(key)
         except ValueError:
-            raise KeyError(f"no unit {name!r} (key {key!r}) on this map") from None
+            raise UnknownNameError(
+                f"no unit {name!r} (key {key!r}) on this map; the units are {list(self.names)}"
+            ) from None
 
     def simplify(self, tolerance: float) -> StateBoundaries:
         """A copy whose ``simplified`` rings use another tolerance (degrees).
@@ -574,8 +576,11 @@ class Adjacency:
 
         Raises
         ------
+        forensics.election.UnknownNameError
+            A pair names a unit not in ``units`` (a :class:`DataError`, so a
+            ValueError, and a KeyError).
         ValueError
-            A pair names a unit not in ``units``, or joins a unit to itself.
+            A pair joins a unit to itself.
 
         Examples
         --------
@@ -592,7 +597,9 @@ class Adjacency:
         for a, b in pairs:
             ia, ib = keys.get(rules.key(a)), keys.get(rules.key(b))
             if ia is None or ib is None:
-                raise ValueError(f"pair ({a!r}, {b!r}) names a unit not in units")
+                raise UnknownNameError(
+                    f"pair ({a!r}, {b!r}) names a unit not in units; the units are {list(units)}"
+                )
             if ia == ib:
                 raise ValueError(f"pair ({a!r}, {b!r}) joins a unit to itself")
             matrix[ia, ib] = matrix[ib, ia] = True
@@ -658,7 +665,9 @@ class Adjacency:
         try:
             return keys.index(key)
         except ValueError:
-            raise KeyError(f"no unit {name!r} in this adjacency") from None
+            raise UnknownNameError(
+                f"no unit {name!r} in this adjacency; the units are {list(self.units)}"
+            ) from None
 
 
 def adjacency(
@@ -763,7 +772,10 @@ def adjacency(
         try:
             ia, ib = keys.index(boundaries.naming.key(a)), keys.index(boundaries.naming.key(b))
         except ValueError:
-            raise KeyError(f"link ({a!r}, {b!r}) names a unit not on the map") from None
+            raise UnknownNameError(
+                f"link ({a!r}, {b!r}) names a unit not on the map; "
+                f"the units are {list(boundaries.names)}"
+            ) from None
         if ia == ib:
             raise ValueError(f"link ({a!r}, {b!r}) joins a unit to itself")
         matrix[ia, ib] = matrix[ib, ia] = True

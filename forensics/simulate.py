@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forensics.election import Election
+from forensics.election import Election, UnknownNameError
 
 __all__ = [
     "CleanModel",
@@ -411,7 +411,10 @@ def fit_clean_model(
         if isinstance(shares, Mapping):
             unknown = set(shares) - set(cands)
             if unknown:
-                raise KeyError(f"shares names unknown candidate(s) {sorted(unknown)}")
+                raise UnknownNameError(
+                    f"shares names unknown candidate(s) {sorted(unknown)}; "
+                    f"the candidates are {list(cands)}"
+                )
             p = np.array([float(shares.get(c, 0.0)) for c in cands])
         else:
             p = np.asarray(shares, dtype=float)
@@ -728,11 +731,7 @@ def _setup(
     if not isinstance(election, Election):
         raise TypeError(f"election must be a forensics.Election, got {type(election).__name__}")
     fraction = _check_fraction("fraction", fraction)
-    cand = election.leader if candidate is None else candidate
-    if cand not in election.candidates:
-        raise KeyError(
-            f"unknown candidate {cand!r}; the candidates are {list(election.candidates)}"
-        )
+    cand = election._check_candidate(candidate)
     rng = np.random.default_rng(rng)
     cols = list(dict.fromkeys([*columns, *election.candidates]))
     arrays = {c: election.counts(c) for c in cols}
