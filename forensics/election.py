@@ -526,8 +526,8 @@ class Election:
         Raises
         ------
         UnknownNameError
-            ``column`` is not a column of ``stations`` (a :class:`DataError`
-            and a :class:`KeyError`).
+            No column ``column`` in ``stations``; the message lists the count
+            columns.
 
         Examples
         --------
@@ -582,8 +582,7 @@ class Election:
         Raises
         ------
         UnknownNameError
-            ``candidate`` is not a candidate (a :class:`DataError` and a
-            :class:`KeyError`).
+            ``candidate`` is not one of ``candidates``.
 
         Examples
         --------
@@ -644,9 +643,8 @@ class Election:
         Raises
         ------
         UnknownNameError
-            ``level`` is not a column of ``stations`` (raised at the call,
-            not at the first iteration; a :class:`DataError` and a
-            :class:`KeyError`).
+            ``level`` is not a column of ``stations``, raised at the call
+            rather than at the first iteration.
 
         Examples
         --------
@@ -668,7 +666,7 @@ class Election:
         Parameters
         ----------
         level : str
-            A level (or any other column of ``stations``).
+            As in :meth:`by`.
 
         Returns
         -------
@@ -678,20 +676,17 @@ class Election:
         Raises
         ------
         UnknownNameError
-            ``level`` is not a column of ``stations`` (a :class:`DataError`
-            and a :class:`KeyError`).
+            ``level`` is neither a level nor another column of ``stations``.
 
         Examples
         --------
         >>> from forensics import toy_election
         >>> e = toy_election(6, rng=0)
         >>> sums = e.group_totals("region")
-        >>> sums[["stations", "registered", "A"]]  # doctest: +NORMALIZE_WHITESPACE
-                stations  registered    A
-        region
-        r1             2        1292  420
-        r2             2         867  321
-        r3             2         608  201
+        >>> sums.index.tolist(), sums["stations"].tolist()
+        (['r1', 'r2', 'r3'], [2, 2, 2])
+        >>> sums["registered"].tolist(), sums["A"].tolist()
+        ([1292, 867, 608], [420, 321, 201])
         """
         level = self._check_level(level)
         cols = [*COUNT_COLUMNS, *self.candidates]
