@@ -882,14 +882,10 @@ def switch_votes(
     ----------
     election : Election
         Needs ``valid`` (stations lacking it are never chosen).
-    fraction : float in [0, 1]
-        Share of the eligible stations affected (exactly ``round(fraction *
-        eligible)`` of them).
+    fraction, candidate, rng
+        As in :func:`stuff_ballots`.
     intensity : float in [0, 1]
         Probability that a vote for another candidate is moved.
-    candidate : str, optional
-        Beneficiary; default the election's leader.
-    rng : numpy.random.Generator or int or None
 
     Returns
     -------
@@ -944,15 +940,11 @@ def extreme_fraud(
     election : Election
         Needs ``registered``, ``ballots`` and ``valid`` (stations lacking any
         of them are never chosen).
-    fraction : float in [0, 1]
-        Share of the eligible stations affected (exactly ``round(fraction *
-        eligible)`` of them).
+    fraction, candidate, rng
+        As in :func:`stuff_ballots`.
     intensity : float in [0, 1]
         Probability that a non-voter's ballot is added and that a vote for
         another candidate is moved (default 0.98).
-    candidate : str, optional
-        Beneficiary; default the election's leader.
-    rng : numpy.random.Generator or int or None
 
     Returns
     -------
