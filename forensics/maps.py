@@ -466,6 +466,46 @@ class StateBoundaries:
             naming=rules,
         )
 
+    @classmethod
+    def squares(
+        cls,
+        names: Sequence[str],
+        *,
+        pcodes: Sequence[str] | None = None,
+        naming: StateNames | None = None,
+    ) -> StateBoundaries:
+        """A row of unit squares, one per name from west to east: a map for examples.
+
+        Unit ``i`` is the square ``[i, i + 1] x [0, 1]``, so each unit
+        touches the one before and the one after along a whole edge.
+
+        Parameters
+        ----------
+        names : sequence of str
+            Unit names, west to east.
+        pcodes, naming
+            As in :meth:`from_rings`.
+
+        Returns
+        -------
+        StateBoundaries
+
+        References
+        ----------
+        .. [1] Anselin, L. (1995). Local indicators of spatial association—LISA.
+           Geographical Analysis 27(2), 93–115.
+           doi:10.1111/j.1538-4632.1995.tb00338.x (contiguity on a regular
+           lattice, the simplest map to check spatial statistics by hand).
+
+        Examples
+        --------
+        >>> row = StateBoundaries.squares(["West", "Centre", "East"])
+        >>> row.bboxes.tolist()[1], adjacency(row).neighbours("Centre")
+        ([1.0, 0.0, 2.0, 1.0], ('West', 'East'))
+        """
+        rings = [[[[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]]] for i in range(len(names))]
+        return cls.from_rings(names, rings, pcodes=pcodes, naming=naming)
+
     def __len__(self) -> int:
         return len(self.names)
 
@@ -490,8 +530,7 @@ class StateBoundaries:
 
         Examples
         --------
-        >>> squares = [[[[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]]] for i in range(2)]
-        >>> StateBoundaries.from_rings(["Norte", "Sur"], squares).index("SUR")
+        >>> StateBoundaries.squares(["Norte", "Sur"]).index("SUR")
         1
         """
         key = self.naming.key(name)

@@ -535,12 +535,8 @@ def test_bad_input_is_refused():
 # ---------------------------------------------------------------- plots
 def toy_boundaries() -> maps.StateBoundaries:
     """Three unit squares in a row named like states (no data file needed)."""
-    squares = [[[[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]]] for i in range(3)]
-    return maps.StateBoundaries.from_rings(
-        ("Zulia", "Falcón", "Lara"),
-        squares,
-        pcodes=("VE23", "VE11", "VE13"),
-        naming=STATE_NAMES,
+    return maps.StateBoundaries.squares(
+        ("Zulia", "Falcón", "Lara"), pcodes=("VE23", "VE11", "VE13"), naming=STATE_NAMES
     )
 
 
@@ -558,6 +554,8 @@ def test_boundaries_from_rings_match_the_loaded_map(states):
     assert made.index("EDO.NVA.ESPARTA") == states.index("Nueva Esparta")
     toy = toy_boundaries()
     np.testing.assert_array_equal(toy.bboxes, [[0, 0, 1, 1], [1, 0, 2, 1], [2, 0, 3, 1]])
+    # the row of squares is a path: each unit touches only the one before and after
+    assert maps.adjacency(toy).pairs() == [("Zulia", "Falcón"), ("Falcón", "Lara")]
     with pytest.raises(DataError, match="not distinct"):
         maps.StateBoundaries.from_rings(["Lara", "LARA"], toy.rings[:2])
     with pytest.raises(DataError, match="2 names but rings for 3 units"):
