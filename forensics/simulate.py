@@ -509,11 +509,7 @@ def _fit_regions(
             raise ValueError("regions=True needs a template with levels; it has none")
         level = template.levels[0]
     elif isinstance(regions, str):
-        if regions not in template.stations.columns:
-            raise ValueError(
-                f"regions={regions!r} is not a column; the levels are {list(template.levels)}"
-            )
-        level = regions
+        level = template._check_level(regions)
     else:
         raise TypeError(f"regions must be a bool or a level name, got {regions!r}")
     codes, names = pd.factorize(template.stations[level], use_na_sentinel=False)

@@ -143,6 +143,8 @@ def test_regions_recover_between_region_spread_and_mobilisation_correlates():
     assert len(model.region_names) == 8
     with pytest.raises(ValueError, match="at least 2 groups"):
         fit_clean_model(t.subset(t.stations["region"] == 0), regions=True)
+    with pytest.raises(DataError, match=r"^unknown level 'state'; the levels are \['region'\]$"):
+        fit_clean_model(t, regions="state")
     # Mobilisation: with turnout spread within regions, the leader's share follows turnout.
     e0 = clean_election(t, rng=1, overdispersion={"turnout": 0.02})
     e1 = clean_election(t, rng=1, overdispersion={"turnout": 0.02}, mobilisation=0.3)
