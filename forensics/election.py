@@ -20,7 +20,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-__all__ = ["COUNT_COLUMNS", "DataError", "Election", "read_csv"]
+__all__ = ["COUNT_COLUMNS", "DataError", "Election", "UnknownNameError", "read_csv"]
 
 #: The canonical aggregate count columns, in order.
 COUNT_COLUMNS = ("registered", "ballots", "valid", "invalid")
@@ -40,6 +40,27 @@ class DataError(ValueError):
     def __init__(self, message: str, problems: pd.DataFrame | None = None):
         super().__init__(message)
         self.problems = problems if problems is not None else pd.DataFrame()
+
+
+class UnknownNameError(DataError, KeyError):
+    """A candidate, level, column or other name that the data do not have.
+
+    The message names the unknown name and the valid ones. It is a
+    :class:`DataError`, and also a :class:`KeyError` so that code written to
+    catch a failed lookup keeps working; unlike a plain KeyError its message
+    is printed unquoted.
+    """
+
+    __str__ = BaseException.__str__
+
+
+def _unknown_name(kind: str, name: Any, valid: Sequence[Any]) -> UnknownNameError:
+    """The error for a ``kind`` (e.g. ``"candidate"``) ``name`` not among ``valid``.
+
+    >>> print(_unknown_name("candidate", "C", ["A", "B"]))
+    unknown candidate 'C'; the candidates are ['A', 'B']
+    """
+    return UnknownNameError(f"unknown {kind} {name!r}; the {kind}s are {list(valid)}")
 
 
 def _describe_rows(frame: pd.DataFrame, limit: int = _MAX_LISTED) -> str:
@@ -481,10 +502,13 @@ class Election:
     def _check_candidate(self, candidate: str | None) -> str:
         candidate = self.leader if candidate is None else candidate
         if candidate not in self.candidates:
-            raise KeyError(
-                f"unknown candidate {candidate!r}; the candidates are {list(self.candidates)}"
-            )
+            raise _unknown_name("candidate", candidate, self.candidates)
         return candidate
+
+    def _check_level(self, level: str) -> str:
+        if level not in self.stations.columns:
+            raise _unknown_name("level", level, self.levels)
+        return level
 
     def counts(self, column: str) -> np.ndarray:
         """A count column as a float array (NaN where missing).
@@ -499,15 +523,21 @@ class Election:
         -------
         numpy.ndarray of float64
 
+        Raises
+        ------
+        UnknownNameError
+            No column ``column`` in ``stations``; the message lists the count
+            columns.
+
         Examples
         --------
-        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
-        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
-        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
-        ...                         levels=["region"], station="id")
+        >>> from forensics import toy_election
+        >>> e = toy_election(6, rng=0)
         >>> e.counts("A")
-        array([60., 30., 50.])
+        array([234., 186., 188., 133., 125.,  76.])
         """
+        if column not in self.stations.columns:
+            raise _unknown_name("count column", column, [*COUNT_COLUMNS, *self.candidates])
         return self.stations[column].to_numpy(dtype=np.float64)
 
     @property
@@ -518,12 +548,10 @@ class Election:
 
         Examples
         --------
-        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
-        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
-        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
-        ...                         levels=["region"], station="id")
+        >>> from forensics import toy_election
+        >>> e = toy_election(6, rng=0)
         >>> e.turnout.round(3).tolist()
-        [0.667, 0.85, 0.7]
+        [0.628, 0.617, 0.646, 0.643, 0.63, 0.629]
         """
         reg = self.counts("registered")
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -551,16 +579,19 @@ class Election:
         pandas.Series
             Named ``share_<candidate>``, one value per station.
 
+        Raises
+        ------
+        UnknownNameError
+            ``candidate`` is not one of ``candidates``.
+
         Examples
         --------
-        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
-        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
-        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
-        ...                         levels=["region"], station="id")
+        >>> from forensics import toy_election
+        >>> e = toy_election(6, rng=0)
         >>> e.share("B").round(3).tolist()
-        [0.4, 0.7, 0.286]
+        [0.475, 0.482, 0.425, 0.427, 0.483, 0.461]
         >>> e.share("B", of="registered").round(3).tolist()
-        [0.267, 0.583, 0.2]
+        [0.299, 0.297, 0.275, 0.274, 0.305, 0.29]
         """
         candidate = self._check_candidate(candidate)
         if of not in ("valid", "ballots", "registered"):
@@ -575,12 +606,10 @@ class Election:
 
         Examples
         --------
-        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
-        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
-        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
-        ...                         levels=["region"], station="id")
+        >>> from forensics import toy_election
+        >>> e = toy_election(6, rng=0)
         >>> e.totals().to_dict()
-        {'registered': 370, 'ballots': 272, 'valid': 270, 'invalid': 2, 'A': 140, 'B': 130}
+        {'registered': 2767, 'ballots': 1747, 'valid': 1747, 'invalid': 0, 'A': 942, 'B': 805}
         """
         cols = [*COUNT_COLUMNS, *self.candidates]
         return self.stations[cols].sum(min_count=1)
@@ -590,12 +619,10 @@ class Election:
 
         Examples
         --------
-        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
-        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
-        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
-        ...                         levels=["region"], station="id")
+        >>> from forensics import toy_election
+        >>> e = toy_election(6, rng=0)
         >>> e.shares().round(4).to_dict()
-        {'A': 0.5185, 'B': 0.4815}
+        {'A': 0.5392, 'B': 0.4608}
         """
         tot = self.stations[list(self.candidates)].sum()
         return tot / tot.sum()
@@ -603,35 +630,65 @@ class Election:
     def by(self, level: str) -> Iterator[tuple[Any, Election]]:
         """Iterate over ``(group value, sub-election)`` pairs of one level.
 
+        Parameters
+        ----------
+        level : str
+            A level (or any other column of ``stations``).
+
+        Returns
+        -------
+        iterator of (object, Election)
+            Groups in sorted order of their value.
+
+        Raises
+        ------
+        UnknownNameError
+            ``level`` is not a column of ``stations``, raised at the call
+            rather than at the first iteration.
+
         Examples
         --------
-        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
-        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
-        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
-        ...                         levels=["region"], station="id")
+        >>> from forensics import toy_election
+        >>> e = toy_election(6, rng=0)
         >>> [(region, len(sub)) for region, sub in e.by("region")]
-        [('N', 2), ('S', 1)]
+        [('r1', 2), ('r2', 2), ('r3', 2)]
+        >>> e.by("state")
+        Traceback (most recent call last):
+        ...
+        forensics.election.UnknownNameError: unknown level 'state'; the levels are ['region', 'district']
         """
-        if level not in self.stations.columns:
-            raise KeyError(f"unknown level {level!r}; the levels are {list(self.levels)}")
-        for key, idx in self.stations.groupby(level, sort=True).groups.items():
-            yield key, self.subset(self.stations.index.isin(idx))
+        groups = self.stations.groupby(self._check_level(level), sort=True).groups
+        return ((key, self.subset(self.stations.index.isin(idx))) for key, idx in groups.items())
 
     def group_totals(self, level: str) -> pd.DataFrame:
         """Sums of every count column by one level, with station counts.
 
+        Parameters
+        ----------
+        level : str
+            As in :meth:`by`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per group value (sorted): ``stations`` then the sums.
+
+        Raises
+        ------
+        UnknownNameError
+            ``level`` is neither a level nor another column of ``stations``.
+
         Examples
         --------
-        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
-        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
-        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
-        ...                         levels=["region"], station="id")
+        >>> from forensics import toy_election
+        >>> e = toy_election(6, rng=0)
         >>> sums = e.group_totals("region")
-        >>> sums["stations"].to_dict(), sums["registered"].to_dict(), sums["A"].to_dict()
-        ({'N': 2, 'S': 1}, {'N': 270, 'S': 100}, {'N': 90, 'S': 50})
+        >>> sums.index.tolist(), sums["stations"].tolist()
+        (['r1', 'r2', 'r3'], [2, 2, 2])
+        >>> sums["registered"].tolist(), sums["A"].tolist()
+        ([1292, 867, 608], [420, 321, 201])
         """
-        if level not in self.stations.columns:
-            raise KeyError(f"unknown level {level!r}; the levels are {list(self.levels)}")
+        level = self._check_level(level)
         cols = [*COUNT_COLUMNS, *self.candidates]
         g = self.stations.groupby(level, sort=True)
         out = g[cols].sum(min_count=1)
@@ -643,13 +700,11 @@ class Election:
 
         Examples
         --------
-        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
-        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
-        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
-        ...                         levels=["region"], station="id")
-        >>> e.subset(e.turnout > 0.68).stations["station"].tolist()
-        ['n2', 's1']
-        >>> len(e.subset(lambda st: st["region"] == "N"))
+        >>> from forensics import toy_election
+        >>> e = toy_election(6, rng=0)
+        >>> e.subset(e.turnout > 0.63).stations["station"].tolist()
+        ['2', '3', '4']
+        >>> len(e.subset(lambda st: st["region"] == "r1"))
         2
         """
         if callable(mask):
@@ -664,10 +719,8 @@ class Election:
 
         Examples
         --------
-        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
-        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
-        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
-        ...                         levels=["region"], station="id")
+        >>> from forensics import toy_election
+        >>> e = toy_election(6, rng=0)
         >>> e.with_stations(e.stations.head(1), name="first station")
         Election('first station', stations=1, set_aside=0, candidates=['A', 'B'], leader='A')
         """
@@ -678,14 +731,12 @@ class Election:
 
         Examples
         --------
-        >>> table = pd.DataFrame({"id": ["n1", "n2", "s1"], "region": ["N", "N", "S"],
-        ...     "reg": [150, 120, 100], "inv": [0, 2, 0], "A": [60, 30, 50], "B": [40, 70, 20]})
-        >>> e = Election.from_frame(table, candidates=["A", "B"], registered="reg", invalid="inv",
-        ...                         levels=["region"], station="id")
+        >>> from forensics import toy_election
+        >>> e = toy_election(6, rng=0)
         >>> print(e.report())
-        Election: 3 stations kept, 0 set aside.
+        toy election: 6 stations kept, 0 set aside.
           valid: sum of the candidate columns
-          ballots: valid + invalid
+          invalid: ballots - valid
         """
         lines = [
             f"{self.name or 'Election'}: {len(self.stations):,} stations kept, "

@@ -45,7 +45,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from forensics._compat import renamed_parameters
-from forensics.election import DataError
+from forensics.election import DataError, UnknownNameError
 from forensics.multitest import benjamini_hochberg
 from forensics.results import TestResult, as_float
 
@@ -466,6 +466,46 @@ class StateBoundaries:
             naming=rules,
         )
 
+    @classmethod
+    def squares(
+        cls,
+        names: Sequence[str],
+        *,
+        pcodes: Sequence[str] | None = None,
+        naming: StateNames | None = None,
+    ) -> StateBoundaries:
+        """A row of unit squares, one per name from west to east: a map for examples.
+
+        Unit ``i`` is the square ``[i, i + 1] x [0, 1]``, so each unit
+        touches the one before and the one after along a whole edge.
+
+        Parameters
+        ----------
+        names : sequence of str
+            Unit names, west to east.
+        pcodes, naming
+            As in :meth:`from_rings`.
+
+        Returns
+        -------
+        StateBoundaries
+
+        References
+        ----------
+        .. [1] Anselin, L. (1995). Local indicators of spatial association—LISA.
+           Geographical Analysis 27(2), 93–115.
+           doi:10.1111/j.1538-4632.1995.tb00338.x (contiguity on a regular
+           lattice, the simplest map to check spatial statistics by hand).
+
+        Examples
+        --------
+        >>> row = StateBoundaries.squares(["West", "Centre", "East"])
+        >>> row.bboxes.tolist()[1], adjacency(row).neighbours("Centre")
+        ([1.0, 0.0, 2.0, 1.0], ('West', 'East'))
+        """
+        rings = [[[[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]]] for i in range(len(names))]
+        return cls.from_rings(names, rings, pcodes=pcodes, naming=naming)
+
     def __len__(self) -> int:
         return len(self.names)
 
@@ -490,15 +530,16 @@ class StateBoundaries:
 
         Examples
         --------
-        >>> squares = [[[[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]]] for i in range(2)]
-        >>> StateBoundaries.from_rings(["Norte", "Sur"], squares).index("SUR")
+        >>> StateBoundaries.squares(["Norte", "Sur"]).index("SUR")
         1
         """
         key = self.naming.key(name)
         try:
             return self.keys.index(key)
         except ValueError:
-            raise KeyError(f"no unit {name!r} (key {key!r}) on this map") from None
+            raise UnknownNameError(
+                f"no unit {name!r} (key {key!r}) on this map; the units are {list(self.names)}"
+            ) from None
 
     def simplify(self, tolerance: float) -> StateBoundaries:
         """A copy whose ``simplified`` rings use another tolerance (degrees).
@@ -574,8 +615,11 @@ class Adjacency:
 
         Raises
         ------
+        forensics.election.UnknownNameError
+            A pair names a unit not in ``units`` (a :class:`DataError`, so a
+            ValueError, and a KeyError).
         ValueError
-            A pair names a unit not in ``units``, or joins a unit to itself.
+            A pair joins a unit to itself.
 
         Examples
         --------
@@ -592,7 +636,9 @@ class Adjacency:
         for a, b in pairs:
             ia, ib = keys.get(rules.key(a)), keys.get(rules.key(b))
             if ia is None or ib is None:
-                raise ValueError(f"pair ({a!r}, {b!r}) names a unit not in units")
+                raise UnknownNameError(
+                    f"pair ({a!r}, {b!r}) names a unit not in units; the units are {list(units)}"
+                )
             if ia == ib:
                 raise ValueError(f"pair ({a!r}, {b!r}) joins a unit to itself")
             matrix[ia, ib] = matrix[ib, ia] = True
@@ -658,7 +704,9 @@ class Adjacency:
         try:
             return keys.index(key)
         except ValueError:
-            raise KeyError(f"no unit {name!r} in this adjacency") from None
+            raise UnknownNameError(
+                f"no unit {name!r} in this adjacency; the units are {list(self.units)}"
+            ) from None
 
 
 def adjacency(
@@ -763,7 +811,10 @@ def adjacency(
         try:
             ia, ib = keys.index(boundaries.naming.key(a)), keys.index(boundaries.naming.key(b))
         except ValueError:
-            raise KeyError(f"link ({a!r}, {b!r}) names a unit not on the map") from None
+            raise UnknownNameError(
+                f"link ({a!r}, {b!r}) names a unit not on the map; "
+                f"the units are {list(boundaries.names)}"
+            ) from None
         if ia == ib:
             raise ValueError(f"link ({a!r}, {b!r}) joins a unit to itself")
         matrix[ia, ib] = matrix[ib, ia] = True

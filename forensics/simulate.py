@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forensics.election import Election
+from forensics.election import Election, UnknownNameError
 
 __all__ = [
     "CleanModel",
@@ -207,16 +207,13 @@ class CleanModel:
 
         Examples
         --------
-        >>> counts = {"registered": [400, 520, 610, 380, 450, 700], "invalid": [3, 5, 2, 4, 1, 6],
-        ...           "A": [151, 213, 262, 118, 204, 297], "B": [87, 112, 149, 103, 79, 164]}
-        >>> template = Election.from_frame(pd.DataFrame(counts), candidates=["A", "B"],
-        ...                                registered="registered", invalid="invalid")
+        >>> template = toy_election(6, rng=0)
         >>> model = fit_clean_model(template)
         >>> draw = model.simulate(rng=1)
         >>> draw["A"] + draw["B"] == draw["valid"]
         array([ True,  True,  True,  True,  True,  True])
         >>> draw["ballots"].tolist()
-        [233, 331, 407, 228, 302, 410]
+        [453, 384, 318, 220, 227, 144]
         """
         rng = np.random.default_rng(rng)
         reg = self.registered
@@ -414,7 +411,10 @@ def fit_clean_model(
         if isinstance(shares, Mapping):
             unknown = set(shares) - set(cands)
             if unknown:
-                raise KeyError(f"shares names unknown candidate(s) {sorted(unknown)}")
+                raise UnknownNameError(
+                    f"shares names unknown candidate(s) {sorted(unknown)}; "
+                    f"the candidates are {list(cands)}"
+                )
             p = np.array([float(shares.get(c, 0.0)) for c in cands])
         else:
             p = np.asarray(shares, dtype=float)
@@ -509,11 +509,7 @@ def _fit_regions(
             raise ValueError("regions=True needs a template with levels; it has none")
         level = template.levels[0]
     elif isinstance(regions, str):
-        if regions not in template.stations.columns:
-            raise ValueError(
-                f"regions={regions!r} is not a column; the levels are {list(template.levels)}"
-            )
-        level = regions
+        level = template._check_level(regions)
     else:
         raise TypeError(f"regions must be a bool or a level name, got {regions!r}")
     codes, names = pd.factorize(template.stations[level], use_na_sentinel=False)
@@ -650,19 +646,16 @@ def clean_election(
 
     Examples
     --------
-    >>> counts = {"registered": [400, 520, 610, 380, 450, 700], "invalid": [3, 5, 2, 4, 1, 6],
-    ...           "A": [151, 213, 262, 118, 204, 297], "B": [87, 112, 149, 103, 79, 164]}
-    >>> template = Election.from_frame(pd.DataFrame(counts), candidates=["A", "B"],
-    ...                                registered="registered", invalid="invalid")
+    >>> template = toy_election(6, rng=0)
     >>> clean = clean_election(template, rng=7)
     >>> clean.stations[["registered", "ballots", "valid", "A", "B"]]
        registered  ballots  valid    A    B
-    0         400      264    262  158  104
-    1         520      330    330  166  164
-    2         610      365    359  271   88
-    3         380      232    231  153   78
-    4         450      297    295  188  107
-    5         700      461    453  291  162
+    0         710      448    448  237  211
+    1         582      377    377  201  176
+    2         506      337    337  199  138
+    3         361      223    223  127   96
+    4         384      239    239  130  109
+    5         224      141    141   86   55
     >>> clean.notes[-1][:36]
     'simulated clean election: beta turno'
     """
@@ -734,11 +727,7 @@ def _setup(
     if not isinstance(election, Election):
         raise TypeError(f"election must be a forensics.Election, got {type(election).__name__}")
     fraction = _check_fraction("fraction", fraction)
-    cand = election.leader if candidate is None else candidate
-    if cand not in election.candidates:
-        raise KeyError(
-            f"unknown candidate {cand!r}; the candidates are {list(election.candidates)}"
-        )
+    cand = election._check_candidate(candidate)
     rng = np.random.default_rng(rng)
     cols = list(dict.fromkeys([*columns, *election.candidates]))
     arrays = {c: election.counts(c) for c in cols}
@@ -852,17 +841,14 @@ def stuff_ballots(
 
     Examples
     --------
-    >>> counts = {"registered": [400, 520, 610, 380, 450, 700], "invalid": [3, 5, 2, 4, 1, 6],
-    ...           "A": [151, 213, 262, 118, 204, 297], "B": [87, 112, 149, 103, 79, 164]}
-    >>> template = Election.from_frame(pd.DataFrame(counts), candidates=["A", "B"],
-    ...                                registered="registered", invalid="invalid")
+    >>> template = toy_election(6, rng=0)
     >>> stuffed, hit = stuff_ballots(template, fraction=0.5, intensity=0.5, rng=3)
     >>> hit.tolist()
     [True, True, False, True, False, False]
     >>> (stuffed.stations["A"] - template.stations["A"]).tolist()
-    [72, 99, 0, 73, 0, 0]
+    [146, 116, 0, 61, 0, 0]
     >>> stuffed.name
-    'election + ballot stuffing (0.5 of stations, intensity 0.5)'
+    'toy election + ballot stuffing (0.5 of stations, intensity 0.5)'
     """
     intensity = _check_fraction("intensity", intensity)
     st, a, hit, rng, cand = _setup(
@@ -892,14 +878,10 @@ def switch_votes(
     ----------
     election : Election
         Needs ``valid`` (stations lacking it are never chosen).
-    fraction : float in [0, 1]
-        Share of the eligible stations affected (exactly ``round(fraction *
-        eligible)`` of them).
+    fraction, candidate, rng
+        As in :func:`stuff_ballots`.
     intensity : float in [0, 1]
         Probability that a vote for another candidate is moved.
-    candidate : str, optional
-        Beneficiary; default the election's leader.
-    rng : numpy.random.Generator or int or None
 
     Returns
     -------
@@ -920,13 +902,10 @@ def switch_votes(
 
     Examples
     --------
-    >>> counts = {"registered": [400, 520, 610, 380, 450, 700], "invalid": [3, 5, 2, 4, 1, 6],
-    ...           "A": [151, 213, 262, 118, 204, 297], "B": [87, 112, 149, 103, 79, 164]}
-    >>> template = Election.from_frame(pd.DataFrame(counts), candidates=["A", "B"],
-    ...                                registered="registered", invalid="invalid")
+    >>> template = toy_election(6, rng=0)
     >>> switched, hit = switch_votes(template, fraction=0.5, intensity=0.2, rng=3)
     >>> (switched.stations["A"] - template.stations["A"]).tolist()
-    [18, 17, 0, 20, 0, 0]
+    [40, 29, 0, 16, 0, 0]
     >>> bool((switched.stations["valid"] == template.stations["valid"]).all())
     True
     """
@@ -957,15 +936,11 @@ def extreme_fraud(
     election : Election
         Needs ``registered``, ``ballots`` and ``valid`` (stations lacking any
         of them are never chosen).
-    fraction : float in [0, 1]
-        Share of the eligible stations affected (exactly ``round(fraction *
-        eligible)`` of them).
+    fraction, candidate, rng
+        As in :func:`stuff_ballots`.
     intensity : float in [0, 1]
         Probability that a non-voter's ballot is added and that a vote for
         another candidate is moved (default 0.98).
-    candidate : str, optional
-        Beneficiary; default the election's leader.
-    rng : numpy.random.Generator or int or None
 
     Returns
     -------
@@ -987,13 +962,10 @@ def extreme_fraud(
 
     Examples
     --------
-    >>> counts = {"registered": [400, 520, 610, 380, 450, 700], "invalid": [3, 5, 2, 4, 1, 6],
-    ...           "A": [151, 213, 262, 118, 204, 297], "B": [87, 112, 149, 103, 79, 164]}
-    >>> template = Election.from_frame(pd.DataFrame(counts), candidates=["A", "B"],
-    ...                                registered="registered", invalid="invalid")
+    >>> template = toy_election(6, rng=0)
     >>> rigged, hit = extreme_fraud(template, fraction=0.34, rng=3)
     >>> rigged.turnout[hit].round(3).tolist(), rigged.share("A")[hit].round(3).tolist()
-    ([0.988, 0.991], [1.0, 0.998])
+    ([0.99, 0.992], [0.997, 0.995])
     """
     intensity = _check_fraction("intensity", intensity)
     st, a, hit, rng, cand = _setup(
@@ -1067,13 +1039,10 @@ def fabricate_counts(
 
     Examples
     --------
-    >>> counts = {"registered": [400, 520, 610, 380, 450, 700], "invalid": [3, 5, 2, 4, 1, 6],
-    ...           "A": [151, 213, 262, 118, 204, 297], "B": [87, 112, 149, 103, 79, 164]}
-    >>> template = Election.from_frame(pd.DataFrame(counts), candidates=["A", "B"],
-    ...                                registered="registered", invalid="invalid")
+    >>> template = toy_election(6, rng=0)
     >>> fake, hit = fabricate_counts(template, fraction=0.5, rounding=1.0, rng=3)
     >>> fake.stations.loc[hit, ["A", "B"]].values.tolist()
-    [[150, 85], [215, 110], [120, 105]]
+    [[235, 210], [185, 175], [135, 100]]
     """
     rounding = _check_fraction("rounding", rounding)
     st, a, hit, rng, _ = _setup(election, fraction, rng, ["registered", "ballots", "valid"])
@@ -1152,16 +1121,13 @@ def round_percentages(
 
     Examples
     --------
-    >>> counts = {"registered": [400, 520, 610, 380, 450, 700], "invalid": [3, 5, 2, 4, 1, 6],
-    ...           "A": [151, 213, 262, 118, 204, 297], "B": [87, 112, 149, 103, 79, 164]}
-    >>> template = Election.from_frame(pd.DataFrame(counts), candidates=["A", "B"],
-    ...                                registered="registered", invalid="invalid")
+    >>> template = toy_election(6, rng=0)
     >>> rounded, hit = round_percentages(template, fraction=0.5, rng=3)
     >>> st = rounded.stations[hit]  # within 50 / R (50 / B) points of a whole percent
     >>> (100 * st["ballots"] / st["registered"]).round(2).tolist()
-    [60.0, 63.08, 58.95]
+    [62.96, 62.03, 63.99]
     >>> (100 * st["A"] / st["ballots"]).round(2).tolist()
-    [62.92, 64.94, 51.79]
+    [51.9, 52.08, 57.14]
     """
     st, a, hit, rng, cand = _setup(
         election, fraction, rng, ["registered", "ballots", "valid", "invalid"], candidate

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from forensics import DataError, Election, read_csv
+from forensics.election import UnknownNameError
 
 
 def _frame(n: int = 5) -> pd.DataFrame:
@@ -77,8 +80,40 @@ def test_helpers_hand_computed():
     assert tot["ballots"] == 160
     assert tot["A"] == 80
     np.testing.assert_allclose(e.shares()["A"], 80 / 140)
-    with pytest.raises(KeyError, match="unknown candidate 'C'"):
+    with pytest.raises(DataError, match="unknown candidate 'C'"):
         e.share("C")
+
+
+def test_unknown_names_raise_a_data_error_naming_the_valid_ones():
+    e = Election.from_frame(_frame(6), **MAPPING)
+    valid_levels = re.escape("['region']")
+    cases = [
+        (
+            lambda: e.share("C"),
+            f"unknown candidate 'C'; the candidates are {re.escape(str(['A', 'B']))}",
+        ),
+        # by() checks the level when called, before any iteration
+        (lambda: e.by("state"), f"unknown level 'state'; the levels are {valid_levels}"),
+        (lambda: e.group_totals("state"), f"unknown level 'state'; the levels are {valid_levels}"),
+        (
+            lambda: e.counts("votes"),
+            "unknown count column 'votes'; the count columns are "
+            + re.escape(str(["registered", "ballots", "valid", "invalid", "A", "B"])),
+        ),
+    ]
+    for call, message in cases:
+        with pytest.raises(DataError, match=f"^{message}$") as info:
+            call()
+        # also a KeyError for callers written against the old behaviour,
+        # with the message printed as it is, not quoted as a key
+        assert isinstance(info.value, KeyError)
+        assert isinstance(info.value, UnknownNameError)
+        assert str(info.value) == info.value.args[0]
+        assert not str(info.value).startswith(("'", '"'))
+    # known names still work, and any column of the station table groups
+    assert [k for k, _ in e.by("region")] == ["north", "south"]
+    assert list(e.group_totals("station")["stations"]) == [1] * 6
+    np.testing.assert_array_equal(e.counts("A"), _frame(6)["A"].to_numpy(dtype=float))
 
 
 def test_grouping_and_subset():

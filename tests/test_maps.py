@@ -13,7 +13,7 @@ from scipy import stats
 
 from forensics import datasets, maps
 from forensics.cases.venezuela_2024 import STATE_NAMES
-from forensics.election import DataError
+from forensics.election import DataError, UnknownNameError
 from forensics.figures import savefig
 from forensics.plots.maps import choropleth, cluster_map
 
@@ -218,6 +218,32 @@ def test_adjacency_from_pairs_is_the_hand_made_map():
         maps.Adjacency.from_pairs("AB", [("A", "C")])
     with pytest.raises(ValueError, match="itself"):
         maps.Adjacency.from_pairs("AB", [("A", "a")])
+
+
+def test_unknown_units_raise_a_data_error_listing_the_units():
+    toy = toy_boundaries()
+    line = maps.Adjacency.from_pairs("ABC", [("A", "B"), ("B", "C")])
+    squares = ["Zulia", "Falcón", "Lara"]
+    cases = [
+        (lambda: toy.index("Sucre"), "no unit 'Sucre' (key 'SUCRE') on this map", squares),
+        (lambda: line.neighbours("D"), "no unit 'D' in this adjacency", ["A", "B", "C"]),
+        (
+            lambda: maps.Adjacency.from_pairs("AB", [("A", "C")]),
+            "pair ('A', 'C') names a unit not in units",
+            ["A", "B"],
+        ),
+        (
+            lambda: maps.adjacency(toy, links=[("Sucre", "Lara")]),
+            "link ('Sucre', 'Lara') names a unit not on the map",
+            squares,
+        ),
+    ]
+    for call, message, units in cases:
+        with pytest.raises(DataError) as info:
+            call()
+        assert str(info.value) == f"{message}; the units are {units}"
+        assert isinstance(info.value, KeyError)
+        assert isinstance(info.value, UnknownNameError)
 
 
 # ------------------------------------------------------- hand computation
@@ -509,12 +535,8 @@ def test_bad_input_is_refused():
 # ---------------------------------------------------------------- plots
 def toy_boundaries() -> maps.StateBoundaries:
     """Three unit squares in a row named like states (no data file needed)."""
-    squares = [[[[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]]] for i in range(3)]
-    return maps.StateBoundaries.from_rings(
-        ("Zulia", "Falcón", "Lara"),
-        squares,
-        pcodes=("VE23", "VE11", "VE13"),
-        naming=STATE_NAMES,
+    return maps.StateBoundaries.squares(
+        ("Zulia", "Falcón", "Lara"), pcodes=("VE23", "VE11", "VE13"), naming=STATE_NAMES
     )
 
 
@@ -532,6 +554,8 @@ def test_boundaries_from_rings_match_the_loaded_map(states):
     assert made.index("EDO.NVA.ESPARTA") == states.index("Nueva Esparta")
     toy = toy_boundaries()
     np.testing.assert_array_equal(toy.bboxes, [[0, 0, 1, 1], [1, 0, 2, 1], [2, 0, 3, 1]])
+    # the row of squares is a path: each unit touches only the one before and after
+    assert maps.adjacency(toy).pairs() == [("Zulia", "Falcón"), ("Falcón", "Lara")]
     with pytest.raises(DataError, match="not distinct"):
         maps.StateBoundaries.from_rings(["Lara", "LARA"], toy.rings[:2])
     with pytest.raises(DataError, match="2 names but rings for 3 units"):

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forensics import Election
-from forensics.simulate import clean_election, fit_clean_model
+from forensics import DataError, Election
+from forensics.simulate import clean_election, fit_clean_model, stuff_ballots, toy_election
 
 
 def make_template(n: int = 2000, seed: int = 0, *, lo: int = 200, hi: int = 2500) -> Election:
@@ -110,8 +110,11 @@ def test_options_are_checked():
         clean_election(t, rng=0, overdispersion=1.5)
     with pytest.raises(ValueError, match="turnout"):
         clean_election(t, rng=0, turnout=1.2)
-    with pytest.raises(KeyError, match="unknown candidate"):
+    with pytest.raises(
+        DataError, match=r"unknown candidate\(s\) \['Z'\]; the candidates are"
+    ) as info:
         clean_election(t, rng=0, shares={"Z": 1.0})
+    assert isinstance(info.value, KeyError)  # as before, for callers catching KeyError
     e = clean_election(t, rng=0, shares={"A": 1.0})
     assert (e.stations["B"] == 0).all()
     assert (e.stations["C"] == 0).all()
@@ -140,6 +143,8 @@ def test_regions_recover_between_region_spread_and_mobilisation_correlates():
     assert len(model.region_names) == 8
     with pytest.raises(ValueError, match="at least 2 groups"):
         fit_clean_model(t.subset(t.stations["region"] == 0), regions=True)
+    with pytest.raises(DataError, match=r"^unknown level 'state'; the levels are \['region'\]$"):
+        fit_clean_model(t, regions="state")
     # Mobilisation: with turnout spread within regions, the leader's share follows turnout.
     e0 = clean_election(t, rng=1, overdispersion={"turnout": 0.02})
     e1 = clean_election(t, rng=1, overdispersion={"turnout": 0.02}, mobilisation=0.3)
@@ -150,8 +155,6 @@ def test_regions_recover_between_region_spread_and_mobilisation_correlates():
 
 
 def test_toy_election_counts_follow_its_rates():
-    from forensics.simulate import toy_election
-
     e = toy_election(3000, turnout=0.7, share=0.4, n_regions=4, rng=5)
     st = e.stations
     assert len(st) == 3000
@@ -170,3 +173,15 @@ def test_toy_election_counts_follow_its_rates():
         toy_election(10, turnout=1.0)
     with pytest.raises(ValueError, match="n_regions"):
         toy_election(2, n_regions=3)
+
+
+def test_fraud_simulators_name_an_unknown_beneficiary():
+    e = toy_election(20, rng=0)
+    with pytest.raises(
+        DataError, match=r"^unknown candidate 'Z'; the candidates are \['A', 'B'\]$"
+    ):
+        stuff_ballots(e, fraction=0.5, intensity=0.5, candidate="Z", rng=0)
+    stuffed, hit = stuff_ballots(e, fraction=0.5, intensity=0.5, candidate="B", rng=0)
+    assert hit.sum() == 10
+    assert (stuffed.stations["B"] >= e.stations["B"]).all()
+    assert (stuffed.stations["A"] == e.stations["A"]).all()

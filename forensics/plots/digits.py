@@ -43,17 +43,13 @@ def digits(result: DigitTestResult, *, ax: Axes | None = None) -> Axes:
 
     Examples
     --------
-    The last digits of a small simulated election, against the uniform null:
+    The last digits of a small clean election, against the uniform null:
 
-    >>> import numpy as np
     >>> from matplotlib.figure import Figure
     >>> import forensics
     >>> from forensics import plots
-    >>> e = forensics.simulate_klimek(
-    ...     np.full(400, 600), turnout_mean=0.6, turnout_sd=0.1,
-    ...     share_mean=0.55, share_sd=0.1, rng=0,
-    ... )
-    >>> result = forensics.last_digit_test(e, column="winner")
+    >>> e = forensics.toy_election(400, rng=0)
+    >>> result = forensics.last_digit_test(e, column="A")
     >>> ax = plots.digits(result, ax=Figure().subplots())
     >>> len(ax.patches), ax.get_ylabel()
     (10, 'proportion')

@@ -128,17 +128,13 @@ def plot_shpilkin_sweep(estimate: ShpilkinEstimate, *, ax: Axes | None = None) -
 
     Examples
     --------
-    >>> import numpy as np
     >>> from matplotlib.figure import Figure
     >>> import forensics
     >>> from forensics import plots
-    >>> e = forensics.simulate_klimek(
-    ...     np.full(400, 600), turnout_mean=0.6, turnout_sd=0.1,
-    ...     share_mean=0.55, share_sd=0.1, rng=0,
-    ... )
+    >>> e = forensics.toy_election(400, rng=0)
     >>> ax = plots.plot_shpilkin_sweep(forensics.shpilkin(e), ax=Figure().subplots())
     >>> ax.get_ylabel()
-    'excess votes for winner (millions)'
+    'excess votes for A (millions)'
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.2))

@@ -187,8 +187,7 @@ def choropleth(
     Examples
     --------
     >>> from forensics.maps import StateBoundaries
-    >>> squares = [[[[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]]] for i in range(3)]
-    >>> boundaries = StateBoundaries.from_rings(["West", "Centre", "East"], squares)
+    >>> boundaries = StateBoundaries.squares(["West", "Centre", "East"])
     >>> ax = choropleth({"West": 0.42, "centre": 0.55}, boundaries=boundaries, title="Share")
     >>> [t.get_text() for t in ax.get_legend().get_texts()]  # East has no value
     ['no data (1)']
@@ -289,8 +288,7 @@ def cluster_map(
     Examples
     --------
     >>> from forensics.maps import StateBoundaries
-    >>> squares = [[[[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]]] for i in range(3)]
-    >>> boundaries = StateBoundaries.from_rings(["West", "Centre", "East"], squares)
+    >>> boundaries = StateBoundaries.squares(["West", "Centre", "East"])
     >>> from forensics.maps import adjacency, local_morans_i
     >>> result = local_morans_i([1.0, 2.0, 4.0], adjacency(boundaries), n_resamples=99, rng=0)
     >>> ax = cluster_map(result, boundaries=boundaries)

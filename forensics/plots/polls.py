@@ -161,13 +161,8 @@ def plot_comparison(
     ----------
     comparison : Comparison
         From :func:`forensics.polls.source_distances`.
-    candidates : sequence of two str
-        The two candidates' keys; the margin is the first minus the second.
-    names : sequence of two str, optional
-        The candidates' names for the axis label (default: the keys).
-    quantity : str
-        ``"margin"`` or one of the two keys.
-    ax : matplotlib Axes, optional
+    candidates, names, quantity, ax
+        As in :func:`plot_polls`.
 
     Returns
     -------
