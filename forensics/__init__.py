@@ -57,7 +57,7 @@ from forensics.digits import (
     second_digit_test,
     stratified_mean_test,
 )
-from forensics.election import COUNT_COLUMNS, DataError, Election, read_csv
+from forensics.election import COUNT_COLUMNS, DataError, Election, UnknownNameError, read_csv
 from forensics.history import (
     ControlledAssociationResult,
     ElectionJoin,
@@ -177,6 +177,7 @@ __all__ = [
     "StratifiedMeanResult",
     "SwingAssociationResult",
     "TestResult",
+    "UnknownNameError",
     "WithinGroupResult",
     "__version__",
     "acta_checks",
