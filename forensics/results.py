@@ -39,7 +39,8 @@ class _Result:
     """What every result dataclass does with its fields.
 
     NumPy scalars are stored as plain Python numbers; ``scalars()`` and
-    ``to_frame()`` list the scalar fields; ``str()`` is ``summary()``.
+    ``to_frame()`` list the scalar fields; ``str()`` is the ``summary()`` each
+    result type defines.
     """
 
     def __post_init__(self) -> None:
