@@ -12,7 +12,7 @@ import pytest
 from scipy.special import logsumexp
 from scipy.stats import binom
 
-from forensics import DataError, Election, datasets
+from forensics import DataError, datasets
 from forensics.digits import ForensicsWarning
 from forensics.mixture import (
     X_GRID,
@@ -190,16 +190,7 @@ def test_recovers_weights_on_russian_station_sizes(russia_sizes, truth):
 def test_posterior_and_group_totals(russia_sizes):
     e = simulate_mixture(russia_sizes, **FAIR, pi=(0.8, 0.15, 0.05), rng=11)
     st = e.stations.assign(region=np.arange(len(e)) % 3)
-    e = Election.from_frame(
-        st.drop(columns=["valid", "line"]),
-        candidates=list(e.candidates),
-        registered="registered",
-        ballots="ballots",
-        invalid="invalid",
-        station="station",
-        leader="leader",
-        keep=["fraud", "x", "region"],
-    )
+    e = e.with_stations(st)
     r = quiet_fit(e, by="region", n_resamples=0, rng=1)
     post = r.posterior
     assert np.allclose(post[["p_none", "p_incremental", "p_extreme"]].sum(axis=1), 1.0)
@@ -260,17 +251,7 @@ def test_bad_input_raises():
         fit_mixture(e, n_resamples=-1)
     with pytest.raises(ValueError, match="confidence_level"):
         fit_mixture(e, confidence_level=1.0)
-    st = e.stations.assign(region=["a"] * 49 + [None])
-    e2 = Election.from_frame(
-        st.drop(columns=["valid", "line"]),
-        candidates=list(e.candidates),
-        registered="registered",
-        ballots="ballots",
-        invalid="invalid",
-        station="station",
-        leader="leader",
-        keep=["region"],
-    )
+    e2 = e.with_stations(e.stations.assign(region=["a"] * 49 + [None]))
     with pytest.raises(DataError, match=r"missing for 1 stations \(e.g. \['49'\]\)"):
         fit_mixture(e2, by="region", n_resamples=0)
     with pytest.raises(ValueError, match="integers >= 1"):
