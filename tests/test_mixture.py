@@ -121,32 +121,11 @@ def test_loglik_reduces_to_a_binomial_mixture_without_overdispersion():
 
 
 def test_loglik_rejects_inconsistent_counts():
+    kw = dict(turnout=0.5, share=0.5, rho_turnout=0.1, rho_share=0.1, theta=0.1, alpha=2)
     with pytest.raises(DataError, match=r"rows \[1\]"):
-        mixture_loglik(
-            [10, 10],
-            [5, 5],
-            [3, 6],
-            turnout=0.5,
-            share=0.5,
-            rho_turnout=0.1,
-            rho_share=0.1,
-            pi=(1, 0, 0),
-            theta=0.1,
-            alpha=2,
-        )
+        mixture_loglik([10, 10], [5, 5], [3, 6], pi=(1, 0, 0), **kw)
     with pytest.raises(ValueError, match="pi must be"):
-        mixture_loglik(
-            [10],
-            [5],
-            [3],
-            turnout=0.5,
-            share=0.5,
-            rho_turnout=0.1,
-            rho_share=0.1,
-            pi=(0.5, 0.2, 0.2),
-            theta=0.1,
-            alpha=2,
-        )
+        mixture_loglik([10], [5], [3], pi=(0.5, 0.2, 0.2), **kw)
 
 
 # ------------------------------------------------------------- simulation
