@@ -27,12 +27,17 @@ def checked_candidate(election: Any, candidate: str | None) -> str:
     return cand
 
 
+def check_confidence_level(confidence_level: float) -> None:
+    """Reject a confidence level outside (0, 1)."""
+    if not 0 < confidence_level < 1:
+        raise ValueError(f"confidence_level must lie in (0, 1), got {confidence_level}")
+
+
 def check_resampling(n_resamples: int, confidence_level: float) -> None:
     """Reject a negative number of resamples or a level outside (0, 1)."""
     if n_resamples < 0:
         raise ValueError(f"n_resamples must be >= 0, got {n_resamples}")
-    if not 0 < confidence_level < 1:
-        raise ValueError(f"confidence_level must be in (0, 1), got {confidence_level}")
+    check_confidence_level(confidence_level)
 
 
 def station_counts(election: Election, candidate: str) -> tuple[np.ndarray, ...]:

@@ -49,6 +49,7 @@ from forensics._digits_core import (
     quietly,
     warn,
 )
+from forensics._estimation import check_confidence_level
 from forensics.election import DataError, Election
 from forensics.multitest import benjamini_hochberg, holm
 from forensics.results import TestResult, as_float, as_int
@@ -512,8 +513,7 @@ def second_digit_test(
     >>> r.column, round(r.mean, 3), round(r.mean_simulated, 3), r.mean_pvalue
     ('leader', 3.362, 3.55, 0.3)
     """
-    if not 0 < confidence_level < 1:
-        raise ValueError(f"confidence_level must lie in (0, 1), got {confidence_level!r}")
+    check_confidence_level(confidence_level)
     run = DigitRun(
         data, column=column, null=null, textbook="benford", rng=rng, what="second-digit test"
     )

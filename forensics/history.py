@@ -33,6 +33,8 @@ from numpy.typing import ArrayLike
 from scipy import special, stats
 
 from forensics._compat import deprecated_alias, renamed_parameters
+from forensics._correlation import fisher_ci
+from forensics._estimation import check_confidence_level
 from forensics.election import DataError, Election
 from forensics.results import TestResult, as_float, as_int
 
@@ -58,11 +60,6 @@ _REF = (
     "Myagkov, M., Ordeshook, P. C. & Shakin, D. (2009). The Forensics of Election Fraud: "
     "Russia and Ukraine. Cambridge University Press (ISBN 9780521748360)"
 )
-
-
-def _check_confidence_level(confidence_level: float) -> None:
-    if not 0 < confidence_level < 1:
-        raise ValueError(f"confidence_level must lie in (0, 1), got {confidence_level}")
 
 
 def _station_ids(stations: pd.DataFrame, mask: ArrayLike) -> list[str]:
@@ -466,7 +463,7 @@ def swing_test(
             raise DataError(f"column {col!r} not in the table; pass the output of swing()")
     if int(bins) != bins or bins < 1:
         raise ValueError(f"bins must be a positive integer, got {bins}")
-    _check_confidence_level(confidence_level)
+    check_confidence_level(confidence_level)
     ok = _usable(table, [x, "swing"])
     xv = table[x].to_numpy(dtype=float)[ok]
     yv = table["swing"].to_numpy(dtype=float)[ok]
@@ -889,9 +886,7 @@ def persistence_test(
     >>> rc.n_clusters, rc.ci_low < r.statistic < rc.ci_high
     (6, True)
     """
-    from forensics.turnout import _fisher_ci
-
-    _check_confidence_level(confidence_level)
+    check_confidence_level(confidence_level)
     cols = [x, y] + ([weights] if weights else []) + ([cluster] if cluster else [])
     ok = _usable(table, cols, numeric=[x, y] + ([weights] if weights else []))
     n = int(ok.sum())
@@ -908,7 +903,7 @@ def persistence_test(
             f"{table.index[ok][w < 0][:10].tolist()}"
         )
     r = as_float(np.corrcoef(xv, yv)[0, 1])
-    lo, hi, p = _fisher_ci(r, n, 1.0, confidence_level)
+    lo, hi, p = fisher_ci(r, n, 1.0, confidence_level)
     method, g = "Fisher z", 0
     if cluster is not None:
         if int(n_resamples) != n_resamples or n_resamples < 1:
@@ -1106,7 +1101,7 @@ def controlled_association_test(
     >>> round(r.statistic, 3), r.pvalue < 0.01
     (0.289, True)
     """
-    _check_confidence_level(confidence_level)
+    check_confidence_level(confidence_level)
     controls = tuple(controls)
     if x in controls or y in (x, *controls):
         raise ValueError(f"y, x and controls must be distinct columns, got {y}, {x}, {controls}")

@@ -31,7 +31,7 @@ from forensics._estimation import (
     station_counts,
 )
 from forensics.election import Election, _two_candidate_election
-from forensics.results import EstimateResult, as_float, as_int
+from forensics.results import EstimateResult, _FormerResamplingNames, as_float, as_int
 
 __all__ = [
     "CRITERIA",
@@ -424,7 +424,7 @@ GOF_LEVEL = 0.05
 
 
 @dataclasses.dataclass(frozen=True)
-class KlimekFit(EstimateResult):
+class KlimekFit(EstimateResult, _FormerResamplingNames):
     """Fraud parameters of the Klimek et al. (2012) model fitted to an election.
 
     An estimator's result: ``estimate`` is ``f_incremental`` and
@@ -526,16 +526,6 @@ class KlimekFit(EstimateResult):
     turnout: np.ndarray
     share: np.ndarray
     registered: np.ndarray
-
-    @property
-    def ci_level(self) -> float:
-        """Former name of :attr:`confidence_level`."""
-        return self.confidence_level
-
-    @property
-    def n_bootstrap(self) -> int:
-        """Former name of :attr:`n_resamples`."""
-        return self.n_resamples
 
     @property
     def describes_data(self) -> bool | None:

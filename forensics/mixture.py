@@ -43,7 +43,7 @@ from forensics._estimation import (
 )
 from forensics.digits import ForensicsWarning
 from forensics.election import DataError, Election, _two_candidate_election
-from forensics.results import TestResult, as_float, as_int
+from forensics.results import TestResult, _FormerResamplingNames, as_float, as_int
 
 try:  # optional: BLAS threads spinning between L-BFGS-B steps slow the fit 2-3 fold
     from threadpoolctl import threadpool_limits
@@ -608,7 +608,7 @@ def _replicate(task: dict) -> np.ndarray:
 
 # ------------------------------------------------------------------ result
 @dataclasses.dataclass(frozen=True)
-class MixtureFit(TestResult):
+class MixtureFit(TestResult, _FormerResamplingNames):
     """The finite-mixture fraud model fitted to an election by :func:`fit_mixture`.
 
     ``statistic`` is the goodness-of-fit distance between the observed and
@@ -704,16 +704,6 @@ class MixtureFit(TestResult):
     def pi(self) -> tuple[float, float, float]:
         """The weights (none, incremental, extreme)."""
         return (self.pi_none, self.pi_incremental, self.pi_extreme)
-
-    @property
-    def ci_level(self) -> float:
-        """Former name of :attr:`confidence_level`."""
-        return self.confidence_level
-
-    @property
-    def n_bootstrap(self) -> int:
-        """Former name of :attr:`n_resamples`."""
-        return self.n_resamples
 
     def summary(self) -> str:
         """A stable one-line text: the weights with their intervals, the fraud votes, GOF p."""

@@ -35,8 +35,56 @@ def _is_scalar(value: Any) -> bool:
     return value is None or isinstance(value, (bool, int, float, str))
 
 
+class _Result:
+    """What every result dataclass does with its fields.
+
+    NumPy scalars are stored as plain Python numbers; ``scalars()`` and
+    ``to_frame()`` list the scalar fields; ``str()`` is the ``summary()`` each
+    result type defines.
+    """
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, np.generic):
+                object.__setattr__(self, f.name, value.item())
+
+    def scalars(self) -> dict[str, Any]:
+        """The scalar fields, in declaration order."""
+        out = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if _is_scalar(value):
+                out[f.name] = value
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """A one-row DataFrame of the scalar fields."""
+        return pd.DataFrame([self.scalars()])
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+class _FormerResamplingNames:
+    """Read-only former names of ``confidence_level`` and ``n_resamples``."""
+
+    confidence_level: float
+    n_resamples: int
+
+    @property
+    def ci_level(self) -> float:
+        """Former name of :attr:`confidence_level`."""
+        return self.confidence_level
+
+    @property
+    def n_bootstrap(self) -> int:
+        """Former name of :attr:`n_resamples`."""
+        return self.n_resamples
+
+
 @dataclasses.dataclass(frozen=True)
-class TestResult:
+class TestResult(_Result):
     """Base of every hypothesis-test result.
 
     Attributes
@@ -74,25 +122,6 @@ class TestResult:
     null: str
     reference: str
 
-    def __post_init__(self) -> None:
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, np.generic):
-                object.__setattr__(self, f.name, value.item())
-
-    def scalars(self) -> dict[str, Any]:
-        """The scalar fields, in declaration order."""
-        out = {}
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            if _is_scalar(value):
-                out[f.name] = value
-        return out
-
-    def to_frame(self) -> pd.DataFrame:
-        """A one-row DataFrame of the scalar fields."""
-        return pd.DataFrame([self.scalars()])
-
     def summary(self) -> str:
         """A stable one-line text: method, statistic, p-value, effect size, n."""
         p = self.pvalue
@@ -103,12 +132,9 @@ class TestResult:
             f"({self.n_excluded:,} excluded)"
         )
 
-    def __str__(self) -> str:
-        return self.summary()
-
 
 @dataclasses.dataclass(frozen=True)
-class EstimateResult:
+class EstimateResult(_Result):
     """Base of every estimator's result: a quantity with its interval.
 
     An estimator answers "how much", not "is the null rejected": it carries
@@ -154,24 +180,6 @@ class EstimateResult:
     method: str
     reference: str
 
-    def __post_init__(self) -> None:
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, np.generic):
-                object.__setattr__(self, f.name, value.item())
-
-    def scalars(self) -> dict[str, Any]:
-        """The scalar fields, in declaration order."""
-        return {
-            f.name: getattr(self, f.name)
-            for f in dataclasses.fields(self)
-            if _is_scalar(getattr(self, f.name))
-        }
-
-    def to_frame(self) -> pd.DataFrame:
-        """A one-row DataFrame of the scalar fields."""
-        return pd.DataFrame([self.scalars()])
-
     def summary(self) -> str:
         """A stable one-line text: method, estimate, interval, n."""
         return (
@@ -180,6 +188,3 @@ class EstimateResult:
             f"({self.confidence_level:.0%} interval), n = {self.n:,} "
             f"({self.n_excluded:,} excluded)"
         )
-
-    def __str__(self) -> str:
-        return self.summary()

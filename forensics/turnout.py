@@ -22,7 +22,8 @@ from numpy.typing import ArrayLike
 from scipy import stats
 
 from forensics._compat import deprecated_alias, renamed_parameters
-from forensics._correlation import fisher_ci as _fisher_ci
+from forensics._correlation import fisher_ci
+from forensics._estimation import check_confidence_level
 from forensics._inputs import election_candidate
 from forensics.election import DataError, Election
 from forensics.multitest import benjamini_hochberg, holm
@@ -67,11 +68,6 @@ def _station_arrays(
 def _at_least_four(ok: np.ndarray) -> None:
     if ok.sum() < 4:
         raise DataError(f"need at least 4 stations with turnout and share, got {int(ok.sum())}")
-
-
-def _check_confidence_level(confidence_level: float) -> None:
-    if not 0 < confidence_level < 1:
-        raise ValueError(f"confidence_level must lie in (0, 1), got {confidence_level}")
 
 
 # --------------------------------------------------------------------------- fingerprint
@@ -301,17 +297,17 @@ def _association(t, s, reg, votes, confidence_level):
     n = t.size
     rows = []
     r, p = stats.pearsonr(t, s) if n > 2 else (np.nan, np.nan)
-    lo, hi, _ = _fisher_ci(as_float(r), n, 1.0, confidence_level)
+    lo, hi, _ = fisher_ci(as_float(r), n, 1.0, confidence_level)
     rows.append(("pearson", "stations", as_float(r), lo, hi, as_float(p), n))
     rho, p = stats.spearmanr(t, s) if n > 2 else (np.nan, np.nan)
-    lo, hi, _ = _fisher_ci(as_float(rho), n, 1.06, confidence_level)
+    lo, hi, _ = fisher_ci(as_float(rho), n, 1.06, confidence_level)
     rows.append(("spearman", "stations", as_float(rho), lo, hi, as_float(p), n))
     n_eff = as_float(reg.sum() ** 2 / (reg**2).sum())
     rw = _weighted_corr(t, s, reg)
-    lo, hi, p = _fisher_ci(rw, n_eff, 1.0, confidence_level)
+    lo, hi, p = fisher_ci(rw, n_eff, 1.0, confidence_level)
     rows.append(("pearson", "registered", rw, lo, hi, p, n_eff))
     rsw = _weighted_corr(_weighted_ranks(t, reg), _weighted_ranks(s, reg), reg)
-    lo, hi, p = _fisher_ci(rsw, n_eff, 1.06, confidence_level)
+    lo, hi, p = fisher_ci(rsw, n_eff, 1.06, confidence_level)
     rows.append(("spearman", "registered", rsw, lo, hi, p, n_eff))
     corr = pd.DataFrame(
         rows, columns=["method", "weight", "r", "ci_low", "ci_high", "pvalue", "n_effective"]
@@ -415,7 +411,7 @@ def turnout_share_test(
     >>> round(r.statistic, 2), r.pvalue < 1e-6, round(r.ss_slope, 2)
     (0.36, True, 0.81)
     """
-    _check_confidence_level(confidence_level)
+    check_confidence_level(confidence_level)
     candidate, t, s, reg, votes, ok = _station_arrays(election, candidate, share_of="ballots")
     _at_least_four(ok)
     corr, ss = _association(t[ok], s[ok], reg[ok], votes[ok], confidence_level)
@@ -590,7 +586,7 @@ def shape_test(
 
     if n_resamples < 0:
         raise ValueError(f"n_resamples must be >= 0 (0 skips the bootstrap), got {n_resamples}")
-    _check_confidence_level(confidence_level)
+    check_confidence_level(confidence_level)
     candidate, t, s, _, _, ok = _station_arrays(election, candidate)
     _at_least_four(ok)
     gen = np.random.default_rng(rng)
@@ -914,7 +910,7 @@ def within_group_test(
     >>> abs(w.r_within) < 1e-12, round(w.r_total, 3), w.n, w.n_excluded, w.n_groups
     (True, 0.692, 4, 1, 2)
     """
-    _check_confidence_level(confidence_level)
+    check_confidence_level(confidence_level)
     candidate, t, s, _, _, ok = _station_arrays(election, candidate, share_of="ballots")
     cols = [by] if isinstance(by, str) else list(by)
     missing = [c for c in cols if c not in election.stations.columns]
@@ -939,7 +935,7 @@ def within_group_test(
     denom = np.sqrt((dt**2).sum() * (ds**2).sum())
     r = as_float((dt * ds).sum() / denom) if denom > 0 else float("nan")
     # Fisher's z with n - G - 1 effective pairs: se = 1 / sqrt(n - G - 1)
-    lo, hi, p = _fisher_ci(r, n - g + 2.0, 1.0, confidence_level)
+    lo, hi, p = fisher_ci(r, n - g + 2.0, 1.0, confidence_level)
     r_total = as_float(np.corrcoef(tt, ss)[0, 1])
     return WithinGroupResult(
         statistic=r,

@@ -12,7 +12,7 @@ import pytest
 from scipy.special import logsumexp
 from scipy.stats import binom
 
-from forensics import DataError, Election, datasets
+from forensics import DataError, datasets
 from forensics.digits import ForensicsWarning
 from forensics.mixture import (
     X_GRID,
@@ -121,32 +121,11 @@ def test_loglik_reduces_to_a_binomial_mixture_without_overdispersion():
 
 
 def test_loglik_rejects_inconsistent_counts():
+    kw = dict(turnout=0.5, share=0.5, rho_turnout=0.1, rho_share=0.1, theta=0.1, alpha=2)
     with pytest.raises(DataError, match=r"rows \[1\]"):
-        mixture_loglik(
-            [10, 10],
-            [5, 5],
-            [3, 6],
-            turnout=0.5,
-            share=0.5,
-            rho_turnout=0.1,
-            rho_share=0.1,
-            pi=(1, 0, 0),
-            theta=0.1,
-            alpha=2,
-        )
+        mixture_loglik([10, 10], [5, 5], [3, 6], pi=(1, 0, 0), **kw)
     with pytest.raises(ValueError, match="pi must be"):
-        mixture_loglik(
-            [10],
-            [5],
-            [3],
-            turnout=0.5,
-            share=0.5,
-            rho_turnout=0.1,
-            rho_share=0.1,
-            pi=(0.5, 0.2, 0.2),
-            theta=0.1,
-            alpha=2,
-        )
+        mixture_loglik([10], [5], [3], pi=(0.5, 0.2, 0.2), **kw)
 
 
 # ------------------------------------------------------------- simulation
@@ -190,16 +169,7 @@ def test_recovers_weights_on_russian_station_sizes(russia_sizes, truth):
 def test_posterior_and_group_totals(russia_sizes):
     e = simulate_mixture(russia_sizes, **FAIR, pi=(0.8, 0.15, 0.05), rng=11)
     st = e.stations.assign(region=np.arange(len(e)) % 3)
-    e = Election.from_frame(
-        st.drop(columns=["valid", "line"]),
-        candidates=list(e.candidates),
-        registered="registered",
-        ballots="ballots",
-        invalid="invalid",
-        station="station",
-        leader="leader",
-        keep=["fraud", "x", "region"],
-    )
+    e = e.with_stations(st)
     r = quiet_fit(e, by="region", n_resamples=0, rng=1)
     post = r.posterior
     assert np.allclose(post[["p_none", "p_incremental", "p_extreme"]].sum(axis=1), 1.0)
@@ -260,17 +230,7 @@ def test_bad_input_raises():
         fit_mixture(e, n_resamples=-1)
     with pytest.raises(ValueError, match="confidence_level"):
         fit_mixture(e, confidence_level=1.0)
-    st = e.stations.assign(region=["a"] * 49 + [None])
-    e2 = Election.from_frame(
-        st.drop(columns=["valid", "line"]),
-        candidates=list(e.candidates),
-        registered="registered",
-        ballots="ballots",
-        invalid="invalid",
-        station="station",
-        leader="leader",
-        keep=["region"],
-    )
+    e2 = e.with_stations(e.stations.assign(region=["a"] * 49 + [None]))
     with pytest.raises(DataError, match=r"missing for 1 stations \(e.g. \['49'\]\)"):
         fit_mixture(e2, by="region", n_resamples=0)
     with pytest.raises(ValueError, match="integers >= 1"):

@@ -389,6 +389,19 @@ def test_coarse_share_bad_input():
 
 
 # --------------------------------------------------------------------------- small stations
+def _tables_election(df):
+    """Candidates A and B in stations ("table") grouped into voting centres."""
+    return Election.from_frame(
+        df,
+        candidates=["A", "B"],
+        registered="registered",
+        ballots="ballots",
+        invalid="invalid",
+        levels=["centre", "table"],
+        leader="A",
+    )
+
+
 def _centre_election(n_centres, rng, *, rig_pp=0.0):
     """Centres of 2-6 tables; one table in three small (50-300), the rest 500-900 registered.
 
@@ -414,15 +427,7 @@ def _centre_election(n_centres, rng, *, rig_pp=0.0):
             "B": ballots - votes,
         }
     )
-    return Election.from_frame(
-        df,
-        candidates=["A", "B"],
-        registered="registered",
-        ballots="ballots",
-        invalid="invalid",
-        levels=["centre", "table"],
-        leader="A",
-    )
+    return _tables_election(df)
 
 
 def test_small_station_hand_computed():
@@ -443,15 +448,7 @@ def test_small_station_hand_computed():
         }
     )
     df["B"] = df["ballots"] - df["A"]
-    e = Election.from_frame(
-        df,
-        candidates=["A", "B"],
-        registered="registered",
-        ballots="ballots",
-        invalid="invalid",
-        levels=["centre", "table"],
-        leader="A",
-    )
+    e = _tables_election(df)
     r = small_station_test(e, size_quantile=0.25, n_resamples=50, rng=0)
     assert r.size_threshold == 200  # 25 % quantile of (100, 200, 1000, 1000, 1000): position 1
     assert (r.n, r.n_excluded, r.n_groups, r.n_small) == (4, 1, 2, 2)
