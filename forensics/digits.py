@@ -924,11 +924,12 @@ def digit_pair_test(
 
 
 # --------------------------------------------------------------------- by group
+@renamed_parameters(level="by")
 def by_group(
     election: Election,
     test: Callable[..., DigitTestResult],
     *,
-    level: str,
+    by: str,
     column: str | None = None,
     **kwargs: Any,
 ) -> pd.DataFrame:
@@ -937,11 +938,11 @@ def by_group(
     Parameters
     ----------
     election : Election
-        The stations, with the level as a column.
+        The stations, with the grouping level as a column.
     test : callable
         One of the tests of this module (or any function with the same
         signature returning a :class:`~forensics.results.TestResult`).
-    level : str
+    by : str
         The level to group by (e.g. ``"region"``).
     column : str, optional
         The column tested; default the leader.
@@ -952,7 +953,7 @@ def by_group(
     Returns
     -------
     pandas.DataFrame
-        One row per group: the level value, the result's scalar fields, a
+        One row per group: the group's value, the result's scalar fields, a
         ``warnings`` column (guardrail warnings or the error that made the
         group untestable) and, for every ``*pvalue`` column, ``*pvalue_bh``
         (Benjamini–Hochberg) and ``*pvalue_holm`` (Holm), adjusted over the
@@ -977,7 +978,7 @@ def by_group(
     >>> from forensics import simulate_mixture
     >>> e = simulate_mixture([400] * 120 + [900] * 120, turnout=0.6, share=0.5, rng=1)
     >>> e = e.with_stations(e.stations.assign(region=np.arange(len(e)) % 2))
-    >>> out = by_group(e, last_digit_test, level="region")
+    >>> out = by_group(e, last_digit_test, by="region")
     >>> out[["region", "stations", "n", "pvalue", "pvalue_holm"]].round(3)
        region  stations    n  pvalue  pvalue_holm
     0       0       120  120   0.862        0.862
@@ -985,10 +986,10 @@ def by_group(
     """
     if not isinstance(election, Election):
         raise TypeError(f"election must be an Election, got {type(election).__name__}")
-    check_level(election, level)
+    check_level(election, by)
     if column is not None:
         check_columns(election, [column])
-    groups = list(election.by(level))
+    groups = list(election.by(by))
     seeds = None
     if "rng" in kwargs:
         seeds = np.random.default_rng(kwargs.pop("rng")).bit_generator.seed_seq.spawn(len(groups))
@@ -998,13 +999,13 @@ def by_group(
         if seeds is not None:
             kw["rng"] = np.random.default_rng(seeds[i])
         res, note = quietly(partial(test, sub, column=column, **kw))
-        row: dict[str, Any] = {level: key, "stations": len(sub.stations)}
+        row: dict[str, Any] = {by: key, "stations": len(sub.stations)}
         row.update({"pvalue": np.nan} if res is None else res.scalars())
         row["warnings"] = note
         rows.append(row)
     out = pd.DataFrame(rows)
     _adjust(out, [c for c in out.columns if c == "pvalue" or c.endswith("_pvalue")])
-    _warn_flagged(out, f"of {len(groups)} groups of {level!r} raised guardrail warnings or")
+    _warn_flagged(out, f"of {len(groups)} groups of {by!r} raised guardrail warnings or")
     return out
 
 
@@ -1134,12 +1135,13 @@ def _summary_one(
     return out
 
 
+@renamed_parameters(level="by")
 def digit_summary(
     election: Election,
     columns: str | list[str] | tuple[str, ...] | None = None,
     *,
     tests: tuple[str, ...] | list[str] = SUMMARY_TESTS,
-    level: str | None = None,
+    by: str | None = None,
     min_count: int = 10,
     n_sim: int = 199,
     rng: np.random.Generator | int | None = None,
@@ -1149,14 +1151,14 @@ def digit_summary(
     Parameters
     ----------
     election : Election
-        The stations (and, with ``level``, the groups).
+        The stations (and, with ``by``, the groups).
     columns : str or sequence of str, optional
         Candidate or count columns to test; default the leader.
     tests : sequence of str
         Any of ``"1BL"``, ``"2BL"``, ``"last"``, ``"C05s"``, ``"P05s"``,
         ``"pairs"`` (default all, see :data:`SUMMARY_TESTS`).
-    level : str, optional
-        Run in every group of this level and add multiple-testing
+    by : str, optional
+        Run in every group of this level column and add multiple-testing
         adjustments across the groups.
     min_count : int
         Passed to the last-digit, C05s and pair tests (default 10).
@@ -1179,7 +1181,7 @@ def digit_summary(
         simulated clean elections), ``p_textbook``, ``p_simulated``,
         ``effect_size``, ``effect_size_name`` and ``warnings`` (guardrail
         warnings of the textbook test, or why it could not run). With
-        ``level``: also ``stations`` and ``p_textbook_bh``,
+        ``by``: also ``stations`` and ``p_textbook_bh``,
         ``p_textbook_holm``, ``p_simulated_bh``, ``p_simulated_holm``,
         adjusted across the groups for each column and statistic.
 
@@ -1243,8 +1245,8 @@ def digit_summary(
         columns = [columns]
     columns = list(columns)
     check_columns(election, columns)
-    if level is not None:
-        check_level(election, level)
+    if by is not None:
+        check_level(election, by)
     if "registered" in columns and n_sim:
         raise ValueError("the simulated null keeps 'registered' fixed; use n_sim=0 for it")
     tests = list(tests)
@@ -1255,11 +1257,11 @@ def digit_summary(
         raise ValueError(f"n_sim must be non-negative, got {n_sim!r}")
     gen = np.random.default_rng(rng)
     kw = {"min_count": int(min_count), "n_sim": int(n_sim)}
-    if level is None:
+    if by is None:
         rows = _summary_one(election, columns, tests, rng=gen, **kw)
         out = pd.DataFrame(rows)
     else:
-        groups = list(election.by(level))
+        groups = list(election.by(by))
         seeds = gen.bit_generator.seed_seq.spawn(len(groups))
         frames = []
         for seed, (key, sub) in zip(seeds, groups, strict=True):
@@ -1267,7 +1269,7 @@ def digit_summary(
                 _summary_one(sub, columns, tests, rng=np.random.default_rng(seed), **kw)
             )
             part.insert(0, "stations", len(sub.stations))
-            part.insert(0, level, key)
+            part.insert(0, by, key)
             frames.append(part)
         out = pd.concat(frames, ignore_index=True)
     cols = [
@@ -1277,9 +1279,9 @@ def digit_summary(
     for c in cols:
         if c not in out.columns:
             out[c] = np.nan
-    out = out[([level, "stations"] if level else []) + cols]
+    out = out[([by, "stations"] if by else []) + cols]
     out["warnings"] = out["warnings"].fillna("").astype(str)
-    if level is not None:
+    if by is not None:
         for p in ("p_textbook", "p_simulated"):
             out[f"{p}_bh"] = np.nan
             out[f"{p}_holm"] = np.nan
@@ -1336,7 +1338,7 @@ def stratified_mean_test(
     Parameters
     ----------
     summary : pandas.DataFrame
-        A table of :func:`digit_summary`, usually with ``level=`` (one row
+        A table of :func:`digit_summary`, usually with ``by=`` (one row
         per group, column and statistic) and ``n_sim > 0``.
     column : str
         The column whose rows are pooled.

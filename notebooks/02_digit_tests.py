@@ -335,13 +335,13 @@ print(
 
 # %%
 by_state, notes_state = summary_quietly(
-    v2, ["Maduro", "Gonzalez", "ballots"], level="state", n_sim=N_SIM, rng=20240729
+    v2, ["Maduro", "Gonzalez", "ballots"], by="state", n_sim=N_SIM, rng=20240729
 )
 by_muni, notes_muni = summary_quietly(
     v2,
     ["Maduro", "Gonzalez"],
     tests=["2BL"],
-    level="municipality",
+    by="municipality",
     n_sim=N_SIM_MUNICIPAL,
     rng=20240730,
 )

@@ -155,13 +155,13 @@ def test_bad_input_and_null_errors():
     with pytest.raises(DataError, match=r"unknown column\(s\) \['Z'\]"):
         last_digit_test(e, column="Z")
     with pytest.raises(DataError, match=r"unknown column\(s\) \['Z'\]"):
-        by_group(e, last_digit_test, level="region", column="Z")
+        by_group(e, last_digit_test, by="region", column="Z")
     with pytest.raises(DataError, match=r"\['Z'\]"):
         round_number_test(e, kind="percent", denominator="Z")
     with pytest.raises(DataError, match="unknown level 'county'; the levels are \\['region'\\]"):
-        by_group(e, last_digit_test, level="county")
+        by_group(e, last_digit_test, by="county")
     with pytest.raises(DataError, match="unknown level 'county'"):
-        digit_summary(e, level="county", n_sim=0)
+        digit_summary(e, by="county", n_sim=0)
     with pytest.raises(ValueError, match="no counts remain"):
         last_digit_test([1, 2, 3])
 
@@ -301,14 +301,14 @@ def test_power_on_fabricated_counts():
 @quiet
 def test_by_group_adjusts_pvalues():
     e = make_template(800, seed=2)
-    out = by_group(e, last_digit_test, level="region", column="A")
+    out = by_group(e, last_digit_test, by="region", column="A")
     assert list(out["region"]) == [0, 1, 2, 3]
     assert out["n"].sum() + out["n_excluded"].sum() == 800
     np.testing.assert_allclose(out["pvalue_bh"], benjamini_hochberg(out["pvalue"]))
     np.testing.assert_allclose(out["pvalue_holm"], holm(out["pvalue"]))
     np.testing.assert_allclose(out["mean_pvalue_holm"], holm(out["mean_pvalue"]))
     with pytest.warns(ForensicsWarning, match="groups of 'region'"):
-        small = by_group(e.subset(np.arange(800) < 20), second_digit_test, level="region", rng=1)
+        small = by_group(e.subset(np.arange(800) < 20), second_digit_test, by="region", rng=1)
     assert small["warnings"].str.len().gt(0).all()
 
 
@@ -429,7 +429,7 @@ def test_digit_summary_matches_each_test():
 
 def test_digit_summary_by_level_adjusts_within_each_statistic():
     e = make_template(800, seed=4)  # 4 regions of 200 stations
-    s = digit_summary(e, "A", tests=["2BL", "last"], level="region", n_sim=9, rng=1)
+    s = digit_summary(e, "A", tests=["2BL", "last"], by="region", n_sim=9, rng=1)
     assert list(s["region"].unique()) == [0, 1, 2, 3]
     assert (s["stations"] == 200).all()
     for _, g in s.groupby("statistic"):
@@ -437,9 +437,9 @@ def test_digit_summary_by_level_adjusts_within_each_statistic():
         np.testing.assert_allclose(g["p_textbook_bh"], benjamini_hochberg(g["p_textbook"]))
         np.testing.assert_allclose(g["p_simulated_holm"], holm(g["p_simulated"]))
     # same call, same numbers; textbook-only is cheaper and leaves the simulated columns NaN
-    again = digit_summary(e, "A", tests=["2BL", "last"], level="region", n_sim=9, rng=1)
+    again = digit_summary(e, "A", tests=["2BL", "last"], by="region", n_sim=9, rng=1)
     pd.testing.assert_frame_equal(s, again)
-    book = digit_summary(e, "A", tests=["2BL"], level="region", n_sim=0)
+    book = digit_summary(e, "A", tests=["2BL"], by="region", n_sim=0)
     assert book["p_simulated"].isna().all()
     np.testing.assert_allclose(book["p_textbook"], s.loc[s["test"] == "2BL", "p_textbook"])
 
@@ -509,7 +509,7 @@ def test_stratified_mean_bad_input():
 def test_stratified_mean_pools_a_digit_summary():
     """Pooled over regions, the observed 2BL mean is the mean over all the counts."""
     e = make_template(400, seed=3)
-    by_region = digit_summary(e, ["A", "B"], tests=["2BL", "last"], level="region", n_sim=9, rng=2)
+    by_region = digit_summary(e, ["A", "B"], tests=["2BL", "last"], by="region", n_sim=9, rng=2)
     national = digit_summary(e, ["A", "B"], tests=["2BL", "last"], n_sim=0)
     for col in ("A", "B"):
         for stat in ("2BL mean", "last-digit mean"):
@@ -520,3 +520,14 @@ def test_stratified_mean_pools_a_digit_summary():
             rows = by_region[(by_region["column"] == col) & (by_region["statistic"] == stat)]
             assert r.expected == pytest.approx(np.average(rows["simulated"], weights=rows["n"]))
             assert r.sd < rows["sim_sd"].min()  # pooling four groups narrows the spread
+
+
+def test_grouping_is_spelled_by_and_level_still_works():
+    e = make_template(800, seed=3)
+    new = digit_summary(e, "A", tests=["2BL"], by="region", n_sim=0)
+    with pytest.warns(DeprecationWarning, match="`level` was renamed `by`"):
+        old = digit_summary(e, "A", tests=["2BL"], level="region", n_sim=0)
+    pd.testing.assert_frame_equal(new, old)
+    with pytest.warns(DeprecationWarning, match="`level` was renamed `by`"):
+        old_groups = by_group(e, last_digit_test, level="region", column="A")
+    pd.testing.assert_frame_equal(by_group(e, last_digit_test, by="region", column="A"), old_groups)

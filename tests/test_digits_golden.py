@@ -104,15 +104,15 @@ def cases() -> dict[str, Any]:
         for name, run in runs.items():
             out[name] = _result(run())
         out["by_group_last"] = _plain(
-            digits.by_group(e, digits.last_digit_test, level="region", column="A")
+            digits.by_group(e, digits.last_digit_test, by="region", column="A")
         )
         out["by_group_2bl"] = _plain(
-            digits.by_group(f, digits.second_digit_test, level="region", rng=12)
+            digits.by_group(f, digits.second_digit_test, by="region", rng=12)
         )
         out["summary"] = _plain(digits.digit_summary(e, ["A", "ballots"], n_sim=9, rng=13))
         out["summary_level"] = _plain(
             digits.digit_summary(
-                f, "B", tests=["2BL", "C05s", "pairs"], level="region", n_sim=5, rng=15
+                f, "B", tests=["2BL", "C05s", "pairs"], by="region", n_sim=5, rng=15
             )
         )
         out["summary_book"] = _plain(digits.digit_summary(f, ["A", "valid"], n_sim=0, rng=14))
