@@ -530,4 +530,6 @@ def test_grouping_is_spelled_by_and_level_still_works():
     pd.testing.assert_frame_equal(new, old)
     with pytest.warns(DeprecationWarning, match="`level` was renamed `by`"):
         old_groups = by_group(e, last_digit_test, level="region", column="A")
-    pd.testing.assert_frame_equal(by_group(e, last_digit_test, by="region", column="A"), old_groups)
+    pd.testing.assert_frame_equal(
+        by_group(e, last_digit_test, by="region", column="A"), old_groups
+    )
