@@ -11,7 +11,6 @@ import inspect
 import re
 import shutil
 import sys
-import warnings
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent
@@ -203,27 +202,7 @@ def _escape_bars(app, what, name, obj, options, lines) -> None:
         )
 
 
-# Result classes list the fields they add to their base under "Extra attributes", a
-# heading numpydoc does not know: it would drop the section, with a UserWarning. Where
-# the docstring has no Attributes section of its own, that is what the section is.
-# numpydoc also parses the raw docstring for the signature, and warns there; the
-# section is rendered, so that warning says nothing.
-_EXTRA = re.compile(r"^\s*Extra attributes\s*$", re.IGNORECASE)
-warnings.filterwarnings("ignore", message="Unknown section Extra Attributes", category=UserWarning)
-
-
-def _extra_attributes(app, what, name, obj, options, lines) -> None:
-    if what != "class" or any(line.strip() == "Attributes" for line in lines):
-        return
-    for i, line in enumerate(lines[:-1]):
-        if _EXTRA.match(line) and set(lines[i + 1].strip()) == {"-"}:
-            indent = line[: len(line) - len(line.lstrip())]
-            lines[i], lines[i + 1] = f"{indent}Attributes", f"{indent}----------"
-
-
 def setup(app):
     app.connect("source-read", _pandoc_citations)
-    # Before numpydoc (priority 500) parses the sections.
-    app.connect("autodoc-process-docstring", _extra_attributes, priority=400)
     # After numpydoc (priority 500) has turned the sections into reST.
     app.connect("autodoc-process-docstring", _escape_bars, priority=600)

@@ -423,8 +423,8 @@ def _same_code(text: str | None, value) -> bool:
 class DuplicateResult(TestResult):
     """Result of :func:`duplicate_vote_test`.
 
-    Extra attributes
-    ----------------
+    Attributes
+    ----------
     pairs : pandas.DataFrame
         The observed duplicate groups: one row per distinct repeated vote
         vector with ``stations`` (list), ``size`` and the vector's values.

@@ -117,8 +117,8 @@ def data_file(name: str, path: str | Path | None = None) -> Path:
 class RoundPercentageResult(TestResult):
     """Result of :func:`round_percentage_test`.
 
-    Extra attributes
-    ----------------
+    Attributes
+    ----------
     counts : numpy.ndarray
         The counts tested.
     total : int
@@ -470,8 +470,8 @@ def round_percentage_scan(
 class RoundPercentageExcessResult(TestResult):
     """Result of :func:`round_percentage_excess_test`.
 
-    Extra attributes
-    ----------------
+    Attributes
+    ----------
     expected : float
         Units expected to hit on every count under the null,
         ``sum p_all_hit``.
@@ -821,8 +821,8 @@ class CoverageImputation(EstimateResult):
     ``level``, its former name), ``n`` the units fitted and ``n_excluded``
     the covered units absent from the history (``n_new``).
 
-    Extra attributes
-    ----------------
+    Attributes
+    ----------
     table : pandas.DataFrame
         One row per current quantity (candidates, ``others``, ``valid``):
         ``actas`` (covered total), ``imputed`` (uncovered units, predicted),
@@ -1109,8 +1109,8 @@ def impute_uncovered(
 class SelectivityResult(TestResult):
     """Result of :func:`coverage_selectivity_test`.
 
-    Extra attributes
-    ----------------
+    Attributes
+    ----------
     share_covered, share_uncovered : float
         The history candidate's aggregate share of valid votes in covered and
         uncovered units.

@@ -853,8 +853,8 @@ _REF_GI = (
 class MoranResult(TestResult):
     """Global Moran's I with its permutation test.
 
-    Extra attributes
-    ----------------
+    Attributes
+    ----------
     expected : float
         ``E[I] = -1/(n-1)`` under random placement.
     n_resamples : int
@@ -891,8 +891,8 @@ class LocalClusterResult(TestResult):
     anywhere", since BH controls the family-wise error when every null
     holds), ``effect_size`` the share of units flagged.
 
-    Extra attributes
-    ----------------
+    Attributes
+    ----------
     table : pandas.DataFrame
         One row per analysed unit: ``unit``, ``value``, ``lag`` (mean of the
         neighbours' values), ``n_neighbours``, ``statistic`` (local I, or the
