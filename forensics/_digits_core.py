@@ -201,8 +201,7 @@ def check_columns(election: Election, columns: list[str]) -> None:
 
 def check_level(election: Election, level: str) -> None:
     """Raise a DataError if ``level`` is not a column of the Election's stations."""
-    if level not in election.stations.columns:
-        raise DataError(f"unknown level {level!r}; the levels are {list(election.levels)}")
+    election._check_level(level)
 
 
 def check_null(null: str, textbook: str, election: Election | None, column: str) -> None:

@@ -21,10 +21,7 @@ def checked_candidate(election: Any, candidate: str | None) -> str:
     """The candidate to analyse (default the leader), after checking ``election``."""
     if not isinstance(election, Election):
         raise TypeError(f"election must be a forensics.Election, got {type(election).__name__}")
-    cand = election.leader if candidate is None else candidate
-    if cand not in election.candidates:
-        raise DataError(f"candidate {cand!r} is not among {list(election.candidates)}")
-    return cand
+    return election._check_candidate(candidate)
 
 
 def check_confidence_level(confidence_level: float) -> None:

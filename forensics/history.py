@@ -240,8 +240,7 @@ def swing(
         }
     )
     if level is not None:
-        if level not in st.columns:
-            raise DataError(f"unknown level {level!r}; the levels are {list(election.levels)}")
+        election._check_level(level)
         _require_keys(election, level)
         frame["unit"] = st[level].to_numpy()
         cols = ["registered", "ballots", "a_now", "b_now", "a_before", "b_before"]

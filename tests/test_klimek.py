@@ -193,7 +193,7 @@ def test_fit_rejects_bad_options():
         fit(e, criterion="bogus")
     with pytest.raises(ValueError, match="unknown grid key"):
         fit(e, grid={"beta": [1]})
-    with pytest.raises(DataError, match="not among"):
+    with pytest.raises(DataError, match="unknown candidate"):
         fit(e, "nobody")
 
 

@@ -220,7 +220,7 @@ def test_bad_input_raises():
     e = simulate_mixture([500] * 50, **FAIR, rng=1)
     with pytest.raises(TypeError, match=r"forensics\.Election"):
         fit_mixture(e.stations)
-    with pytest.raises(DataError, match="'nobody' is not among"):
+    with pytest.raises(DataError, match="unknown candidate 'nobody'; the candidates are"):
         fit_mixture(e, "nobody", n_resamples=0)
     with pytest.raises(DataError, match="by column 'region' is not"):
         fit_mixture(e, by="region", n_resamples=0)

@@ -128,5 +128,5 @@ def test_shpilkin_rejects_bad_resampling_options():
         shpilkin(e, n_resamples=-1)
     with pytest.raises(ValueError, match="confidence_level"):
         shpilkin(e, confidence_level=95)
-    with pytest.raises(DataError, match="not among"):
+    with pytest.raises(DataError, match="unknown candidate"):
         shpilkin(e, "nobody")
