@@ -17,13 +17,6 @@ from forensics.election import DataError, Election
 from forensics.results import as_float
 
 
-def checked_candidate(election: Any, candidate: str | None) -> str:
-    """The candidate to analyse (default the leader), after checking ``election``."""
-    if not isinstance(election, Election):
-        raise TypeError(f"election must be a forensics.Election, got {type(election).__name__}")
-    return election._check_candidate(candidate)
-
-
 def check_confidence_level(confidence_level: float) -> None:
     """Reject a confidence level outside (0, 1)."""
     if not 0 < confidence_level < 1:

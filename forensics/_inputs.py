@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from forensics.election import DataError, Election
+from forensics.election import Election
 
 __all__ = ["counts_with_ballots", "election_candidate", "resampled_pvalue"]
 
@@ -18,16 +18,11 @@ def election_candidate(election: Election, candidate: str | None) -> str:
     """The candidate to test: ``candidate``, or the election's leader by default.
 
     Raises ``TypeError`` when ``election`` is not an :class:`Election` and
-    :class:`DataError` naming the candidates when ``candidate`` is not one.
+    :class:`~forensics.election.UnknownNameError` naming the candidates when ``candidate`` is not one.
     """
     if not isinstance(election, Election):
         raise TypeError(f"election must be a forensics.Election, got {type(election).__name__}")
-    candidate = candidate if candidate is not None else election.leader
-    if candidate not in election.candidates:
-        raise DataError(
-            f"unknown candidate {candidate!r}; candidates: {list(election.candidates)}"
-        )
-    return candidate
+    return election._check_candidate(candidate)
 
 
 def counts_with_ballots(

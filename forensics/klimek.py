@@ -24,12 +24,12 @@ import pandas as pd
 from forensics._compat import renamed_parameters
 from forensics._estimation import (
     check_resampling,
-    checked_candidate,
     percentile_interval,
     require_sized_stations,
     smoothed_histogram,
     station_counts,
 )
+from forensics._inputs import election_candidate
 from forensics.election import Election, _two_candidate_election
 from forensics.results import EstimateResult, _FormerResamplingNames, as_float, as_int
 
@@ -1023,7 +1023,7 @@ def fit(
     >>> round(r.f_extreme, 3)
     0.05
     """
-    cand = checked_candidate(election, candidate)
+    cand = election_candidate(election, candidate)
     if criterion not in CRITERIA:
         raise ValueError(f"criterion must be one of {sorted(CRITERIA)}, got {criterion!r}")
     if n_realizations < 1:

@@ -36,11 +36,11 @@ from scipy.special import expit, gammaln, logsumexp, xlogy
 from forensics._compat import renamed_parameters
 from forensics._estimation import (
     check_resampling,
-    checked_candidate,
     percentile_interval,
     require_sized_stations,
     station_counts,
 )
+from forensics._inputs import election_candidate
 from forensics.digits import ForensicsWarning
 from forensics.election import DataError, Election, _two_candidate_election
 from forensics.results import TestResult, _FormerResamplingNames, as_float, as_int
@@ -916,7 +916,7 @@ def fit_mixture(
     >>> round(r.fraud_votes)
     10612
     """
-    cand = checked_candidate(election, candidate)
+    cand = election_candidate(election, candidate)
     check_resampling(n_resamples, confidence_level)
     st = election.stations
     if by is not None:

@@ -12,11 +12,11 @@ import pandas as pd
 
 from forensics._estimation import (
     check_resampling,
-    checked_candidate,
     percentile_interval,
     smoothed_histogram,
     station_counts,
 )
+from forensics._inputs import election_candidate
 from forensics.election import DataError, Election
 from forensics.results import EstimateResult, as_float, as_int
 
@@ -267,7 +267,7 @@ def shpilkin(
     The stations stuffed 10,408 ballots in all (``simulate`` records each
     station's fraud intensity in ``x``).
     """
-    cand = checked_candidate(election, candidate)
+    cand = election_candidate(election, candidate)
     if not 0 < width < 1:
         raise ValueError(f"width must be in (0, 1), got {width}")
     check_resampling(n_resamples, confidence_level)

@@ -417,8 +417,7 @@ def turnout_share_test(
     corr, ss = _association(t[ok], s[ok], reg[ok], votes[ok], confidence_level)
     groups = None
     if by is not None:
-        if by not in election.stations.columns:
-            raise DataError(f"unknown level {by!r}; the levels are {list(election.levels)}")
+        election._check_level(by)
         keys = election.stations[by].to_numpy()
         rows = []
         for key in pd.unique(keys[ok]):
@@ -712,8 +711,8 @@ def turnout_quantiles(
     qs = [float(q) for q in quantiles]
     if not qs or any(not 0 <= q <= 1 for q in qs):
         raise ValueError(f"quantiles must be a non-empty sequence in [0, 1], got {quantiles}")
-    if by is not None and by not in election.stations.columns:
-        raise DataError(f"unknown level {by!r}; the levels are {list(election.levels)}")
+    if by is not None:
+        election._check_level(by)
     turnout = election.turnout
     if by is None:
         # one row: the plain quantiles of all stations

@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 
-from forensics import DataError, datasets
+from forensics import DataError
 from forensics.klimek import simulate
 from forensics.results import EstimateResult
 from forensics.shpilkin import shpilkin
-
-# Station sizes like Russia's (a few hundred to a few thousand voters).
-SIZES = np.random.default_rng(20120101).integers(300, 3000, 20_000)
-FAIR = dict(turnout_mean=0.55, turnout_sd=0.08, share_mean=0.40, share_sd=0.08)
-
-
-@pytest.fixture
-def data_dir():
-    if not os.environ.get("FORENSICS_DATA_DIR"):
-        pytest.skip("FORENSICS_DATA_DIR is not set")
-
-
-def load_or_skip(name):
-    if name not in datasets.available():
-        pytest.skip(f"dataset {name} is not registered")
-    return datasets.load(name)
+from tests.test_klimek import FAIR, SIZES, load_or_skip
 
 
 def test_shpilkin_near_zero_on_clean_data():
@@ -66,7 +49,7 @@ def test_shpilkin_explicit_reference_and_errors():
         shpilkin(e, reference=(0.0, 0.01))
 
 
-def test_shpilkin_russia_2011_near_published(data_dir):
+def test_shpilkin_russia_2011_near_published(mirror):
     e = load_or_skip("russia-2011")
     r = shpilkin(e)
     # Shpilkin's published total for the 2011 Duma is about 15 million anomalous
