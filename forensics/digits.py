@@ -1373,6 +1373,13 @@ def stratified_mean_test(
     counts, and z is read against a normal distribution, which is accurate
     when there are many groups or many counts per group.
 
+    Measured size: on 200 clean binomial elections
+    (:func:`forensics.toy_election`, 1,500 stations in 5 regions, 19
+    simulations per region) the 2BL mean was rejected at 5 % in 13 (6.5 %,
+    Wilson 95 % interval [3.8 %, 10.8 %]); ``tests/test_digits.py`` repeats
+    the check on 40 of them. Real elections, whose clean model is only
+    fitted, are not covered by this figure.
+
     Fitting the clean model group by group keeps more of the real
     heterogeneity of the station sizes than one national model; a departure
     that shrinks as the groups get smaller is a departure from a smooth
