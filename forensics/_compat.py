@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["deprecated_alias", "renamed_parameters"]
+__all__ = ["deprecated_alias", "renamed_attribute", "renamed_parameters"]
 
 
 def renamed_parameters(**renames: str) -> Callable[[F], F]:
@@ -117,3 +117,44 @@ def deprecated_alias(func: F, old_name: str) -> F:
     wrapper.__qualname__ = old_name
     wrapper.__doc__ = f"Deprecated name of :func:`{func.__name__}`."
     return wrapper  # type: ignore[return-value]
+
+
+def renamed_attribute(new: str, old: str) -> property:
+    """A read-only property under a result field's former name, warning on each read.
+
+    Parameters
+    ----------
+    new : str
+        The field's current name.
+    old : str
+        The name it had.
+
+    Returns
+    -------
+    property
+        Reads ``new`` after a :class:`DeprecationWarning` that names both.
+
+    Examples
+    --------
+    >>> import dataclasses, warnings
+    >>> @dataclasses.dataclass(frozen=True)
+    ... class Result:
+    ...     n_resamples: int
+    ...     n_boot = renamed_attribute("n_resamples", "n_boot")
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     Result(99).n_boot
+    99
+    >>> str(caught[0].message)
+    '`Result.n_boot` was renamed `n_resamples`; the old name will be removed'
+    """
+
+    def read(self: Any) -> Any:
+        warnings.warn(
+            f"`{type(self).__name__}.{old}` was renamed `{new}`; the old name will be removed",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return getattr(self, new)
+
+    return property(read, doc=f"Deprecated former name of ``{new}``.")

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from forensics._compat import renamed_parameters
+from forensics._compat import renamed_attribute, renamed_parameters
 from forensics.election import DataError, Election
 from forensics.results import EstimateResult, TestResult, as_float, as_int
 
@@ -851,10 +851,7 @@ class CoverageImputation(EstimateResult):
     uncovered_history_registered: float = math.nan
     notes: tuple[str, ...] = ()
 
-    @property
-    def level(self) -> float:
-        """Former name of :attr:`confidence_level`."""
-        return self.confidence_level
+    level = renamed_attribute("confidence_level", "level")
 
 
 def _history_covariates(

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from forensics._betabinomial import draw_latent, select_mixture
-from forensics._compat import renamed_parameters
+from forensics._compat import renamed_attribute, renamed_parameters
 from forensics._inputs import counts_with_ballots, election_candidate, resampled_pvalue
 from forensics.election import DataError, Election
 from forensics.results import TestResult, as_float, as_int
@@ -75,10 +75,7 @@ class CoarseShareResult(TestResult):
     null_coarse_percent: np.ndarray
     grid: pd.DataFrame
 
-    @property
-    def resamples(self) -> int:
-        """Former name of :attr:`n_resamples`."""
-        return self.n_resamples
+    resamples = renamed_attribute("n_resamples", "resamples")
 
     def null_quantile(self, q: float = 0.95) -> float:
         """Quantile ``q`` of the estimate over the no-fraud resamples (``null_coarse_percent``).

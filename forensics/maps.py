@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from forensics._compat import renamed_parameters
+from forensics._compat import renamed_attribute, renamed_parameters
 from forensics.election import DataError, UnknownNameError
 from forensics.multitest import benjamini_hochberg
 from forensics.results import TestResult, as_float
@@ -875,10 +875,7 @@ class MoranResult(TestResult):
     units: tuple[str, ...] = ()
     excluded: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame, repr=False)
 
-    @property
-    def permutations(self) -> int:
-        """Former name of ``n_resamples``."""
-        return self.n_resamples
+    permutations = renamed_attribute("n_resamples", "permutations")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -913,10 +910,7 @@ class LocalClusterResult(TestResult):
     alternative: str
     alpha: float
 
-    @property
-    def permutations(self) -> int:
-        """Former name of ``n_resamples``."""
-        return self.n_resamples
+    permutations = renamed_attribute("n_resamples", "permutations")
 
     def adjusted_pvalues(self) -> pd.Series:
         """BH-adjusted p-values by unit (for :func:`forensics.plots.choropleth`)."""

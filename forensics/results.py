@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from forensics._compat import renamed_attribute
+
 __all__ = ["EstimateResult", "TestResult", "as_float", "as_int"]
 
 
@@ -69,18 +71,8 @@ class _Result:
 class _FormerResamplingNames:
     """Read-only former names of ``confidence_level`` and ``n_resamples``."""
 
-    confidence_level: float
-    n_resamples: int
-
-    @property
-    def ci_level(self) -> float:
-        """Former name of :attr:`confidence_level`."""
-        return self.confidence_level
-
-    @property
-    def n_bootstrap(self) -> int:
-        """Former name of :attr:`n_resamples`."""
-        return self.n_resamples
+    ci_level = renamed_attribute("confidence_level", "ci_level")
+    n_bootstrap = renamed_attribute("n_resamples", "n_bootstrap")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -21,7 +21,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from forensics._compat import deprecated_alias, renamed_parameters
+from forensics._compat import deprecated_alias, renamed_attribute, renamed_parameters
 from forensics._correlation import fisher_ci
 from forensics._estimation import check_confidence_level
 from forensics._inputs import election_candidate
@@ -488,10 +488,7 @@ class ShapeResult(TestResult):
     n_resamples: int
     confidence_level: float
 
-    @property
-    def n_boot(self) -> int:
-        """Former name of :attr:`n_resamples`."""
-        return self.n_resamples
+    n_boot = renamed_attribute("n_resamples", "n_boot")
 
 
 def _percentile_ci(name: str, boot: np.ndarray, lo_q: float, hi_q: float) -> dict[str, float]:

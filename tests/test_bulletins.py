@@ -179,7 +179,8 @@ def test_imputation_recovers_truth_on_synthetic_election():
     t = im.table.set_index("quantity")
     # normal intervals: lower = imputed - z se with z = 1.959964 (95 %), 1.644854 (90 %)
     np.testing.assert_allclose(t["lower"], t["imputed"] - 1.959964 * t["se"], rtol=1e-6)
-    assert im.confidence_level == im.level == 0.95
+    with pytest.warns(DeprecationWarning, match="`CoverageImputation.level` was renamed"):
+        assert im.confidence_level == im.level == 0.95
     # an estimator: the national margin with its interval, no p-value
     assert isinstance(im, EstimateResult)
     assert (im.estimate, im.ci_low, im.ci_high) == (

@@ -160,7 +160,10 @@ def test_fit_is_an_estimator_of_f_incremental():
     assert boot.min() <= r.ci_low <= r.ci_high <= boot.max()
     assert r.n_resamples == 8
     assert len(r.bootstrap) == 8
-    assert (r.ci_level, r.n_bootstrap) == (0.8, 8)  # former field names, read-only
+    with pytest.warns(DeprecationWarning, match="`KlimekFit.ci_level` was renamed"):
+        assert r.ci_level == 0.8  # former field names, read-only
+    with pytest.warns(DeprecationWarning, match="`KlimekFit.n_bootstrap` was renamed"):
+        assert r.n_bootstrap == 8
     row = r.to_frame().iloc[0]
     assert row["estimate"] == r.f_incremental
     assert row["f_incremental_ci_low"] == r.ci_low

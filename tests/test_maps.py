@@ -414,10 +414,12 @@ def test_old_name_of_n_resamples_still_works():
     with pytest.warns(DeprecationWarning, match="`permutations` was renamed `n_resamples`"):
         old = maps.morans_i(x, path4(), permutations=99, rng=3)
     assert old.pvalue == new.pvalue
-    assert old.n_resamples == old.permutations == 99
+    with pytest.warns(DeprecationWarning, match="`MoranResult.permutations` was renamed"):
+        assert old.n_resamples == old.permutations == 99
     with pytest.warns(DeprecationWarning, match="local_morans_i"):
         lm = maps.local_morans_i(x, path4(), permutations=49, rng=0)
-    assert lm.n_resamples == lm.permutations == 49
+    with pytest.warns(DeprecationWarning, match="`LocalClusterResult.permutations` was renamed"):
+        assert lm.n_resamples == lm.permutations == 49
 
 
 # ------------------------------------------------------------------ power

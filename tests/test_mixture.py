@@ -268,6 +268,9 @@ def test_old_parameter_names_warn_and_give_the_same_fit():
     pd.testing.assert_frame_equal(old.by_group, new.by_group)
     assert list(new.by_group.index) == [0, 1, 2, 3]
     assert (new.confidence_level, new.n_resamples) == (0.9, 2)
-    assert (new.ci_level, new.n_bootstrap) == (0.9, 2)  # former field names, read-only
+    with pytest.warns(DeprecationWarning, match="`MixtureFit.ci_level` was renamed"):
+        assert new.ci_level == 0.9  # former field names, read-only
+    with pytest.warns(DeprecationWarning, match="`MixtureFit.n_bootstrap` was renamed"):
+        assert new.n_bootstrap == 2
     # a goodness-of-fit test: the p-value of 2 replicates is 1/3, 2/3 or 1
     assert new.pvalue in (1 / 3, 2 / 3, 1.0)

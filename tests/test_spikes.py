@@ -375,7 +375,8 @@ def test_coarse_share_bad_input():
     # the former spelling still works, with a warning
     with pytest.warns(DeprecationWarning, match="`resamples` was renamed `n_resamples`"):
         r = coarse_share_test(e, resamples=5, grid=101, bandwidth=1e-3, max_components=1, rng=0)
-    assert (r.n_resamples, r.resamples) == (5, 5)
+    with pytest.warns(DeprecationWarning, match="`CoarseShareResult.resamples` was renamed"):
+        assert (r.n_resamples, r.resamples) == (5, 5)
     # the null quantile is the plain quantile of the 5 leave-one-out estimates
     null = np.sort(r.null_coarse_percent)
     assert r.null_quantile(0.5) == null[2]

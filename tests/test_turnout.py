@@ -278,7 +278,8 @@ def test_former_names_and_spellings_warn_and_agree():
     assert old.correlations.loc[0, "ci_low"] < new.correlations.loc[0, "ci_low"]
 
     s = shape_test(e, n_resamples=30, confidence_level=0.9, rng=3)
-    assert (s.n_resamples, s.n_boot, s.confidence_level) == (30, 30, 0.9)
+    with pytest.warns(DeprecationWarning, match="`ShapeResult.n_boot` was renamed `n_resamples`"):
+        assert (s.n_resamples, s.n_boot, s.confidence_level) == (30, 30, 0.9)
     with pytest.warns(DeprecationWarning, match="`n_boot` was renamed `n_resamples`"):
         s_old = turnout.shape_test(e, n_boot=30, confidence_level=0.9, rng=3)
     pd.testing.assert_frame_equal(s_old.table, s.table)
