@@ -86,6 +86,8 @@ def _api_page(module_name: str, title: str) -> str:
         obj = getattr(module, name)
         if inspect.ismodule(obj) or name.startswith("__"):
             continue
+        if (getattr(obj, "__doc__", None) or "").startswith("Deprecated name of"):
+            continue  # former names kept for one release: not part of the reference
         if inspect.isclass(obj):
             classes.append(name)
         elif callable(obj):
