@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from forensics import datasets
-from forensics.election import Election
+from forensics.election import DataError, Election
 from forensics.plots.turnout import fingerprint as plot_fingerprint
 from forensics.plots.turnout import integer_histogram
 from forensics.spikes import integer_percentage_test
@@ -256,9 +256,9 @@ def test_within_group_test_hand_made_and_simulated():
     assert r.pvalue < 1e-6
     assert r.ci_low < r.r_within < r.ci_high
     # a list of columns groups by their combination: region x station = one per group
-    with pytest.raises(Exception, match="groups of 2 or more"):
+    with pytest.raises(DataError, match="groups of 2 or more"):
         within_group_test(stuffed, by=["region", "station"])
-    with pytest.raises(Exception, match="unknown level"):
+    with pytest.raises(DataError, match="unknown level"):
         within_group_test(stuffed, by="nope")
 
 
@@ -327,5 +327,5 @@ def test_turnout_quantiles_hand_made():
     assert a.loc["all", "over_80pc"] == pytest.approx(2 / 5)
     with pytest.raises(ValueError, match="quantiles"):
         turnout_quantiles(e, quantiles=(1.5,))
-    with pytest.raises(Exception, match="unknown level"):
+    with pytest.raises(DataError, match="unknown level"):
         turnout_quantiles(e, by="nope")
